@@ -1,0 +1,1 @@
+"""Custos: public-protection and investigation management."""
