@@ -1,0 +1,1 @@
+"""Registered-offender management: register, notifications, risk, visits, escalation."""

@@ -1,0 +1,421 @@
+"""The escalation ladder: no one can silently go unvisited again (issue 3; reference rules R1-R3).
+
+One pure function, :func:`evaluate_ladder`, returns every step that applies on a given day with its owner,
+the date it began and its basis, so the nightly sweep and every relevant write can reconcile tasks with it.
+
+Time in custody, in hospital or abroad (recorded :class:`AwayPeriod`) does not move the visit due date:
+on return the offender is simply overdue, so a visit follows promptly. While away, routine visit steps and
+s.96B are suspended (nobody can be visited at home, s.96B(4)), and that time is not counted towards the
+"no successful visit for more than two intervals" breach trigger, because his whereabouts were known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from math import ceil
+
+from custos.core.policy import Policy
+
+from .breach import BreachConsideration
+from .dates import AwayPeriod, Duration, away_on
+from .risk import RiskLevel
+from .visits import FAILED_ENTRY, ManagementMode, VisitAttempt, visit_due, visit_interval
+
+APP_BREACH = "APP Managing sexual offenders and violent offenders: notification requirements (breach)"
+
+
+class Step(StrEnum):
+    DUE_SOON = "due-soon"
+    OVERDUE = "overdue"
+    OVERDUE_BY_INTERVAL = "overdue-by-interval"
+    CONSIDER_S96B = "consider-s96b"
+    BREACH_CASE = "breach-case"
+    AWAY = "away"
+
+
+# Highest first: the order worklists sort by.
+STEP_RANK = {
+    Step.BREACH_CASE: 0,
+    Step.CONSIDER_S96B: 1,
+    Step.OVERDUE_BY_INTERVAL: 2,
+    Step.OVERDUE: 3,
+    Step.DUE_SOON: 4,
+    Step.AWAY: 5,
+}
+
+
+@dataclass(frozen=True)
+class RequiredAction:
+    action: str
+    owner: str
+    due: date | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    step: Step
+    since: date
+    owners: tuple[str, ...]
+    reason: str
+    basis: str
+    actions: tuple[RequiredAction, ...] = ()
+    policy_version: str | None = None
+
+
+@dataclass(frozen=True)
+class S96BCondition:
+    code: str
+    met: bool | None  # None: a judgement the applying officer must make and record
+    basis: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class S96BCheck:
+    """The statutory conditions for a s.96B warrant, pre-checked. ``consider`` opens the task."""
+
+    conditions: tuple[S96BCondition, ...]
+    failed_attempts: tuple[date, ...]
+    consider: bool
+    basis: str
+    policy_version: str
+
+
+@dataclass(frozen=True)
+class EscalationTimeline:
+    """When each time-based step begins for a visit clock, ignoring time away."""
+
+    due: date
+    due_soon_from: date
+    overdue_from: date
+    overdue_by_interval_from: date
+    breach_from: date
+    basis: str
+    policy_version: str
+
+
+@dataclass(frozen=True)
+class LadderResult:
+    today: date
+    due: date | None
+    steps: tuple[LadderStep, ...]
+    s96b: S96BCheck
+    policy_version: str
+
+    def has(self, step: Step) -> bool:
+        return any(s.step is step for s in self.steps)
+
+    def get(self, step: Step) -> LadderStep | None:
+        return next((s for s in self.steps if s.step is step), None)
+
+    @property
+    def step_names(self) -> frozenset[str]:
+        return frozenset(s.step.value for s in self.steps)
+
+
+def escalation_timeline(
+    level: RiskLevel | str, *, last_successful: date, policy: Policy
+) -> EscalationTimeline:
+    interval, basis = visit_interval(level, policy=policy)
+    esc = "offenders.escalation."
+    soon = int(policy.get("offenders.visits.due_soon_days"))
+    di_after = int(policy.get(esc + "di_alert_after_intervals"))
+    breach_after = int(policy.get(esc + "breach_after_intervals"))
+    due = interval.after(last_successful)
+    return EscalationTimeline(
+        due=due,
+        due_soon_from=due - timedelta(days=soon),
+        overdue_from=due + timedelta(days=1),
+        overdue_by_interval_from=interval.after(last_successful, 1 + di_after) + timedelta(days=1),
+        breach_from=interval.after(last_successful, breach_after) + timedelta(days=1),
+        basis=f"{basis}; {policy.basis('offenders.visits.due_soon_days')}; "
+        f"{policy.basis(esc + 'di_alert_after_intervals')}; {policy.basis(esc + 'breach_after_intervals')}",
+        policy_version=policy.version,
+    )
+
+
+def _away_days(after: date, through: date, away: Sequence[AwayPeriod]) -> int:
+    """Days in (after, through] covered by an away period."""
+    total = 0
+    for p in away:
+        start = max(p.start, after + timedelta(days=1))
+        end = min(p.end or through + timedelta(days=1), through + timedelta(days=1))
+        total += max((end - start).days, 0)
+    return total
+
+
+def s96b_check(
+    *,
+    today: date,
+    attempts: Sequence[VisitAttempt],
+    last_successful: date | None,
+    away: Sequence[AwayPeriod] = (),
+    address_notified_or_believed: bool = True,
+    policy: Policy,
+) -> S96BCheck:
+    """Pre-check s.96B(2)(a)-(d) for the failed entry attempts since the last successful visit.
+
+    Attempts made while the offender was in custody, in hospital or abroad do not count: entry was not
+    "sought for that purpose" from someone who could be there. Necessity (c) is always left to the officer.
+    """
+    key = "offenders.visits.min_failed_attempts_for_s96b"
+    needed = int(policy.get(key))
+    failed = tuple(
+        sorted(
+            a.on
+            for a in attempts
+            if a.outcome in FAILED_ENTRY
+            and a.for_risk_assessment
+            and (last_successful is None or a.on > last_successful)
+            and away_on(a.on, away) is None
+        )
+    )
+    now_away = away_on(today, away)
+    conditions = (
+        S96BCondition(
+            "a",
+            address_notified_or_believed,
+            "SOA 2003 s.96B(2)(a), (3)",
+            "the last notified home address, or reasonable grounds to believe he resides or may regularly "
+            "be found there",
+        ),
+        S96BCondition(
+            "b",
+            now_away is None,
+            "SOA 2003 s.96B(2)(b), (4)",
+            "not remanded or committed to custody, serving a sentence, detained in hospital or outside the UK"
+            + (f" (now: {now_away.kind})" if now_away else ""),
+        ),
+        S96BCondition(
+            "c",
+            None,
+            "SOA 2003 s.96B(2)(c)",
+            "entry and search are necessary to assess the risks he poses: the applying officer's judgement",
+        ),
+        S96BCondition(
+            "d",
+            len(failed) >= needed,
+            f"SOA 2003 s.96B(2)(d); {policy.basis(key)}",
+            f"{len(failed)} occasion(s) on which a constable sought entry to assess risk and could not "
+            "obtain it",
+        ),
+    )
+    return S96BCheck(
+        conditions=conditions,
+        failed_attempts=failed,
+        consider=all(c.met is not False for c in conditions),
+        basis="SOA 2003 s.96B (inserted by VCRA 2006 s.58): application by a superintendent or above to a "
+        "justice of the peace; reference rule R2",
+        policy_version=policy.version,
+    )
+
+
+def _breach_actions(established: date, policy: Policy) -> tuple[RequiredAction, ...]:
+    esc = "offenders.escalation."
+    record_days = ceil(int(policy.get(esc + "breach_record_hours")) / 24)
+    decide_days = ceil(int(policy.get(esc + "breach_decision_hours")) / 24)
+    review = int(policy.get(esc + "breach_review_days"))
+    return (
+        RequiredAction(
+            "record the breach on PNC and ViSOR and inform the partner agencies",
+            "offender-manager",
+            established + timedelta(days=record_days),
+            f"{APP_BREACH}; {policy.basis(esc + 'breach_record_hours')}",
+        ),
+        RequiredAction(
+            "decide whether an urgent MAPP meeting is needed",
+            "di",
+            established + timedelta(days=decide_days),
+            f"{APP_BREACH}: the DI or Senior Probation Officer decides; "
+            f"{policy.basis(esc + 'breach_decision_hours')}",
+        ),
+        RequiredAction(
+            "decide on arrest (s.91), PNC wanted circulation or licence recall",
+            "di",
+            established + timedelta(days=decide_days),
+            f"SOA 2003 s.91; PACE s.24; {APP_BREACH}; {policy.basis(esc + 'breach_decision_hours')}",
+        ),
+        RequiredAction(
+            "review the breach case",
+            "di",
+            established + timedelta(days=review),
+            f"reference rule R3; {policy.basis(esc + 'breach_review_days')} (repeat until resolved)",
+        ),
+    )
+
+
+def _breach_step(
+    *,
+    today: date,
+    time_breach_from: date | None,
+    whereabouts_unverified_since: date | None,
+    missed: Sequence[BreachConsideration],
+    established_on: date | None,
+    policy: Policy,
+) -> LadderStep | None:
+    triggers: list[tuple[date, str]] = []
+    if time_breach_from is not None and today >= time_breach_from:
+        n = policy.get("offenders.escalation.breach_after_intervals")
+        triggers.append((time_breach_from, f"no successful visit for more than {n} intervals"))
+    if whereabouts_unverified_since is not None:
+        triggers.append((whereabouts_unverified_since, "whereabouts unverified"))
+    for m in missed:
+        assert m.deadline.due is not None
+        triggers.append(
+            (
+                m.deadline.due + timedelta(days=1),
+                f"missed {m.deadline.kind} notification due {m.deadline.due.isoformat()}",
+            )
+        )
+    if not triggers:
+        return None
+    since = min(d for d, _ in triggers)
+    return LadderStep(
+        step=Step.BREACH_CASE,
+        since=since,
+        owners=("offender-manager", "di"),
+        reason="; ".join(r for _, r in triggers),
+        basis=f"reference rule R3; {APP_BREACH}; "
+        f"{policy.basis('offenders.escalation.breach_after_intervals')}",
+        actions=_breach_actions(established_on or today, policy),
+        policy_version=policy.version,
+    )
+
+
+def _visit_steps(
+    *, today: date, timeline: EscalationTimeline, interval: Duration, policy: Policy
+) -> list[LadderStep]:
+    steps: list[LadderStep] = []
+    if timeline.due_soon_from <= today <= timeline.due:
+        steps.append(
+            LadderStep(
+                Step.DUE_SOON,
+                timeline.due_soon_from,
+                ("offender-manager",),
+                f"visit due {timeline.due.isoformat()}",
+                timeline.basis,
+                (RequiredAction("visit", "offender-manager", timeline.due, timeline.basis),),
+                policy.version,
+            )
+        )
+    if today >= timeline.overdue_from:
+        steps.append(
+            LadderStep(
+                Step.OVERDUE,
+                timeline.overdue_from,
+                ("offender-manager", "ds"),
+                f"visit overdue since {timeline.due.isoformat()} ({(today - timeline.due).days} days)",
+                f"reference rule R1: overdue alerts the offender manager and DS; {timeline.basis}",
+                (RequiredAction("visit now", "offender-manager", today, timeline.basis),),
+                policy.version,
+            )
+        )
+    if today >= timeline.overdue_by_interval_from:
+        steps.append(
+            LadderStep(
+                Step.OVERDUE_BY_INTERVAL,
+                timeline.overdue_by_interval_from,
+                ("di",),
+                f"overdue by more than {interval.describe()}",
+                f"reference rule R1: overdue by more than one interval alerts the DI; {timeline.basis}",
+                (RequiredAction("record a plan to see the offender", "di", None, timeline.basis),),
+                policy.version,
+            )
+        )
+    return steps
+
+
+def evaluate_ladder(
+    *,
+    today: date,
+    level: RiskLevel | str,
+    mode: ManagementMode = ManagementMode.ACTIVE,
+    last_successful: date | None,
+    managed_since: date | None = None,
+    attempts: Sequence[VisitAttempt] = (),
+    away: Sequence[AwayPeriod] = (),
+    whereabouts_verified: bool = True,
+    whereabouts_unverified_since: date | None = None,
+    missed: Sequence[BreachConsideration] = (),
+    address_notified_or_believed: bool = True,
+    breach_established_on: date | None = None,
+    policy: Policy,
+) -> LadderResult:
+    """Every ladder step that applies on ``today`` (issue 3 "Escalation ladder", steps 1-5)."""
+    steps: list[LadderStep] = []
+    interval, _ = visit_interval(level, policy=policy)
+    due_info = visit_due(
+        level, last_successful=last_successful, managed_since=managed_since, mode=mode, policy=policy
+    )
+    now_away = away_on(today, away)
+    time_breach_from: date | None = None
+    if due_info.due is not None:
+        start = last_successful or managed_since
+        assert start is not None
+        timeline = escalation_timeline(level, last_successful=start, policy=policy)
+        if now_away is None:
+            steps.extend(_visit_steps(today=today, timeline=timeline, interval=interval, policy=policy))
+            paused = _away_days(start, today, away)
+            time_breach_from = timeline.breach_from + timedelta(days=paused)
+    if now_away is not None:
+        steps.append(
+            LadderStep(
+                Step.AWAY,
+                now_away.start,
+                ("offender-manager",),
+                f"in {now_away.kind} since {now_away.start.isoformat()}: home visits suspended",
+                "SOA 2003 s.96B(4); reference rule R2",
+                (),
+                None,
+            )
+        )
+    check = s96b_check(
+        today=today,
+        attempts=attempts,
+        last_successful=last_successful,
+        away=away,
+        address_notified_or_believed=address_notified_or_believed,
+        policy=policy,
+    )
+    if check.consider:
+        steps.append(
+            LadderStep(
+                Step.CONSIDER_S96B,
+                check.failed_attempts[-1],
+                tuple(policy.get("offenders.escalation.s96b_closers")),
+                f"{len(check.failed_attempts)} failed entry attempts since the last successful visit",
+                check.basis,
+                (
+                    RequiredAction(
+                        "record a decision and rationale on a s.96B application",
+                        "superintendent",
+                        None,
+                        check.basis,
+                    ),
+                ),
+                policy.version,
+            )
+        )
+    unverified = (
+        whereabouts_unverified_since
+        if whereabouts_unverified_since
+        else (None if whereabouts_verified else today)
+    )
+    breach = _breach_step(
+        today=today,
+        time_breach_from=time_breach_from,
+        whereabouts_unverified_since=unverified,
+        missed=missed,
+        established_on=breach_established_on,
+        policy=policy,
+    )
+    if breach is not None:
+        steps.append(breach)
+    steps.sort(key=lambda s: STEP_RANK[s.step])
+    return LadderResult(
+        today=today, due=due_info.due, steps=tuple(steps), s96b=check, policy_version=policy.version
+    )
