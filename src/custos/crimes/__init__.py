@@ -1,0 +1,1 @@
+"""Crimes: crime records, offence classification, harm, solvability, THRIVE and tiering."""
