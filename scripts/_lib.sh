@@ -1,0 +1,41 @@
+# Shared by scripts/bootstrap, scripts/demo and scripts/test (sourced, not run).
+# shellcheck shell=bash
+
+CUSTOS_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CUSTOS_REPO
+# Never let uv fetch an interpreter: Python 3.12 comes from the machine (pyenv or Debian), per .python-version.
+export UV_PYTHON_DOWNLOADS=never
+
+# Where `pip install --user` puts console scripts, so a uv installed by bootstrap is found on the next run.
+custos_add_user_bin_to_path() {
+    local dir
+    for dir in "$HOME/.local/bin" "$HOME/.cargo/bin"; do
+        case ":$PATH:" in *":$dir:"*) ;; *) [ -d "$dir" ] && PATH="$dir:$PATH" ;; esac
+    done
+    export PATH
+}
+
+# Prints the path of a working uv, or nothing.
+custos_find_uv() {
+    custos_add_user_bin_to_path
+    local candidate
+    for candidate in "${CUSTOS_UV:-}" "$(command -v uv 2>/dev/null || true)" "$HOME/.local/bin/uv"; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" --version >/dev/null 2>&1; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+custos_now() { date +%s.%N; }
+custos_elapsed() { awk -v a="$1" -v b="$(custos_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+custos_is_ci() { case "${CI:-}" in true | 1 | yes | TRUE | True) return 0 ;; *) return 1 ;; esac; }
+
+custos_banner() {
+    # A notice that is hard to miss in a long log.
+    printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
+    printf '!! %s\n' "$@"
+    printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n'
+}

@@ -1,0 +1,141 @@
+"""Browser-test harness: Playwright's sync API driving Debian's chromium against pytest-django's live_server.
+
+Every test under tests/e2e is marked `browser`, so `pytest -m "not browser"` leaves them out and
+`pytest -m browser tests/e2e` runs only them (scripts/test does both). Fixtures:
+
+- `browser`: one headless chromium for the session (`$CUSTOS_CHROMIUM`, default /usr/bin/chromium). Playwright
+  gives it a fresh, empty profile (user-data-dir) and deletes it afterwards.
+- `page`: a new browser context per test with `base_url` set to the live server, so `page.goto("/healthz")`
+  works. The default timeout is 10 s. Requests that leave the live server are blocked and fail the test (no
+  CDN, no tracking), and so does any uncaught JavaScript error. When a test fails, a full-page screenshot goes
+  to var/e2e-screenshots/.
+
+Without chromium the tests are skipped with the reason, except when CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Request, Route
+
+# Playwright's sync API runs an asyncio event loop in the test thread, and Django refuses ORM calls from a
+# thread with a running loop unless told otherwise. The loop is Playwright's own and never runs Django code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+E2E_DIR = Path(__file__).resolve().parent
+SCREENSHOT_DIR = E2E_DIR.parents[1] / "var" / "e2e-screenshots"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+DEFAULT_TIMEOUT_MS = 10_000
+# As root chromium needs --no-sandbox; the rest keep it from calling home, which this network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+CHROMIUM_MISSING = "chromium not found at {path}: install Debian's chromium or set CUSTOS_CHROMIUM"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def chromium_path() -> str:
+    return os.environ.get("CUSTOS_CHROMIUM", DEFAULT_CHROMIUM)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: the mark must be on the items before `-m` deselects by it.
+    for item in items:
+        if E2E_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # Keep each phase's report on the item, so the page fixture knows whether the test failed.
+    report = yield
+    setattr(item, f"custos_report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    path = chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        message = CHROMIUM_MISSING.format(path=path)
+        if in_ci():
+            pytest.fail(f"{message} (CI=true: browser tests must run)", pytrace=False)
+        pytest.skip(message)
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Playwright launches chromium with a new temporary --user-data-dir and removes it on close.
+        launched = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _is_local(url: str, base_url: str) -> bool:
+    return url.startswith((base_url, "data:", "blob:", "about:"))
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+    base_url = live_server.url
+    context = browser.new_context(
+        base_url=base_url,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+
+    external: list[str] = []
+
+    def block_external(route: Route, req: Request) -> None:
+        if _is_local(req.url, base_url):
+            route.continue_()
+        else:
+            external.append(req.url)
+            route.abort()
+
+    context.route(re.compile(r".*"), block_external)
+    opened = context.new_page()
+    js_errors: list[str] = []
+    opened.on("pageerror", lambda error: js_errors.append(str(error)))
+    try:
+        yield opened
+        failed = any(
+            getattr(getattr(request.node, f"custos_report_{when}", None), "failed", False)
+            for when in ("setup", "call")
+        )
+        if failed:
+            SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+            opened.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+    if external:
+        pytest.fail(f"the page requested addresses outside the live server: {external}", pytrace=False)
+    if js_errors:
+        pytest.fail(f"uncaught JavaScript errors: {js_errors}", pytrace=False)
