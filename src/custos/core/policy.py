@@ -58,7 +58,10 @@ class Policy:
 
 
 def _deep_copy(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deep_copy(v) if isinstance(v, dict) else (list(v) if isinstance(v, list) else v) for k, v in d.items()}
+    return {
+        k: _deep_copy(v) if isinstance(v, dict) else (list(v) if isinstance(v, list) else v)
+        for k, v in d.items()
+    }
 
 
 def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:

@@ -1,0 +1,159 @@
+"""The REST API under /api/v1 (django-ninja): one auth model, one error format, OpenAPI served offline.
+
+Authentication: `Authorization: Bearer <token>` (per-user, hashed at rest, scoped, expiring, revocable)
+for API and CLI clients; the browser uses its two-factor-verified session with CSRF.
+Errors: every error is application/problem+json (RFC 9457) with `type`, `title`, `status`, `detail`
+and, for validation errors, `errors` keyed by field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from custos.accounts.models import ApiToken
+from custos.core import requestctx
+
+
+class PreconditionFailed(Exception):
+    def __init__(self, detail: str, status: int = 412) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = ApiToken.lookup(token)
+        if found is None:
+            return None
+        if not found.allows(request.method or "GET"):
+            raise HttpError(403, "This token is read-only; create a token with the write scope.")
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        requestctx.set_client(f"api-token:{found.prefix}")
+        return found
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The browser's session, but only once the second factor has been verified."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if settings.OTP_REQUIRED and not request.user.is_verified():  # type: ignore[union-attr]
+            return None
+        return user
+
+
+api = NinjaAPI(
+    title="Custos API",
+    version="1",
+    description="Public-protection and investigation management. Errors are application/problem+json.",
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    urls_namespace="api-1",
+)
+
+
+def problem(request: HttpRequest, status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for e in exc.errors:
+        loc = ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "payload", "query", "path"))
+        errors.setdefault(loc or "__all__", []).append(str(e.get("msg", "invalid")))
+    return problem(
+        request, 422, "The request is not valid", "Correct the fields listed in errors.", errors=errors
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if getattr(exc, "code", None) == "stale":
+        return problem(request, 412, "Precondition failed", " ".join(exc.messages))
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return problem(
+        request, 422, "The request is not valid", "Correct the fields listed in errors.", errors=errors
+    )
+
+
+@api.exception_handler(PreconditionFailed)
+def _precondition(request: HttpRequest, exc: PreconditionFailed) -> HttpResponse:
+    title = "Precondition required" if exc.status == 428 else "Precondition failed"
+    return problem(request, exc.status, title, exc.detail)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "Not found", "No such record, or it is outside your need-to-know.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = problem(request, 401, "Authentication required", "Send 'Authorization: Bearer <token>'.")
+    response["WWW-Authenticate"] = 'Bearer realm="custos"'
+    return response
+
+
+@api.exception_handler(PermissionError)
+def _forbidden_py(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return problem(request, 403, "Forbidden", str(exc) or "You cannot do this.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, "Forbidden", str(exc) or "You cannot do this.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, str(exc.message) if exc.status_code < 500 else "Server error")
+
+
+def expected_version(request: HttpRequest, body_version: int | None) -> int:
+    """The version the client last saw: `If-Match: "N"` header, or a `version` field in the body."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        value = header.removeprefix("W/").strip('"')
+        if not value.isdigit():
+            raise PreconditionFailed('If-Match must be the ETag you received, for example "3".')
+        return int(value)
+    if body_version is not None:
+        return body_version
+    raise PreconditionFailed(
+        "Send the version you are updating, as an If-Match header or a 'version' field, so that "
+        "concurrent edits cannot silently overwrite each other.",
+        status=428,
+    )
+
+
+def _register_routers() -> None:
+    from custos.workforce.api import router as workforce_router
+
+    api.add_router("/workforce", workforce_router)
+
+
+_register_routers()

@@ -1,0 +1,44 @@
+"""The synthetic demo force: `custos demo` and `custos seed`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def run_demo(*, host: str, port: int, seed: int, serve: bool) -> int:
+    from django.core.management import call_command
+
+    from custos.core.runtime import serve as serve_app
+    from custos.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+    from custos.demo.seed import seed as seed_force
+
+    print("Applying database migrations…")
+    call_command("migrate", interactive=False, verbosity=0)
+    print("Seeding the synthetic force (deterministic; skipped if already there)…")
+    seed_force(scale="demo", seed=seed, progress=True)
+    accounts = ensure_demo_accounts()
+    url = f"http://{host}:{port}/"
+    width = max(len(a.username) for a, _ in accounts)
+    print()
+    print("Custos demo is ready.")
+    print(f"  URL:       {url}")
+    print(f"  Password:  {DEMO_PASSWORD}   (the same for every demo account)")
+    print("  2FA code:  run `uv run custos otp USERNAME` in another terminal for the current 6-digit code")
+    print("  Accounts:")
+    for acc, _user in accounts:
+        print(f"    {acc.username.ljust(width)}  {', '.join(r.label for r in acc.roles)}")
+    print()
+    if not serve:
+        return 0
+    # The worker runs beside the server so that background tasks and /healthz's heartbeat work.
+    worker = subprocess.Popen([sys.executable, "-m", "custos.cli", "worker"], env=os.environ.copy())
+    try:
+        return serve_app(host=host, port=port, prod=False)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
