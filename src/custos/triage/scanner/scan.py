@@ -1,0 +1,353 @@
+"""Scan orchestration: list the source, hash and PDQ every file on a process pool, checkpoint, match, report.
+
+* Every core: a ``ProcessPoolExecutor`` (forkserver start: the parent may hold threads from tqdm and FAISS)
+  with one worker per core by default. Files go in batches (many small files per task, one large file per
+  task) and at most ``2 x workers`` batches are in flight, so memory stays bounded however big the device.
+* Resumable: finished records go to the checkpoint (``checkpoint.py``) as they arrive; ``--resume`` skips
+  every file already there, so nothing is re-hashed, lost or duplicated.
+* Matching runs once at the end, over all records, so a resumed scan matches like an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tqdm import tqdm
+
+from custos.core.policy import Policy
+
+from . import worker
+from .checkpoint import Checkpoint, CheckpointMismatch, checkpoint_path
+from .hashsets import KNOWN_BAD, KNOWN_GOOD, HashSetError, ParsedHashSet, import_hashset_file
+from .html import render_html
+from .kit import Kit, KitError, open_kit, read_public_key
+from .matcher import Matcher
+from .pdq import thumbnail_jpeg
+from .report import (
+    GENERATOR,
+    SCHEMA_VERSION,
+    atomic_write,
+    public_record,
+    write_json,
+    write_manifest,
+    write_vics,
+)
+from .sources import FileRef, SourceListing, SourceSpec, detect_source, list_source, verify_ewf
+from .verdict import device_verdict
+
+VERSION = "1.0.0"
+BATCH_FILES = 64
+BATCH_BYTES = 32 << 20
+ERR_MANIFEST_FOLDER = "--manifest needs a folder source (hashdeep audits files on disk), not a {kind} image"
+
+
+class ScanError(Exception):
+    """A problem the user can fix (missing source, bad hash set, refused kit, foreign checkpoint)."""
+
+
+@dataclass
+class ScanOptions:
+    source: str
+    json_out: str
+    hashsets: list[str] = field(default_factory=list)
+    known_good: list[str] = field(default_factory=list)
+    kit: str | None = None
+    kit_keys: list[str] = field(default_factory=list)
+    workers: int | None = None
+    html_out: str | None = None
+    manifest_out: str | None = None
+    vics_out: str | None = None
+    resume: bool = False
+    progress: bool = True
+    pdq: bool = True
+    decode_max_side: int | None = None
+    command: list[str] = field(default_factory=list)
+
+
+def load_sets(opts: ScanOptions, policy: Policy) -> tuple[list[ParsedHashSet], Kit | None]:
+    sets: list[ParsedHashSet] = []
+    kit: Kit | None = None
+    try:
+        if opts.kit:
+            trusted = [read_public_key(k) for k in [*policy.get("triage.kit_trusted_keys"), *opts.kit_keys]]
+            kit = open_kit(opts.kit, trusted_keys=trusted)
+            for ks in kit.sets:
+                sets.append(import_hashset_file(ks.path, name=ks.name, policy=policy, role=ks.role))
+        for path in opts.hashsets:
+            sets.append(import_hashset_file(path, name=os.path.basename(path), policy=policy, role=KNOWN_BAD))
+        for path in opts.known_good:
+            sets.append(
+                import_hashset_file(path, name=os.path.basename(path), policy=policy, role=KNOWN_GOOD)
+            )
+    except (HashSetError, KitError) as exc:
+        raise ScanError(str(exc)) from None
+    return sets, kit
+
+
+def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
+    batch: list[FileRef] = []
+    size = 0
+    for ref in refs:
+        if batch and (len(batch) >= BATCH_FILES or size + ref.size > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(ref)
+        size += ref.size
+    if batch:
+        yield batch
+
+
+def worker_options(policy: Policy, opts: ScanOptions) -> worker.WorkerOptions:
+    return worker.WorkerOptions(
+        pdq=opts.pdq,
+        video=opts.pdq,
+        min_quality=int(policy.get("triage.pdq_min_quality")),
+        min_side=int(policy.get("triage.min_image_side")),
+        max_image_bytes=int(policy.get("triage.max_image_bytes")),
+        vpdq_seconds_per_hash=float(policy.get("triage.vpdq_seconds_per_hash")),
+        zip_max_members=int(policy.get("triage.zip_max_members")),
+        decode_max_side=opts.decode_max_side,
+    )
+
+
+def _identity(spec: SourceSpec) -> dict[str, Any]:
+    st = os.stat(spec.path)
+    return {
+        "path": spec.path,
+        "kind": spec.kind,
+        "segments": list(spec.segments),
+        "size": st.st_size if spec.kind != "folder" else None,
+        "mtime_ns": st.st_mtime_ns,
+    }
+
+
+class _Progress:
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.bar = tqdm(
+            total=total, unit="file", desc="triage", file=sys.stderr, disable=not enabled, dynamic_ncols=True
+        )
+        self.start = time.monotonic()
+        self.bytes = 0
+
+    def advance(self, files: int, nbytes: int) -> None:
+        self.bytes += nbytes
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        self.bar.set_postfix_str(f"{self.bytes / elapsed / 1e6:.1f} MB/s", refresh=False)
+        self.bar.update(files)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _run_pool(
+    spec: SourceSpec,
+    pending: list[FileRef],
+    workers: int,
+    wopts: worker.WorkerOptions,
+    ckpt: Checkpoint,
+    progress: _Progress,
+    verify: bool,
+) -> int:
+    processed_bytes = 0
+    if workers <= 1:
+        worker.init_worker(spec, wopts)
+        if verify:
+            ckpt.add_side("verification", verify_ewf(spec.segments))
+        for batch in _batches(pending):
+            records, nbytes = worker.process_batch(batch)
+            ckpt.add_records(records)
+            processed_bytes += nbytes
+            progress.advance(len(batch), nbytes)
+        return processed_bytes
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["custos.triage.scanner.worker"])  # workers fork with numpy/PIL/pytsk3 loaded
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=worker.init_worker, initargs=(spec, wopts)
+    ) as pool:
+        inflight: dict[Future[Any], int] = {}
+        verification: Future[dict[str, Any]] | None = (
+            pool.submit(verify_ewf, spec.segments) if verify else None
+        )
+        batches = _batches(pending)
+        try:
+            while True:
+                while len(inflight) < 2 * workers:
+                    todo = next(batches, None)
+                    if todo is None:
+                        break
+                    inflight[pool.submit(worker.process_batch, todo)] = len(todo)
+                if not inflight:
+                    break
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    count = inflight.pop(fut)
+                    records, nbytes = fut.result()
+                    ckpt.add_records(records)
+                    processed_bytes += nbytes
+                    progress.advance(count, nbytes)
+            if verification is not None:
+                ckpt.add_side("verification", verification.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return processed_bytes
+
+
+def _ordered(refs: list[FileRef], records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    children: dict[str, list[dict[str, Any]]] = {}
+    for rec in records.values():
+        if rec.get("container") is not None:
+            parent = rec["key"].rsplit("!/", 1)[0]
+            children.setdefault(parent, []).append(rec)
+    out: list[dict[str, Any]] = []
+    for ref in refs:
+        found = records.get(ref.key)
+        if found is None:
+            continue
+        rec = found
+        out.append(rec)
+        out.extend(sorted(children.get(ref.key, []), key=lambda r: r["path"]))
+    return out
+
+
+def _source_section(spec: SourceSpec, listing: SourceListing, ckpt: Checkpoint) -> dict[str, Any]:
+    section: dict[str, Any] = {
+        "path": spec.path,
+        "kind": spec.kind,
+        "segments": list(spec.segments),
+        "media_size": listing.media_size,
+        "volumes": listing.volumes,
+        "errors": listing.errors,
+    }
+    if spec.kind == "ewf":
+        section["verification"] = ckpt.side.get("verification")
+        section["case_metadata"] = listing.metadata
+    return section
+
+
+def _thumbnails(
+    files: list[dict[str, Any]],
+    refs: dict[str, FileRef],
+    spec: SourceSpec,
+    wopts: worker.WorkerOptions,
+    policy: Policy,
+) -> dict[str, bytes]:
+    """Thumbnails of NON-matching images only; a matched image is never decoded for display."""
+    limit = int(policy.get("triage.html_thumbnail_limit"))
+    px = int(policy.get("triage.html_thumbnail_px"))
+    worker.init_worker(spec, wopts)
+    out: dict[str, bytes] = {}
+    for rec in files:
+        if len(out) >= limit:
+            break
+        if rec.get("matches") or rec.get("kind") != "image" or not rec.get("md5"):
+            continue
+        key = rec["key"]
+        member = None
+        if rec.get("container") is not None:
+            key, member = key.rsplit("!/", 1)
+        ref = refs.get(key)
+        if ref is None:
+            continue
+        data = worker.read_bytes_for_thumbnail(ref, member, wopts.max_image_bytes)
+        thumb = thumbnail_jpeg(data, px) if data else None
+        if thumb:
+            out[rec["path"]] = thumb
+    return out
+
+
+def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
+    """Run a scan and write the requested outputs. Returns the report."""
+    started = datetime.now(UTC)
+    try:
+        spec = detect_source(opts.source)
+    except (FileNotFoundError, OSError) as exc:
+        raise ScanError(str(exc)) from None
+    if opts.manifest_out and spec.kind != "folder":
+        raise ScanError(ERR_MANIFEST_FOLDER.format(kind=spec.kind))
+    sets, kit = load_sets(opts, policy)
+    try:
+        listing = list_source(spec)
+    except OSError as exc:
+        raise ScanError(f"cannot read source {spec.path}: {exc}") from None
+    try:
+        ckpt = Checkpoint(checkpoint_path(opts.json_out), _identity(spec), resume=opts.resume)
+    except CheckpointMismatch as exc:
+        raise ScanError(str(exc)) from None
+    done = set(ckpt.records)
+    pending = [r for r in listing.refs if r.key not in done]
+    resumed = len(listing.refs) - len(pending)
+    workers = opts.workers or os.cpu_count() or 1
+    wopts = worker_options(policy, opts)
+    progress = _Progress(len(pending), opts.progress)
+    t0 = time.monotonic()
+    try:
+        processed_bytes = _run_pool(
+            spec,
+            pending,
+            workers,
+            wopts,
+            ckpt,
+            progress,
+            verify=spec.kind == "ewf" and "verification" not in ckpt.side,
+        )
+    finally:
+        progress.close()
+        ckpt.sync()
+    elapsed = time.monotonic() - t0
+    files = _ordered(listing.refs, ckpt.records)
+    Matcher(sets, policy).apply(files)
+    summary = device_verdict(files, policy=policy)
+    summary.update(
+        files_total=len(files),
+        known_good_files=sum(1 for r in files if r.get("known_good")),
+        deleted_files=sum(1 for r in files if r.get("deleted")),
+        error_files=sum(1 for r in files if r.get("errors")),
+        unmatchable_images=sum(1 for r in files if r.get("kind") == "image" and not r.get("pdq_matchable")),
+    )
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "policy_version": policy.version,
+        "generator": {"name": GENERATOR, "version": VERSION},
+        "generated_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "source": _source_section(spec, listing, ckpt),
+        "hashsets": [s.describe() for s in sets],
+        "kit": kit.describe() if kit else None,
+        "scan": {
+            "started_at": started.isoformat().replace("+00:00", "Z"),
+            "workers": workers,
+            "files_total": len(files),
+            "files_resumed": resumed,
+            "files_processed": len(pending),
+            "bytes_processed": processed_bytes,
+            "seconds": round(elapsed, 3),
+            "mb_per_second": round(processed_bytes / max(elapsed, 1e-6) / 1e6, 1),
+        },
+        "files": [public_record(r) for r in files],
+        "summary": summary,
+    }
+    write_json(report, opts.json_out)
+    if opts.manifest_out:
+        write_manifest(
+            report["files"],
+            opts.manifest_out,
+            invoked_from=os.getcwd(),
+            command=opts.command or ["custos", "triage", "scan", opts.source],
+        )
+    if opts.vics_out:
+        write_vics(report, opts.vics_out, policy=policy)
+    if opts.html_out:
+        thumbs = _thumbnails(files, {r.key: r for r in listing.refs}, spec, wopts, policy)
+        atomic_write(opts.html_out, render_html(report, thumbs).encode("utf-8"))
+    ckpt.close(remove=True)
+    if kit is not None:
+        kit.workdir.cleanup()
+    return report
