@@ -151,9 +151,15 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int:
 
 
 def _register_routers() -> None:
-    from custos.workforce.api import router as workforce_router
+    from custos.core.domains import DOMAIN_APPS, optional_module
 
-    api.add_router("/workforce", workforce_router)
+    for app in DOMAIN_APPS:
+        module = optional_module(app, "api")
+        if module is None:
+            continue
+        routers = getattr(module, "ROUTERS", None) or [(f"/{app}", module.router)]
+        for prefix, router in routers:
+            api.add_router(prefix, router)
 
 
 _register_routers()

@@ -237,21 +237,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("manage", cmd_manage, "pass through to Django's management commands")
     p.add_argument("rest", nargs=argparse.REMAINDER)
 
-    for module in ("custos.triage.cli", "custos.allocation.cli", "custos.offenders.cli"):
-        _register_optional(module, sub)
+    _register_domain_commands(sub)
     return parser
 
 
-def _register_optional(module: str, sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    import importlib
+def _register_domain_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Domain apps add their own commands (`custos triage`, `custos allocate`…) from `<app>/cli.py`."""
+    from custos.core.domains import DOMAIN_APPS, optional_module
 
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return
-        raise
-    mod.register(sub)
+    for app in DOMAIN_APPS:
+        module = optional_module(app, "cli")
+        if module is not None:
+            module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

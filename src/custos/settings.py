@@ -12,6 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from custos.core.domains import DOMAIN_APPS
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parents[1]
 DATA_DIR = Path(os.environ.get("CUSTOS_DATA_DIR", PROJECT_DIR / "data"))
@@ -50,8 +52,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "custos.core",
     "custos.accounts",
-    "custos.workforce",
     "custos.demo",
+    *(f"custos.{app}" for app in DOMAIN_APPS),
 ]
 
 MIDDLEWARE = [

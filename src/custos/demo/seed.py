@@ -488,8 +488,16 @@ def seed_workforce(*, scale: str, seed: int, progress: bool = True, today: date 
     return len(b.people)
 
 
-# Later domains append their generators here: (part name, function(scale, seed, progress) -> rows).
-PARTS: list[tuple[str, Callable[..., int]]] = [("workforce", seed_workforce)]
+def parts() -> list[tuple[str, Callable[..., int]]]:
+    """Generators in domain order: workforce here, then each domain's `demo.seed_part`."""
+    from custos.core.domains import DOMAIN_APPS, optional_module
+
+    found: list[tuple[str, Callable[..., int]]] = [("workforce", seed_workforce)]
+    for app in DOMAIN_APPS:
+        module = optional_module(app, "demo") if app != "workforce" else None
+        if module is not None:
+            found.append((app, module.seed_part))
+    return found
 
 
 def seed(*, scale: str, seed: int, progress: bool = True) -> dict[str, Any]:
@@ -498,7 +506,7 @@ def seed(*, scale: str, seed: int, progress: bool = True) -> dict[str, Any]:
 
         raise UserError(f"unknown scale {scale!r}; choose demo, borough or london")
     report: dict[str, Any] = {}
-    for part, fn in PARTS:
+    for part, fn in parts():
         existing = SeedRun.objects.filter(part=part).first()
         if existing is not None:
             if existing.scale != scale or existing.seed != seed:

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
+from custos.core.domains import DomainAppConfig
 
 
-class WorkforceConfig(AppConfig):
+class WorkforceConfig(DomainAppConfig):
+    default = True
     name = "custos.workforce"
     label = "workforce"
     verbose_name = "Workforce"
+    NAV = [("Workforce", "workforce:people", None), ("Training", "workforce:training", None)]
 
     def ready(self) -> None:
         from django.urls import reverse
 
         from custos.core.forms import BreakGlassType, register_break_glass
-        from custos.workforce import access, home  # noqa: F401 - registers permissions and home panels
+        super().ready()  # access, home and sweep registrations
         from custos.workforce.models import Person
 
         register_break_glass(

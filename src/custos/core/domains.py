@@ -1,0 +1,72 @@
+"""The domain apps and how they plug into the shell without editing shared files.
+
+Each domain app may provide, by convention (all optional):
+- `urls.py` with `app_name` and `urlpatterns`: mounted at `/<app>/`;
+- `api.py` with `router` (mounted at `/api/v1/<app>`) or `ROUTERS = [(prefix, router), ...]`;
+- `demo.py` with `seed_part(*, scale, seed, progress) -> int`: run by `custos seed` in DOMAIN_APPS order;
+- `access.py`, `home.py`, `sweep.py`: imported at start-up to register permissions, home panels, sweeps;
+- `NAV = [(label, url_name, roles or None)]` on its AppConfig: header navigation.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from django.apps import AppConfig
+
+# Order matters: seeding and navigation follow it (a later domain builds on earlier ones).
+DOMAIN_APPS = (
+    "workforce",
+    "offenders",
+    "crimes",
+    "allocation",
+    "investigations",
+    "victims",
+    "triage",
+    "reporting",
+)
+
+
+def optional_module(app: str, name: str) -> ModuleType | None:
+    """Import custos.<app>.<name> if that module exists; real import errors inside it still raise."""
+    full = f"custos.{app}.{name}"
+    try:
+        return importlib.import_module(full)
+    except ModuleNotFoundError as exc:
+        if exc.name in (full, f"custos.{app}"):
+            return None
+        raise
+
+
+class DomainAppConfig(AppConfig):
+    """Base AppConfig for domain apps: imports the registration modules at start-up."""
+
+    default = False  # subclasses set default = True so Django picks them, not this base
+    NAV: list[tuple[str, str, frozenset[str] | None]] = []
+    REGISTRATION_MODULES = ("access", "home", "sweep")
+
+    def ready(self) -> None:
+        app = self.name.rsplit(".", 1)[-1]
+        for mod in self.REGISTRATION_MODULES:
+            optional_module(app, mod)
+
+
+def nav_items(roles: frozenset[Any]) -> list[tuple[str, str]]:
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+
+    items: list[tuple[str, str]] = []
+    for app in DOMAIN_APPS:
+        try:
+            config = apps.get_app_config(app)
+        except LookupError:
+            continue
+        for label, url_name, allowed in getattr(config, "NAV", []):
+            if allowed is None or {str(r) for r in roles} & set(allowed):
+                try:
+                    items.append((label, reverse(url_name)))
+                except NoReverseMatch:
+                    continue
+    return items

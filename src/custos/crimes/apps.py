@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from custos.core.domains import DomainAppConfig
+
+
+class CrimesConfig(DomainAppConfig):
+    default = True
+    name = "custos.crimes"
+    label = "crimes"
