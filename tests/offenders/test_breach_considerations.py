@@ -28,7 +28,8 @@ def test_no_notification_after_the_deadline_is_a_continuing_breach() -> None:
     assert found.deadline is deadline
     assert found.notified_late_on is None
     assert found.days_overdue == 8
-    assert "s.91(1)(a)" in found.basis and "s.84(1)" in found.basis
+    assert "s.91(1)(a)" in found.basis
+    assert "s.84(1)" in found.basis
 
 
 def test_a_late_notification_is_still_considered() -> None:
@@ -47,8 +48,10 @@ def test_nothing_is_missed_before_the_deadline_passes() -> None:
 
 
 def test_a_missed_annual_notification_is_found(policy: Policy) -> None:
-    events = [NotificationEvent(NotificationKind.ANNUAL, date(2023, 5, 1)),
-              NotificationEvent(NotificationKind.FOREIGN_TRAVEL, date(2024, 5, 1))]
+    events = [
+        NotificationEvent(NotificationKind.ANNUAL, date(2023, 5, 1)),
+        NotificationEvent(NotificationKind.FOREIGN_TRAVEL, date(2024, 5, 1)),
+    ]
     annual = annual_notification(events, policy=policy)
     (found,) = missed_notifications([annual], events, as_of=date(2024, 5, 10))
     assert "s.85(1)" in found.basis

@@ -46,7 +46,9 @@ def test_eligibility_needs_indefinite_requirements_and_no_order(
         (date(2016, 2, 29), False, date(2031, 3, 1)),
     ],
 )
-def test_qualifying_date_is_the_day_after_15_or_8_years(first: date, under_18: bool, qualifying: date) -> None:
+def test_qualifying_date_is_the_day_after_15_or_8_years(
+    first: date, under_18: bool, qualifying: date
+) -> None:
     result = review_qualifying_date(first, under_18=under_18)
     assert result.qualifying_date == qualifying
     assert "s.91B(2)" in result.basis
@@ -60,7 +62,10 @@ def test_further_review_date_after_refusal_is_8_years_on() -> None:
 
 def test_decision_target_and_appeal_window(policy: Policy) -> None:
     t = review_timetable(
-        date(2027, 9, 1), qualifying=date(2027, 9, 1), refusal_notice_received=date(2027, 11, 1), policy=policy
+        date(2027, 9, 1),
+        qualifying=date(2027, 9, 1),
+        refusal_notice_received=date(2027, 11, 1),
+        policy=policy,
     )
     assert t.decision_due == date(2027, 11, 23)  # 12 weeks beginning with receipt
     assert t.appeal_last_day == date(2027, 11, 21)  # 21 days beginning with receipt of the notice

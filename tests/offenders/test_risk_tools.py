@@ -27,7 +27,10 @@ from custos.offenders.rules.risk import LEVEL_ORDER, NO_OFFENCE_AFTER_16, NO_SEX
         ({}, RiskLevel.HIGH),
         ({"male_victim": True}, RiskLevel.HIGH),
         ({"male_victim": True, "stranger_victim": True}, RiskLevel.VERY_HIGH),
-        ({"male_victim": True, "stranger_victim": True, "non_contact": True, "single": True}, RiskLevel.VERY_HIGH),
+        (
+            {"male_victim": True, "stranger_victim": True, "non_contact": True, "single": True},
+            RiskLevel.VERY_HIGH,
+        ),
     ],
 )
 def test_worked_example_10(factors: dict[str, bool], category: RiskLevel, policy: Policy) -> None:
@@ -55,7 +58,11 @@ def test_step_2_raises_one_or_two_categories(
 ) -> None:
     names = ["male_victim", "stranger_victim", "non_contact", "single"][:n_factors]
     result = rm2000_s(
-        age=age, sexual_appearances=sexual, criminal_appearances=criminal, policy=policy, **dict.fromkeys(names, True)
+        age=age,
+        sexual_appearances=sexual,
+        criminal_appearances=criminal,
+        policy=policy,
+        **dict.fromkeys(names, True),
     )
     assert (result.step1_category, result.category) == (step1, final)
 
@@ -83,8 +90,14 @@ def test_rm2000_v_scores_age_violence_and_burglary(policy: Policy) -> None:
 
 
 def test_rm2000_c_combines_the_s_and_v_categories(policy: Policy) -> None:
-    s = rm2000_s(age=22, sexual_appearances=2, criminal_appearances=6, male_victim=True, stranger_victim=True,
-                 policy=policy)
+    s = rm2000_s(
+        age=22,
+        sexual_appearances=2,
+        criminal_appearances=6,
+        male_victim=True,
+        stranger_victim=True,
+        policy=policy,
+    )
     v = rm2000_v(age=22, violent_appearances=1, burglary=False, policy=policy)
     c = rm2000_c(s, v, policy=policy)
     assert (s.category, v.category) == (RiskLevel.VERY_HIGH, RiskLevel.HIGH)
@@ -108,10 +121,18 @@ def test_points_tables_come_from_policy() -> None:
     criminal=st.integers(min_value=1, max_value=30),
     flags=st.lists(st.booleans(), min_size=4, max_size=4),
 )
-def test_final_category_is_never_below_step_1(age: int, sexual: int, criminal: int, flags: list[bool]) -> None:
+def test_final_category_is_never_below_step_1(
+    age: int, sexual: int, criminal: int, flags: list[bool]
+) -> None:
     result = rm2000_s(
-        age=age, sexual_appearances=sexual, criminal_appearances=criminal, male_victim=flags[0],
-        stranger_victim=flags[1], non_contact=flags[2], single=flags[3], policy=current_policy(),
+        age=age,
+        sexual_appearances=sexual,
+        criminal_appearances=criminal,
+        male_victim=flags[0],
+        stranger_victim=flags[1],
+        non_contact=flags[2],
+        single=flags[3],
+        policy=current_policy(),
     )
     assert LEVEL_ORDER.index(result.category) >= LEVEL_ORDER.index(result.step1_category)
     assert LEVEL_ORDER.index(result.category) - LEVEL_ORDER.index(result.step1_category) <= 2

@@ -33,12 +33,14 @@ def test_details_known_in_good_time_keep_the_seven_day_rule(policy: Policy) -> N
 
 def test_changed_details_are_notified_24_hours_before(policy: Policy) -> None:
     trip = foreign_travel(DEPARTURE, changed_at=datetime(2024, 8, 10, 12, 0), policy=policy)
-    assert trip.change is not None and trip.change.due_at == datetime(2024, 8, 14, 9, 0)
+    assert trip.change is not None
+    assert trip.change.due_at == datetime(2024, 8, 14, 9, 0)
 
 
 def test_unnotified_return_is_notified_within_three_days(policy: Policy) -> None:
     trip = foreign_travel(DEPARTURE, return_on=date(2024, 8, 22), return_pre_notified=False, policy=policy)
-    assert trip.return_notice is not None and trip.return_notice.due == date(2024, 8, 24)
+    assert trip.return_notice is not None
+    assert trip.return_notice.due == date(2024, 8, 24)
     assert foreign_travel(DEPARTURE, return_on=date(2024, 8, 22), policy=policy).return_notice is None
 
 
@@ -59,8 +61,11 @@ def test_return_before_departure_is_refused(policy: Policy) -> None:
 def test_household_with_child_needs_12_hours_and_a_child(
     end: datetime | None, child: bool, required: bool, policy: Policy
 ) -> None:
-    result = household_with_child(datetime(2024, 3, 1, 8, 0), end, child_under_18_present=child, policy=policy)
+    result = household_with_child(
+        datetime(2024, 3, 1, 8, 0), end, child_under_18_present=child, policy=policy
+    )
     assert result.required is required
     if required:
-        assert result.deadline is not None and result.deadline.due == date(2024, 3, 3)
+        assert result.deadline is not None
+        assert result.deadline.due == date(2024, 3, 3)
         assert "reg 10" in result.deadline.basis
