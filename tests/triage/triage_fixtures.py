@@ -1,0 +1,109 @@
+"""Helpers for the triage tests. Every image is generated here: never real material."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import struct
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from custos.core.policy import Policy, current_policy
+
+
+def synthetic_image(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A smooth colour field with random discs: high PDQ quality, unrelated across seeds."""
+    rng = np.random.default_rng(seed)
+    field = rng.random((6, 8, 3))
+    im = Image.fromarray((field * 255).astype(np.uint8)).resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(im)
+    for _ in range(12):
+        x, y = int(rng.integers(0, size[0])), int(rng.integers(0, size[1]))
+        r = int(rng.integers(20, 120))
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=tuple(int(v) for v in rng.integers(0, 255, 3)))
+    return im
+
+
+def encode(im: Image.Image, fmt: str = "JPEG", **kw: object) -> bytes:
+    out = io.BytesIO()
+    im.save(out, fmt, **kw)
+    return out.getvalue()
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool. Missing: FAIL under CI=true (the install script provides it), else skip."""
+    path = shutil.which(name) or next(
+        (p for p in (f"/usr/sbin/{name}", f"/sbin/{name}") if os.access(p, os.X_OK)), None
+    )
+    if path is None:
+        message = f"{name} is not installed (Debian packages: hashdeep, ewf-tools, e2fsprogs)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return current_policy()
+
+
+@pytest.fixture
+def make_ext2(tmp_path: Path) -> Callable[..., Path]:
+    """Build an ext2 image from a folder with mke2fs -d; optionally delete paths with debugfs."""
+
+    def build(src: Path, name: str = "disk.raw", size: str = "8M", delete: tuple[str, ...] = ()) -> Path:
+        mke2fs = require_tool("mke2fs")
+        img = tmp_path / name
+        subprocess.run([mke2fs, "-q", "-t", "ext2", "-d", str(src), "-F", str(img), size], check=True)
+        if delete:
+            debugfs = require_tool("debugfs")
+            for path in delete:
+                subprocess.run([debugfs, "-w", "-R", f"rm {path}", str(img)], check=True, capture_output=True)
+        return img
+
+    return build
+
+
+def mbr_disk(out: Path, partitions: list[Path], first_lba: int = 2048) -> list[int]:
+    """A disk with a DOS partition table holding the given file-system images (type 0x83). Returns offsets."""
+    entries = b""
+    offsets = []
+    lba = first_lba
+    layout = []
+    for part in partitions:
+        sectors = (part.stat().st_size + 511) // 512
+        layout.append((lba, sectors, part))
+        entries += struct.pack("<B3sB3sII", 0, b"\xfe\xff\xff", 0x83, b"\xfe\xff\xff", lba, sectors)
+        lba += sectors + 2048
+    mbr = bytes(446) + entries.ljust(64, b"\0") + b"\x55\xaa"
+    with open(out, "wb") as fh:
+        fh.write(mbr)
+        for start, _sectors, part in layout:
+            fh.seek(start * 512)
+            fh.write(part.read_bytes())
+            offsets.append(start * 512)
+        fh.truncate(lba * 512)
+    return offsets
+
+
+def vhd_fixed(raw: Path, out: Path) -> None:
+    """A fixed VHD: the raw disk followed by the 512-byte 'conectix' footer."""
+    size = raw.stat().st_size
+    f = bytearray(512)
+    f[0:8] = b"conectix"
+    struct.pack_into(">IIQI", f, 8, 2, 0x00010000, 0xFFFFFFFFFFFFFFFF, 0)
+    f[28:32] = b"cust"
+    struct.pack_into(">I", f, 32, 0x00010000)
+    f[36:40] = b"Wi2k"
+    struct.pack_into(">QQ", f, 40, size, size)
+    struct.pack_into(">HBBI", f, 56, max(1, size // 512 // (16 * 63)), 16, 63, 2)
+    f[68:84] = bytes(range(16))
+    struct.pack_into(">I", f, 64, (~sum(f)) & 0xFFFFFFFF)
+    out.write_bytes(raw.read_bytes() + bytes(f))
