@@ -51,9 +51,13 @@ def test_an_nfa_outcome_needs_a_sign_off_not_by_the_investigator(policy: Policy)
     unsigned = finalisation_check(outcome=16, suspect="identified", lines=RESOLVED, policy=policy)
     assert unsigned.errors == (SIGNOFF_NEEDED.format(outcome=16),)
     self_signed = finalisation_check(
-        outcome=16, suspect="identified", lines=RESOLVED, signoff=Signoff("DC 7", "victim withdrew"),
-        investigator_id="DC 7", policy=policy,
-    )  # fmt: skip
+        outcome=16,
+        suspect="identified",
+        lines=RESOLVED,
+        signoff=Signoff("DC 7", "victim withdrew"),
+        investigator_id="DC 7",
+        policy=policy,
+    )
     assert self_signed.errors == (SIGNOFF_NOT_SELF,)
 
 
@@ -67,9 +71,13 @@ def test_outcome_21_needs_a_rationale_and_the_victim_informed(policy: Policy) ->
     check = finalisation_check(outcome=21, suspect="named", lines=RESOLVED, policy=policy)
     assert check.errors == (OUTCOME_21_NEEDS_RATIONALE, OUTCOME_21_NEEDS_VICTIM_INFORMED)
     ok = finalisation_check(
-        outcome=21, suspect="named", lines=RESOLVED, rationale="minor; victim content", victim_informed=True,
+        outcome=21,
+        suspect="named",
+        lines=RESOLVED,
+        rationale="minor; victim content",
+        victim_informed=True,
         policy=policy,
-    )  # fmt: skip
+    )
     assert ok.can_finalise
 
 

@@ -17,9 +17,16 @@ CUSTOS = Path(sys.executable).parent / "custos"
 
 @pytest.mark.parametrize(
     ("outcome", "suspect", "valid"),
-    [("21", "none", False), ("21", "identified", False), ("21", "named", True), ("18", "none", True),
-     ("18", "named", False), ("15", "identified", True), ("0", "named", False)],
-)  # fmt: skip
+    [
+        ("21", "none", False),
+        ("21", "identified", False),
+        ("21", "named", True),
+        ("18", "none", True),
+        ("18", "named", False),
+        ("15", "identified", True),
+        ("0", "named", False),
+    ],
+)
 def test_outcome_check_reports_valid_and_errors(
     investigations_calc: Calc, outcome: str, suspect: str, valid: bool
 ) -> None:
@@ -67,8 +74,10 @@ def cli_available() -> bool:
 def test_the_real_cli_prints_the_outcome_check_as_json() -> None:
     out = subprocess.run(
         [str(CUSTOS), "calc", "outcome-check", "--outcome", "21", "--suspect", "none", "--json"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(out.stdout)
     assert result["valid"] is False
     assert result["errors"]

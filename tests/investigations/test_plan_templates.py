@@ -9,8 +9,16 @@ from custos.investigations.rules import plan_template
 
 def test_a_burglary_plan_starts_with_the_neighbourhood_crime_lines(policy: Policy) -> None:
     keys = [line.key for line in plan_template("burglary-residential", policy=policy).lines]
-    expected = {"scene-attendance", "csi-forensics", "house-to-house", "doorbell-dashcam", "phone-tracking",
-                "stolen-property", "intelligence", "suspect-arrest-interview"}  # fmt: skip
+    expected = {
+        "scene-attendance",
+        "csi-forensics",
+        "house-to-house",
+        "doorbell-dashcam",
+        "phone-tracking",
+        "stolen-property",
+        "intelligence",
+        "suspect-arrest-interview",
+    }
     assert expected <= set(keys)
 
 

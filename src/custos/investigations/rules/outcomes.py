@@ -86,9 +86,17 @@ def check_outcome(outcome: int, suspect: str, *, flags: Iterable[str] = (), poli
     name = OUTCOME_NAMES.get(outcome)
     if name is None:
         return OutcomeCheck(
-            outcome, suspect, None, None, False, (OUTCOME_UNKNOWN.format(outcome=outcome),), (), False,
-            ("Home Office Counting Rules outcome types 0-22",), policy.version,
-        )  # fmt: skip
+            outcome,
+            suspect,
+            None,
+            None,
+            False,
+            (OUTCOME_UNKNOWN.format(outcome=outcome),),
+            (),
+            False,
+            ("Home Office Counting Rules outcome types 0-22",),
+            policy.version,
+        )
     errors: list[str] = []
     warnings: list[str] = []
     basis = [f"outcome {outcome}: {name}"]
