@@ -310,7 +310,7 @@ def run_ladder(args: argparse.Namespace) -> dict[str, Any]:
             }
             for s in result.steps
         ],
-        "basis": "reference rules R1-R3; issue 3 escalation ladder",
+        "basis": result.basis,
         "policy_version": result.policy_version,
     }
 

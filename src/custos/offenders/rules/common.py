@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+from custos.core.policy import Policy
 
 
 class NotificationKind(StrEnum):
@@ -50,3 +53,24 @@ class NotificationEvent:
 
     kind: NotificationKind
     on: date
+
+
+def per_policy[T](build: Callable[[Policy], T]) -> Callable[[Policy], T]:
+    """Memoise what a rule derives from one Policy object (parsed intervals, basis texts).
+
+    The nightly sweep evaluates every offender with the same policy, so parsing and formatting once per
+    policy keeps a rule call cheap. Keyed by identity: a what-if policy is a new object and is rebuilt.
+    """
+    cache: dict[int, tuple[Policy, T]] = {}
+
+    def get(policy: Policy) -> T:
+        hit = cache.get(id(policy))
+        if hit is not None and hit[0] is policy:
+            return hit[1]
+        value = build(policy)
+        if len(cache) >= 16:
+            cache.clear()
+        cache[id(policy)] = (policy, value)
+        return value
+
+    return get

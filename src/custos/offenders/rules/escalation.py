@@ -20,9 +20,18 @@ from math import ceil
 from custos.core.policy import Policy
 
 from .breach import BreachConsideration
+from .common import per_policy
 from .dates import AwayPeriod, Duration, away_on
 from .risk import RiskLevel
-from .visits import FAILED_ENTRY, ManagementMode, VisitAttempt, visit_due, visit_interval
+from .visits import (
+    FAILED_ENTRY,
+    NO_CLOCK_START,
+    REACTIVE_BASIS,
+    ManagementMode,
+    VisitAttempt,
+    interval_table,
+    visit_interval,
+)
 
 APP_BREACH = "APP Managing sexual offenders and violent offenders: notification requirements (breach)"
 
@@ -103,7 +112,8 @@ class LadderResult:
     today: date
     due: date | None
     steps: tuple[LadderStep, ...]
-    s96b: S96BCheck
+    s96b: S96BCheck | None  # None when there is no failed entry attempt since the last successful visit
+    basis: str
     policy_version: str
 
     def has(self, step: Step) -> bool:
@@ -117,23 +127,84 @@ class LadderResult:
         return frozenset(s.step.value for s in self.steps)
 
 
+@dataclass(frozen=True)
+class _LadderPolicy:
+    """The ladder's numbers and basis texts, derived once per policy."""
+
+    version: str
+    due_soon_days: int
+    di_after: int
+    breach_after: int
+    min_failed: int
+    closers: tuple[str, ...]
+    record_days: int
+    decide_days: int
+    review_days: int
+    due_soon: timedelta
+    intervals: dict[RiskLevel, tuple[Duration, str]]
+    timeline_basis: dict[RiskLevel, str]
+    ladder_basis: dict[RiskLevel, str]
+    s96b_d_basis: str
+    breach_basis: str
+    record_basis: str
+    mapp_basis: str
+    arrest_basis: str
+    review_basis: str
+
+
+def _build_ladder_policy(policy: Policy) -> _LadderPolicy:
+    esc = "offenders.escalation."
+    soon_key = "offenders.visits.due_soon_days"
+    common = (
+        f"{policy.basis(soon_key)}; {policy.basis(esc + 'di_alert_after_intervals')}; "
+        f"{policy.basis(esc + 'breach_after_intervals')}"
+    )
+    return _LadderPolicy(
+        version=policy.version,
+        due_soon_days=int(policy.get(soon_key)),
+        di_after=int(policy.get(esc + "di_alert_after_intervals")),
+        breach_after=int(policy.get(esc + "breach_after_intervals")),
+        min_failed=int(policy.get("offenders.visits.min_failed_attempts_for_s96b")),
+        closers=tuple(policy.get(esc + "s96b_closers")),
+        record_days=ceil(int(policy.get(esc + "breach_record_hours")) / 24),
+        decide_days=ceil(int(policy.get(esc + "breach_decision_hours")) / 24),
+        review_days=int(policy.get(esc + "breach_review_days")),
+        due_soon=timedelta(days=int(policy.get(soon_key))),
+        intervals=interval_table(policy),
+        timeline_basis={level: f"{basis}; {common}" for level, (_, basis) in interval_table(policy).items()},
+        ladder_basis={
+            level: f"issue 3 escalation ladder; reference rules R1-R3; {basis}; next due = last successful "
+            "visit + interval, failed attempts never reset"
+            for level, (_, basis) in interval_table(policy).items()
+        },
+        s96b_d_basis=f"SOA 2003 s.96B(2)(d); {policy.basis('offenders.visits.min_failed_attempts_for_s96b')}",
+        breach_basis=f"reference rule R3; {APP_BREACH}; {policy.basis(esc + 'breach_after_intervals')}",
+        record_basis=f"{APP_BREACH}; {policy.basis(esc + 'breach_record_hours')}",
+        mapp_basis=f"{APP_BREACH}: the DI or Senior Probation Officer decides; "
+        f"{policy.basis(esc + 'breach_decision_hours')}",
+        arrest_basis=f"SOA 2003 s.91; PACE s.24; {APP_BREACH}; {policy.basis(esc + 'breach_decision_hours')}",
+        review_basis=f"reference rule R3; {policy.basis(esc + 'breach_review_days')} (repeat until resolved)",
+    )
+
+
+_ladder_policy = per_policy(_build_ladder_policy)
+
+
 def escalation_timeline(
     level: RiskLevel | str, *, last_successful: date, policy: Policy
 ) -> EscalationTimeline:
-    interval, basis = visit_interval(level, policy=policy)
-    esc = "offenders.escalation."
-    soon = int(policy.get("offenders.visits.due_soon_days"))
-    di_after = int(policy.get(esc + "di_alert_after_intervals"))
-    breach_after = int(policy.get(esc + "breach_after_intervals"))
+    """When each time-based step begins for a visit clock (worklists, the sweep, "when will he escalate")."""
+    cfg = _ladder_policy(policy)
+    level = RiskLevel(level)
+    interval, _ = visit_interval(level, policy=policy)
     due = interval.after(last_successful)
     return EscalationTimeline(
         due=due,
-        due_soon_from=due - timedelta(days=soon),
+        due_soon_from=due - timedelta(days=cfg.due_soon_days),
         overdue_from=due + timedelta(days=1),
-        overdue_by_interval_from=interval.after(last_successful, 1 + di_after) + timedelta(days=1),
-        breach_from=interval.after(last_successful, breach_after) + timedelta(days=1),
-        basis=f"{basis}; {policy.basis('offenders.visits.due_soon_days')}; "
-        f"{policy.basis(esc + 'di_alert_after_intervals')}; {policy.basis(esc + 'breach_after_intervals')}",
+        overdue_by_interval_from=interval.after(last_successful, 1 + cfg.di_after) + timedelta(days=1),
+        breach_from=interval.after(last_successful, cfg.breach_after) + timedelta(days=1),
+        basis=cfg.timeline_basis[level],
         policy_version=policy.version,
     )
 
@@ -162,8 +233,7 @@ def s96b_check(
     Attempts made while the offender was in custody, in hospital or abroad do not count: entry was not
     "sought for that purpose" from someone who could be there. Necessity (c) is always left to the officer.
     """
-    key = "offenders.visits.min_failed_attempts_for_s96b"
-    needed = int(policy.get(key))
+    cfg = _ladder_policy(policy)
     failed = tuple(
         sorted(
             a.on
@@ -198,8 +268,8 @@ def s96b_check(
         ),
         S96BCondition(
             "d",
-            len(failed) >= needed,
-            f"SOA 2003 s.96B(2)(d); {policy.basis(key)}",
+            len(failed) >= cfg.min_failed,
+            cfg.s96b_d_basis,
             f"{len(failed)} occasion(s) on which a constable sought entry to assess risk and could not "
             "obtain it",
         ),
@@ -214,36 +284,24 @@ def s96b_check(
     )
 
 
-def _breach_actions(established: date, policy: Policy) -> tuple[RequiredAction, ...]:
-    esc = "offenders.escalation."
-    record_days = ceil(int(policy.get(esc + "breach_record_hours")) / 24)
-    decide_days = ceil(int(policy.get(esc + "breach_decision_hours")) / 24)
-    review = int(policy.get(esc + "breach_review_days"))
+def _breach_actions(established: date, cfg: _LadderPolicy) -> tuple[RequiredAction, ...]:
+    decide_by = established + timedelta(days=cfg.decide_days)
     return (
         RequiredAction(
             "record the breach on PNC and ViSOR and inform the partner agencies",
             "offender-manager",
-            established + timedelta(days=record_days),
-            f"{APP_BREACH}; {policy.basis(esc + 'breach_record_hours')}",
+            established + timedelta(days=cfg.record_days),
+            cfg.record_basis,
         ),
-        RequiredAction(
-            "decide whether an urgent MAPP meeting is needed",
-            "di",
-            established + timedelta(days=decide_days),
-            f"{APP_BREACH}: the DI or Senior Probation Officer decides; "
-            f"{policy.basis(esc + 'breach_decision_hours')}",
-        ),
+        RequiredAction("decide whether an urgent MAPP meeting is needed", "di", decide_by, cfg.mapp_basis),
         RequiredAction(
             "decide on arrest (s.91), PNC wanted circulation or licence recall",
             "di",
-            established + timedelta(days=decide_days),
-            f"SOA 2003 s.91; PACE s.24; {APP_BREACH}; {policy.basis(esc + 'breach_decision_hours')}",
+            decide_by,
+            cfg.arrest_basis,
         ),
         RequiredAction(
-            "review the breach case",
-            "di",
-            established + timedelta(days=review),
-            f"reference rule R3; {policy.basis(esc + 'breach_review_days')} (repeat until resolved)",
+            "review the breach case", "di", established + timedelta(days=cfg.review_days), cfg.review_basis
         ),
     )
 
@@ -255,12 +313,11 @@ def _breach_step(
     whereabouts_unverified_since: date | None,
     missed: Sequence[BreachConsideration],
     established_on: date | None,
-    policy: Policy,
+    cfg: _LadderPolicy,
 ) -> LadderStep | None:
     triggers: list[tuple[date, str]] = []
     if time_breach_from is not None and today >= time_breach_from:
-        n = policy.get("offenders.escalation.breach_after_intervals")
-        triggers.append((time_breach_from, f"no successful visit for more than {n} intervals"))
+        triggers.append((time_breach_from, f"no successful visit for more than {cfg.breach_after} intervals"))
     if whereabouts_unverified_since is not None:
         triggers.append((whereabouts_unverified_since, "whereabouts unverified"))
     for m in missed:
@@ -279,16 +336,13 @@ def _breach_step(
         since=since,
         owners=("offender-manager", "di"),
         reason="; ".join(r for _, r in triggers),
-        basis=f"reference rule R3; {APP_BREACH}; "
-        f"{policy.basis('offenders.escalation.breach_after_intervals')}",
-        actions=_breach_actions(established_on or today, policy),
-        policy_version=policy.version,
+        basis=cfg.breach_basis,
+        actions=_breach_actions(established_on or today, cfg),
+        policy_version=cfg.version,
     )
 
 
-def _visit_steps(
-    *, today: date, timeline: EscalationTimeline, interval: Duration, policy: Policy
-) -> list[LadderStep]:
+def _visit_steps(*, today: date, timeline: EscalationTimeline, interval: Duration) -> list[LadderStep]:
     steps: list[LadderStep] = []
     if timeline.due_soon_from <= today <= timeline.due:
         steps.append(
@@ -299,7 +353,7 @@ def _visit_steps(
                 f"visit due {timeline.due.isoformat()}",
                 timeline.basis,
                 (RequiredAction("visit", "offender-manager", timeline.due, timeline.basis),),
-                policy.version,
+                timeline.policy_version,
             )
         )
     if today >= timeline.overdue_from:
@@ -311,7 +365,7 @@ def _visit_steps(
                 f"visit overdue since {timeline.due.isoformat()} ({(today - timeline.due).days} days)",
                 f"reference rule R1: overdue alerts the offender manager and DS; {timeline.basis}",
                 (RequiredAction("visit now", "offender-manager", today, timeline.basis),),
-                policy.version,
+                timeline.policy_version,
             )
         )
     if today >= timeline.overdue_by_interval_from:
@@ -323,7 +377,7 @@ def _visit_steps(
                 f"overdue by more than {interval.describe()}",
                 f"reference rule R1: overdue by more than one interval alerts the DI; {timeline.basis}",
                 (RequiredAction("record a plan to see the offender", "di", None, timeline.basis),),
-                policy.version,
+                timeline.policy_version,
             )
         )
     return steps
@@ -346,76 +400,83 @@ def evaluate_ladder(
     policy: Policy,
 ) -> LadderResult:
     """Every ladder step that applies on ``today`` (issue 3 "Escalation ladder", steps 1-5)."""
+    cfg = _ladder_policy(policy)
+    level = RiskLevel(level)
     steps: list[LadderStep] = []
-    interval, _ = visit_interval(level, policy=policy)
-    due_info = visit_due(
-        level, last_successful=last_successful, managed_since=managed_since, mode=mode, policy=policy
-    )
-    now_away = away_on(today, away)
+    due: date | None = None
+    start = last_successful or managed_since
+    if ManagementMode(mode) is ManagementMode.ACTIVE:
+        if start is None:
+            raise ValueError(NO_CLOCK_START)
+        interval, _ = cfg.intervals[level]
+        due = interval.after(start)
+    now_away = away_on(today, away) if away else None
     time_breach_from: date | None = None
-    if due_info.due is not None:
-        start = last_successful or managed_since
-        assert start is not None
+    # Most offenders in a sweep are nowhere near due: decide that from one date before doing more.
+    if due is not None and start is not None and now_away is None and today >= due - cfg.due_soon:
         timeline = escalation_timeline(level, last_successful=start, policy=policy)
-        if now_away is None:
-            steps.extend(_visit_steps(today=today, timeline=timeline, interval=interval, policy=policy))
-            paused = _away_days(start, today, away)
-            time_breach_from = timeline.breach_from + timedelta(days=paused)
+        steps.extend(_visit_steps(today=today, timeline=timeline, interval=interval))
+        time_breach_from = timeline.breach_from + timedelta(days=_away_days(start, today, away))
     if now_away is not None:
-        steps.append(
-            LadderStep(
-                Step.AWAY,
-                now_away.start,
-                ("offender-manager",),
-                f"in {now_away.kind} since {now_away.start.isoformat()}: home visits suspended",
-                "SOA 2003 s.96B(4); reference rule R2",
-                (),
-                None,
-            )
+        steps.append(_away_step(now_away))
+    check = None
+    if any(
+        a.outcome in FAILED_ENTRY and (last_successful is None or a.on > last_successful) for a in attempts
+    ):
+        check = s96b_check(
+            today=today,
+            attempts=attempts,
+            last_successful=last_successful,
+            away=away,
+            address_notified_or_believed=address_notified_or_believed,
+            policy=policy,
         )
-    check = s96b_check(
-        today=today,
-        attempts=attempts,
-        last_successful=last_successful,
-        away=away,
-        address_notified_or_believed=address_notified_or_believed,
-        policy=policy,
-    )
-    if check.consider:
-        steps.append(
-            LadderStep(
-                Step.CONSIDER_S96B,
-                check.failed_attempts[-1],
-                tuple(policy.get("offenders.escalation.s96b_closers")),
-                f"{len(check.failed_attempts)} failed entry attempts since the last successful visit",
-                check.basis,
-                (
-                    RequiredAction(
-                        "record a decision and rationale on a s.96B application",
-                        "superintendent",
-                        None,
-                        check.basis,
-                    ),
-                ),
-                policy.version,
-            )
-        )
-    unverified = (
-        whereabouts_unverified_since
-        if whereabouts_unverified_since
-        else (None if whereabouts_verified else today)
-    )
+        if check.consider:
+            steps.append(_s96b_step(check, cfg))
     breach = _breach_step(
         today=today,
         time_breach_from=time_breach_from,
-        whereabouts_unverified_since=unverified,
+        whereabouts_unverified_since=None
+        if whereabouts_verified
+        else (whereabouts_unverified_since or today),
         missed=missed,
         established_on=breach_established_on,
-        policy=policy,
+        cfg=cfg,
     )
     if breach is not None:
         steps.append(breach)
     steps.sort(key=lambda s: STEP_RANK[s.step])
     return LadderResult(
-        today=today, due=due_info.due, steps=tuple(steps), s96b=check, policy_version=policy.version
+        today=today,
+        due=due,
+        steps=tuple(steps),
+        s96b=check,
+        basis=cfg.ladder_basis[level] if due is not None else f"issue 3 escalation ladder; {REACTIVE_BASIS}",
+        policy_version=policy.version,
+    )
+
+
+def _away_step(period: AwayPeriod) -> LadderStep:
+    return LadderStep(
+        Step.AWAY,
+        period.start,
+        ("offender-manager",),
+        f"in {period.kind} since {period.start.isoformat()}: home visits suspended",
+        "SOA 2003 s.96B(4); reference rule R2",
+    )
+
+
+def _s96b_step(check: S96BCheck, cfg: _LadderPolicy) -> LadderStep:
+    return LadderStep(
+        Step.CONSIDER_S96B,
+        check.failed_attempts[-1],
+        cfg.closers,
+        f"{len(check.failed_attempts)} failed entry attempts since the last successful visit",
+        check.basis,
+        (
+            RequiredAction(
+                "record a decision and rationale on a s.96B application", "superintendent", None, check.basis
+            ),
+        ),
+        cfg.version,
     )

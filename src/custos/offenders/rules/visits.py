@@ -14,10 +14,15 @@ from enum import StrEnum
 
 from custos.core.policy import Policy
 
+from .common import per_policy
 from .dates import Duration
 from .risk import RiskLevel
 
 VISITS_BASIS = "APP Managing sexual offenders and violent offenders: home visits; reference rule R1"
+REACTIVE_BASIS = (
+    "reactive management: no routine home visits; new information triggers a risk review "
+    "(HMICFRS glossary 'Reactive management')"
+)
 NO_CLOCK_START = "a visit clock needs the last successful visit or the date management started"
 
 
@@ -54,11 +59,20 @@ class VisitAttempt:
         return self.outcome is VisitOutcome.SEEN_AND_ENTERED
 
 
+def _intervals(policy: Policy) -> dict[RiskLevel, tuple[Duration, str]]:
+    out = {}
+    for level in RiskLevel:
+        key = f"offenders.visits.interval.{level.value}"
+        out[level] = (Duration.parse(policy.get(key)), f"{VISITS_BASIS}; {policy.basis(key)}")
+    return out
+
+
+interval_table = per_policy(_intervals)
+
+
 def visit_interval(level: RiskLevel | str, *, policy: Policy) -> tuple[Duration, str]:
     """(interval, basis) for a RoSH level from policy ``offenders.visits.interval``."""
-    level = RiskLevel(level)
-    key = f"offenders.visits.interval.{level.value}"
-    return Duration.parse(policy.get(key)), f"{VISITS_BASIS}; {policy.basis(key)}"
+    return interval_table(policy)[RiskLevel(level)]
 
 
 def last_successful_visit(attempts: Iterable[VisitAttempt]) -> date | None:
@@ -85,13 +99,7 @@ def visit_due(
     """The next routine home visit: last successful visit (or, if never visited, the start of management)
     plus the interval for the level. None under reactive management."""
     if ManagementMode(mode) is ManagementMode.REACTIVE:
-        return VisitDue(
-            due=None,
-            interval=None,
-            basis="reactive management: no routine home visits; new information triggers a risk review "
-            "(HMICFRS glossary 'Reactive management')",
-            policy_version=None,
-        )
+        return VisitDue(due=None, interval=None, basis=REACTIVE_BASIS, policy_version=None)
     start = last_successful or managed_since
     if start is None:
         raise ValueError(NO_CLOCK_START)
