@@ -16,7 +16,8 @@ CUSTOS = Path(sys.executable).parent / "custos"
 
 
 def test_list_offences_gives_key_code_description_and_default_tier(crimes_calc: Calc) -> None:
-    offences = crimes_calc("tier", "--list-offences")["offences"]
+    offences = crimes_calc("tier", "--list-offences")
+    assert isinstance(offences, list)
     assert set(offences[0]) == {"key", "ho_code", "description", "default_tier"}
     by_key = {o["key"]: o for o in offences}
     assert by_key["gbh-s18"]["default_tier"] == "T2"
@@ -81,6 +82,25 @@ def cli_available() -> bool:
     except ModuleNotFoundError:
         return False
     return CUSTOS.exists()
+
+
+@pytest.mark.skipif(not cli_available(), reason="the custos console script is not installed yet")
+def test_the_real_cli_lists_offences_as_a_json_list() -> None:
+    out = subprocess.run(
+        [str(CUSTOS), "calc", "tier", "--list-offences", "--json"], capture_output=True, text=True, check=True
+    )
+    offences = json.loads(out.stdout)
+    gbh = next(o for o in offences if o["key"] == "gbh-s18")
+    assert (gbh["ho_code"], gbh["default_tier"]) == ("5D", "T2")
+
+
+@pytest.mark.skipif(not cli_available(), reason="the custos console script is not installed yet")
+def test_the_real_cli_refuses_an_unknown_offence_with_status_2() -> None:
+    out = subprocess.run(
+        [str(CUSTOS), "calc", "tier", "--offence", "nope", "--json"], capture_output=True, text=True
+    )
+    assert out.returncode == 2
+    assert "burglary-residential" in out.stderr
 
 
 @pytest.mark.skipif(not cli_available(), reason="the custos console script is not installed yet")

@@ -36,22 +36,21 @@ def _configure_tier(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run_tier(args: argparse.Namespace) -> dict[str, Any]:
-    policy = current_policy()
+def list_offences() -> list[dict[str, Any]]:
+    """Every offence key with its Home Office code, description and default tier under current policy."""
+    matrix = current_policy().get("crimes.tiering.default_tier")
+    return [
+        {"key": o.key, "ho_code": o.ho_code, "description": o.description, "default_tier": matrix.get(o.key)}
+        for o in catalogue().values()
+    ]
+
+
+def _run_tier(args: argparse.Namespace) -> Any:
+    # The interface contract makes `--list-offences` print a bare JSON list, so this calculator's
+    # result is a list in that mode and a dict otherwise (the CLI prints either).
     if args.list_offences:
-        matrix = policy.get("crimes.tiering.default_tier")
-        return {
-            "offences": [
-                {
-                    "key": o.key,
-                    "ho_code": o.ho_code,
-                    "description": o.description,
-                    "default_tier": matrix.get(o.key),
-                }
-                for o in catalogue().values()
-            ],
-            "policy_version": policy.version,
-        }
+        return list_offences()
+    policy = current_policy()
     if not args.offence:
         raise UserError(TIER_NEEDS_OFFENCE)
     try:
