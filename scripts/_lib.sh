@@ -5,6 +5,11 @@ CUSTOS_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CUSTOS_REPO
 # Never let uv fetch an interpreter: Python 3.12 comes from the machine (pyenv or Debian), per .python-version.
 export UV_PYTHON_DOWNLOADS=never
+# uv and pip verify TLS against SSL_CERT_FILE when it is set; point them at Debian's bundle (which carries any
+# CA the machine's network needs) if nothing else is configured.
+if [ -z "${SSL_CERT_FILE:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+    export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+fi
 
 # Where `pip install --user` puts console scripts, so a uv installed by bootstrap is found on the next run.
 custos_add_user_bin_to_path() {
@@ -18,8 +23,16 @@ custos_add_user_bin_to_path() {
 # Prints the path of a working uv, or nothing.
 custos_find_uv() {
     custos_add_user_bin_to_path
-    local candidate
-    for candidate in "${CUSTOS_UV:-}" "$(command -v uv 2>/dev/null || true)" "$HOME/.local/bin/uv"; do
+    local candidate python
+    for candidate in "${CUSTOS_UV:-}" "$(command -v uv 2>/dev/null || true)" "$HOME/.local/bin/uv" \
+        python3.12 python3; do
+        case "$candidate" in
+            python3*)
+                # A uv that bootstrap installed with pip may sit in an interpreter's own scripts folder.
+                python="$candidate"
+                command -v "$python" >/dev/null 2>&1 || continue
+                candidate="$("$python" -c 'import uv; print(uv.find_uv_bin())' 2>/dev/null || true)" ;;
+        esac
         if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" --version >/dev/null 2>&1; then
             echo "$candidate"
             return 0
