@@ -131,6 +131,7 @@ def test_worked_example_11_two_failed_attempts_open_the_s96b_task() -> None:
     assert step is not None
     assert step.since == date(2024, 4, 9)
     assert "superintendent" in step.owners
+    assert result.s96b is not None
     assert {c.code: c.met for c in result.s96b.conditions} == {"a": True, "b": True, "c": None, "d": True}
     assert all("s.96B(2)" in c.basis for c in result.s96b.conditions)
 
@@ -202,6 +203,10 @@ def test_no_longer_resident_is_not_a_failed_entry_for_s96b(policy: Policy) -> No
     assert not s96b_check(
         today=date(2024, 3, 1), attempts=attempts, last_successful=None, policy=policy
     ).consider
+
+
+def test_without_failed_attempts_there_is_no_s96b_check() -> None:
+    assert ladder(date(2024, 7, 11)).s96b is None
 
 
 def test_in_custody_today_suspends_visit_steps_and_s96b() -> None:

@@ -73,6 +73,7 @@ from .risk import (
     rm2000_v,
     rosh_definition,
 )
+from .schedule import notification_deadlines
 from .travel import ForeignTravel, HouseholdWithChild, foreign_travel, household_with_child
 from .visits import (
     ManagementMode,
@@ -145,6 +146,7 @@ __all__ = [
     "initial_notification",
     "last_successful_visit",
     "missed_notifications",
+    "notification_deadlines",
     "notification_period",
     "plan_visits",
     "predictability",
