@@ -1,0 +1,101 @@
+"""Allocation decisions as records: each run, each allocation with its full explanation, each override,
+and the supervisor queue of crimes no eligible investigator could take (with the reason)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class RunMode(models.TextChoices):
+    BATCH = "batch", "Batch"
+    SINGLE = "single", "Single crime"
+
+
+class AllocationKind(models.TextChoices):
+    ENGINE = "engine", "Allocated by the engine"
+    OVERRIDE = "override", "Supervisor override"
+
+
+class AllocationRun(models.Model):
+    started_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    mode = models.CharField(max_length=10, choices=RunMode.choices)
+    borough = models.ForeignKey("workforce.Borough", null=True, blank=True, on_delete=models.PROTECT)
+    policy_version = models.CharField(max_length=40)
+    engine_version = models.CharField(max_length=40)
+    crimes_considered = models.PositiveIntegerField(default=0)
+    allocated = models.PositiveIntegerField(default=0)
+    unallocated = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(
+        default=0, help_text="Lost to a concurrent change at commit time."
+    )
+    stats = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} run {self.pk} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class Allocation(models.Model):
+    run = models.ForeignKey(
+        AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="rows"
+    )
+    crime = models.ForeignKey("crimes.Crime", on_delete=models.PROTECT, related_name="allocations")
+    officer = models.ForeignKey("workforce.Person", on_delete=models.PROTECT, related_name="allocations")
+    previous_officer = models.ForeignKey(
+        "workforce.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=AllocationKind.choices)
+    current = models.BooleanField(default=True)
+    # The engine's explanation: reasons, next-best candidates and why not them, binding constraints.
+    explanation = models.JSONField(default=dict)
+    supervisor = models.ForeignKey(
+        "workforce.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="overrides_made"
+    )
+    rationale = models.TextField(blank=True)
+    breaks = models.JSONField(default=list, blank=True, help_text="Hard constraints an override set aside.")
+    policy_version = models.CharField(max_length=40)
+    engine_version = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["crime", "current"]), models.Index(fields=["kind", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crime"], condition=models.Q(current=True), name="one_current_allocation_per_crime"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="override")
+                | (models.Q(supervisor__isnull=False) & ~models.Q(rationale="")),
+                name="override_needs_supervisor_and_rationale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crime_id} → {self.officer_id} ({self.kind})"
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self.explanation.get("reasons", []))
+
+
+class QueueEntry(models.Model):
+    """A crime waiting for a supervisor: the engine found no eligible investigator with capacity."""
+
+    crime = models.OneToOneField("crimes.Crime", on_delete=models.CASCADE, related_name="queue_entry")
+    reason = models.TextField()
+    failures = models.JSONField(default=dict, blank=True)
+    policy_version = models.CharField(max_length=40)
+    first_queued_at = models.DateTimeField(auto_now_add=True)
+    last_checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_queued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.crime_id}: {self.reason}"

@@ -1,0 +1,90 @@
+"""Reads of crime records, filtered by need-to-know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from custos.core.access import not_found, scope_of
+from custos.crimes import access
+from custos.crimes.models import Crime
+
+
+@dataclass(frozen=True)
+class CrimeFilters:
+    q: str = ""
+    borough: str = ""
+    status: str = ""
+    tier: str = ""
+    offence: str = ""
+    unallocated: bool = False
+    officer: int | None = None
+    series: str = ""
+
+
+SORTS = {
+    "recorded": ["-recorded_on", "reference"],
+    "oldest": ["recorded_on", "reference"],
+    "tier": ["-tier", "-recorded_on"],
+    "reference": ["reference"],
+}
+
+
+def crime_list(*, actor: Any, filters: CrimeFilters | None = None, sort: str = "recorded") -> QuerySet[Crime]:
+    f = filters or CrimeFilters()
+    qs = Crime.objects.filter(access.crime_view_q(scope_of(actor))).select_related(
+        "borough", "team", "officer"
+    )
+    if f.q:
+        qs = qs.filter(
+            Q(reference__icontains=f.q) | Q(location__icontains=f.q) | Q(ho_description__icontains=f.q)
+        )
+    if f.borough:
+        qs = qs.filter(borough__code=f.borough)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.tier:
+        qs = qs.filter(tier=f.tier)
+    if f.offence:
+        qs = qs.filter(offence_key=f.offence)
+    if f.unallocated:
+        qs = qs.filter(officer__isnull=True, status="open")
+    if f.officer is not None:
+        qs = qs.filter(officer_id=f.officer)
+    if f.series:
+        qs = qs.filter(series_id=f.series)
+    return qs.order_by(*SORTS.get(sort, SORTS["recorded"]))
+
+
+def crime_get(*, actor: Any, pk: int) -> Crime:
+    crime = (
+        Crime.objects.select_related("borough", "team", "officer")
+        .prefetch_related("suspects")
+        .filter(pk=pk)
+        .first()
+    )
+    if crime is None or not access.can_view_crime(scope_of(actor), crime):
+        raise not_found()
+    return crime
+
+
+def crime_by_reference(*, actor: Any, reference: str) -> Crime:
+    found = Crime.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if found is None:
+        raise not_found()
+    return crime_get(actor=actor, pk=found)
+
+
+def crime_for_change(*, actor: Any, pk: int) -> Crime:
+    crime = crime_get(actor=actor, pk=pk)
+    if not access.can_change_crime(scope_of(actor), crime):
+        raise not_found()
+    return crime
+
+
+def linked_series(*, actor: Any, crime: Crime) -> QuerySet[Crime]:
+    if not crime.series_id:
+        return Crime.objects.none()
+    return crime_list(actor=actor, filters=CrimeFilters(series=crime.series_id)).exclude(pk=crime.pk)

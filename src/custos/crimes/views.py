@@ -1,0 +1,191 @@
+"""Crime screens: the list (filters, sorting, CSV), a crime's record, intake by form and police.uk CSV."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from custos.core.access import not_found, scope_of
+from custos.crimes import access, selectors, services
+from custos.crimes.forms import CrimeFilterForm, CrimeForm, ImportForm, SuspectForm
+from custos.crimes.models import Crime
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def _require_personal(request: HttpRequest) -> None:
+    s = scope_of(request.user)
+    if not (s.sees_personal_data or s.is_admin):
+        raise not_found()
+
+
+@login_required
+def crime_list(request: HttpRequest) -> HttpResponse:
+    _require_personal(request)
+    form = CrimeFilterForm(request.GET or None)
+    d = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.CrimeFilters(
+        q=d.get("q") or "",
+        status=d.get("status") or "",
+        tier=d.get("tier") or "",
+        unallocated=bool(d.get("unallocated")),
+        borough=request.GET.get("borough", ""),
+        offence=request.GET.get("offence", ""),
+        series=request.GET.get("series", ""),
+    )
+    sort = request.GET.get("sort", "recorded")
+    qs = selectors.crime_list(actor=request.user, filters=filters, sort=sort)
+    if request.GET.get("format") == "csv":
+        return _crimes_csv(qs)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "crimes/list.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query": request.GET.urlencode(),
+            "can_add": request.user.has_perm("crimes.add_crime"),
+        },
+    )
+
+
+def _crimes_csv(qs: Any) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="custos-crimes.csv"'
+    w = csv.writer(response)
+    w.writerow(
+        [
+            "reference",
+            "offence",
+            "ho_code",
+            "recorded_on",
+            "borough",
+            "tier",
+            "required_pip",
+            "status",
+            "officer",
+            "outcome",
+        ]
+    )
+    for c in qs.iterator(chunk_size=2000):
+        w.writerow(
+            [
+                c.reference,
+                c.offence_key,
+                c.ho_code,
+                c.recorded_on,
+                c.borough.code,
+                c.tier,
+                c.required_pip,
+                c.status,
+                c.officer.staff_number if c.officer else "",
+                "" if c.outcome is None else c.outcome,
+            ]
+        )
+    return response
+
+
+@login_required
+def crime_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = selectors.crime_get(actor=request.user, pk=pk)
+    return render(
+        request,
+        "crimes/detail.html",
+        {
+            "crime": crime,
+            "series": selectors.linked_series(actor=request.user, crime=crime)[:50],
+            "can_change": access.can_change_crime(scope_of(request.user), crime),
+            "suspect_form": SuspectForm(),
+        },
+    )
+
+
+@login_required
+def crime_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("crimes.add_crime"):
+        raise not_found()
+    s = scope_of(request.user)
+    form = CrimeForm(request.POST or None, initial={"borough": s.borough_id, "team": s.team_id})
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        borough, team, reference = d.pop("borough"), d.pop("team"), d.pop("reference")
+        try:
+            crime = services.crime_create(
+                actor=request.user, borough=borough, team=team, reference=reference, data=d
+            )
+        except PermissionError:
+            form.add_error("borough", "You can record crimes only in your own borough.")
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Crime {crime.reference} recorded as {crime.tier}.")
+            return redirect("crimes:detail", pk=crime.pk)
+    return render(request, "crimes/form.html", {"form": form})
+
+
+@login_required
+def crime_import(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("crimes.add_crime"):
+        raise not_found()
+    s = scope_of(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"borough": s.borough_id})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", "The file is larger than 50 MB; split it by month.")
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.add_error("file", "The file is not UTF-8 text.")
+            else:
+                try:
+                    result = services.crimes_import_csv(
+                        actor=request.user, text=text, borough=form.cleaned_data["borough"]
+                    )
+                except PermissionError:
+                    form.add_error("borough", "You can import crimes only into your own borough.")
+                else:
+                    if result.ok:
+                        messages.success(request, f"{result.created} crimes imported.")
+                        return redirect(f"{_list_url()}?status=open")
+    return render(request, "crimes/import.html", {"form": form, "result": result})
+
+
+def _list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("crimes:list")
+
+
+@require_POST
+@login_required
+def suspect_add(request: HttpRequest, pk: int) -> HttpResponse:
+    crime: Crime = selectors.crime_for_change(actor=request.user, pk=pk)
+    form = SuspectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suspect_add(
+                actor=request.user, crime=crime, suspect=services.SuspectIn(**form.cleaned_data)
+            )
+            messages.success(request, "Suspect recorded.")
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+    else:
+        for errs in form.errors.values():
+            for m in errs:
+                messages.error(request, m)
+    return redirect("crimes:detail", pk=pk)
