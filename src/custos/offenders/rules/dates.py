@@ -96,6 +96,8 @@ def _add_months(start: date, months: int, *, missing_day: str) -> date:
     total = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(total, 12)
     month = month0 + 1
+    if start.day <= 28:  # every month has it: the common case needs no calendar lookup
+        return date(year, month, start.day)
     last = calendar.monthrange(year, month)[1]
     if start.day <= last:
         return date(year, month, start.day)
