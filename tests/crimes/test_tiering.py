@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from custos.core.policy import Policy
-from custos.crimes.offences import UnknownOffence
-from custos.crimes.rules import UnknownModifier, crime_tier, tiering_modifiers
+from custos.core.policy import Policy, current_policy
+from custos.crimes.offences import MODIFIERS, UnknownOffence, catalogue
+from custos.crimes.rules import TIERS, UnknownModifier, crime_tier, tiering_modifiers
 
 
 @pytest.mark.parametrize(
@@ -121,3 +123,22 @@ def test_more_than_five_lines_of_enquiry_is_a_modifier(policy: Policy, lines: in
 @pytest.mark.parametrize(("suspects", "expected"), [(1, False), (2, True)])
 def test_two_or_more_suspects_is_a_modifier(policy: Policy, suspects: int, expected: bool) -> None:
     assert ("two-or-more-suspects" in tiering_modifiers(suspects=suspects, policy=policy)) is expected
+
+
+MODIFIER_SETS = st.sets(st.sampled_from(list(MODIFIERS)))
+
+
+@given(st.sampled_from(sorted(catalogue())), MODIFIER_SETS, st.sampled_from(list(MODIFIERS)))
+def test_adding_a_modifier_never_lowers_the_tier(offence: str, modifiers: set[str], extra: str) -> None:
+    policy = current_policy()
+    before = crime_tier(offence, modifiers, policy=policy)
+    after = crime_tier(offence, modifiers | {extra}, policy=policy)
+    assert TIERS.index(after.tier) >= TIERS.index(before.tier)
+    assert after.required_pip >= before.required_pip
+    assert TIERS.index(after.tier) >= TIERS.index(policy.get(f"crimes.tiering.default_tier.{offence}"))
+
+
+@given(st.sampled_from(sorted(catalogue())), MODIFIER_SETS)
+def test_only_critical_incident_reaches_t4(offence: str, modifiers: set[str]) -> None:
+    decision = crime_tier(offence, modifiers - {"critical-incident"}, policy=current_policy())
+    assert decision.tier != "T4"

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from custos.core.policy import Policy
+from custos.core.policy import Policy, current_policy
+from custos.core.workingdays import is_working_day
 from custos.victims.rules import add_months, reviewer_independence, vrr_eligibility, vrr_window
 from custos.victims.rules.vrr import NO_SUSPECT, NOT_HIGHER_RANK, OUT_OF_COURT, SAME_PERSON, WITHDRAWN
 
@@ -143,3 +146,16 @@ def test_an_unknown_rank_is_an_error_not_a_pass() -> None:
         rank_order=RANKS,
     )
     assert not check.independent
+
+
+@given(
+    st.dates(min_value=date(2025, 10, 1), max_value=date(2026, 6, 30)),
+    st.integers(min_value=0, max_value=150),
+)
+def test_review_deadlines_are_working_days_in_order(notified: date, days_later: int) -> None:
+    requested = notified + timedelta(days=days_later)
+    window = vrr_window(notified, requested, policy=current_policy())
+    assert is_working_day(window.acknowledge_by)
+    assert is_working_day(window.decide_by)
+    assert requested < window.acknowledge_by < window.decide_by
+    assert window.in_time is (requested <= window.window_closes)
