@@ -166,6 +166,7 @@ def plan_visits(
     pairs, unpaired = pair_officers(officers, start=start, end=end, rng=rng, policy=policy)
     slot_minutes = int(policy.get("offenders.visits.visit_slot_minutes"))
     capacity = int(policy.get("offenders.visits.max_visits_per_pair_day"))
+    evening = int(policy.get("offenders.visits.evening_start_hour"))
     pair_days = [
         _PairDay(i, day, list(range(s * 60, e * 60 - slot_minutes + 1, slot_minutes)))
         for i, (_, _, shared) in enumerate(pairs)
@@ -178,8 +179,9 @@ def plan_visits(
     wanted.sort(key=lambda o: (area_first_due[o.area], o.area, o.due, o.offender_id))
     visits: list[PlannedVisit] = []
     unplanned: list[str] = []
+    planned: Counter[tuple[int, int]] = Counter()
     for o in wanted:
-        choice = _best_slot(o, pair_days, capacity, rng, policy)
+        choice = _best_slot(o, pair_days, capacity, rng, evening, planned)
         if choice is None:
             unplanned.append(o.offender_id)
             continue
@@ -187,6 +189,7 @@ def plan_visits(
         pd.slots.remove(minute)
         pd.used += 1
         pd.areas.add(o.area)
+        planned[(pd.day.weekday(), 0 if minute < 720 else 1 if minute < evening * 60 else 2)] += 1
         a, b, _ = pairs[pd.pair]
         at = datetime.combine(pd.day, time(minute // 60, minute % 60))
         visits.append(
@@ -214,23 +217,41 @@ def plan_visits(
 
 
 def _best_slot(
-    o: PlannerOffender, pair_days: list[_PairDay], capacity: int, rng: random.Random, policy: Policy
+    o: PlannerOffender,
+    pair_days: list[_PairDay],
+    capacity: int,
+    rng: random.Random,
+    evening: int,
+    planned: Counter[tuple[int, int]],
 ) -> tuple[_PairDay, int] | None:
+    """The lowest (late, other area that day, times he was seen on that weekday and band, new area day,
+    visits already planned on that weekday and band, days late) slot. The seeded generator breaks ties,
+    drawn only for tied candidates so the cost stays small. ``planned`` spreads the whole plan over the
+    week and the day, so evenings and weekends are used even for offenders with no history."""
+
+    def band(hour: int) -> int:
+        return 0 if hour < 12 else 1 if hour < evening else 2
+
     weekday_seen = Counter(t.weekday() for t in o.history)
-    band_seen = Counter(hour_band(t.hour, policy=policy) for t in o.history)
-    best: tuple[tuple[float, ...], _PairDay, int] | None = None
+    band_seen = Counter(band(t.hour) for t in o.history)
+    best: tuple[tuple[int, ...], float, _PairDay, int] | None = None
     for pd in pair_days:
         if pd.used >= capacity or not pd.slots:
             continue
-        late = 1 if pd.day > o.due else 0
-        mixed = 1 if pd.areas and o.area not in pd.areas else 0
-        fresh_day = 0 if o.area in pd.areas else 1
+        late = int(pd.day > o.due)
+        mixed = int(bool(pd.areas) and o.area not in pd.areas)
+        fresh = int(o.area not in pd.areas)
+        lateness = (pd.day - o.due).days if late else 0
+        day_seen = weekday_seen[pd.day.weekday()]
         for minute in pd.slots:
-            variety = weekday_seen[pd.day.weekday()] + band_seen[hour_band(minute // 60, policy=policy)]
-            score = (late, mixed, variety, fresh_day, (pd.day - o.due).days if late else 0, rng.random())
-            if best is None or score < best[0]:
-                best = (score, pd, minute)
-    return None if best is None else (best[1], best[2])
+            b = band(minute // 60)
+            key = (late, mixed, day_seen + band_seen[b], fresh, planned[(pd.day.weekday(), b)], lateness)
+            if best is not None and key > best[0]:
+                continue
+            draw = rng.random()
+            if best is None or key < best[0] or draw < best[1]:
+                best = (key, draw, pd, minute)
+    return None if best is None else (best[2], best[3])
 
 
 @dataclass(frozen=True)
