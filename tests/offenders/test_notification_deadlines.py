@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,8 @@ from custos.offenders.rules import (
     AwayKind,
     AwayPeriod,
     Change,
+    Conviction,
+    Disposal,
     NotificationEvent,
     NotificationKind,
     Stay,
@@ -21,6 +24,7 @@ from custos.offenders.rules import (
     annual_notification,
     change_notification,
     initial_notification,
+    notification_period,
     qualifying_period,
     weekly_notification,
 )
@@ -47,6 +51,15 @@ def test_custody_is_disregarded_example_3() -> None:
     assert result.deadline is not None
     assert result.deadline.due == date(2021, 3, 3)
     assert "s.83(6)" in result.deadline.basis
+
+
+def test_custody_does_not_move_the_end_of_the_period_example_3(policy: Policy) -> None:
+    period = notification_period(
+        Conviction(date(2020, 3, 1), Disposal.IMPRISONMENT, months=Decimal(24)),
+        date_of_birth=date(1990, 1, 1),
+        policy=policy,
+    )
+    assert period.last_day == date(2030, 2, 28)
 
 
 def test_a_day_abroad_inside_the_three_days_pushes_the_deadline_one_day() -> None:
