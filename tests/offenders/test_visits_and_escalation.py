@@ -189,6 +189,13 @@ def test_s96b_eligibility_example_9(
     assert check.consider is may_apply
 
 
+def test_the_s96b_task_dates_from_the_attempt_that_met_the_threshold() -> None:
+    attempts = [attempt(date(2024, 4, 8)), attempt(date(2024, 4, 9)), attempt(date(2024, 4, 20))]
+    step = ladder(date(2024, 4, 21), attempts=attempts).get(Step.CONSIDER_S96B)
+    assert step is not None
+    assert step.since == date(2024, 4, 9)
+
+
 def test_attempts_before_the_last_successful_visit_do_not_count(policy: Policy) -> None:
     attempts = [attempt(date(2024, 2, 1)), attempt(date(2024, 2, 15))]
     check = s96b_check(

@@ -469,7 +469,7 @@ def _away_step(period: AwayPeriod) -> LadderStep:
 def _s96b_step(check: S96BCheck, cfg: _LadderPolicy) -> LadderStep:
     return LadderStep(
         Step.CONSIDER_S96B,
-        check.failed_attempts[-1],
+        check.failed_attempts[cfg.min_failed - 1],  # the attempt that met s.96B(2)(d)
         cfg.closers,
         f"{len(check.failed_attempts)} failed entry attempts since the last successful visit",
         check.basis,
