@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from custos.crimes.rules import parse_street_csv
-from custos.crimes.rules.policeuk import BAD_HEADER, CRIME_ID_REQUIRED, STREET_COLUMNS
+from custos.crimes.rules import parse_outcomes_csv, parse_street_csv
+from custos.crimes.rules.policeuk import BAD_HEADER, CRIME_ID_REQUIRED, OUTCOMES_COLUMNS, STREET_COLUMNS
 
 HEADER = ",".join(STREET_COLUMNS)
 ID_A = "a" * 64
@@ -104,3 +104,36 @@ def test_a_row_with_too_few_fields_is_reported() -> None:
 
 def test_an_empty_file_is_reported() -> None:
     assert [e.line for e in parse_street_csv("").errors] == [1]
+
+
+OUTCOMES_HEADER = ",".join(OUTCOMES_COLUMNS)
+
+
+def outcome_row(crime_id: str = ID_A, outcome: str = "Investigation complete; no suspect identified") -> str:
+    place = "-0.1276,51.5072,On or near High Street,E01000001,City of London 001A"
+    return f"{crime_id},2026-09,{FORCE},{place},{outcome}"
+
+
+def test_an_outcomes_file_may_repeat_a_crime_with_each_new_outcome() -> None:
+    text = "\n".join(
+        [OUTCOMES_HEADER, outcome_row(), outcome_row(outcome="Suspect charged"), outcome_row(ID_B)]
+    )
+    result = parse_outcomes_csv(text)
+    assert result.ok
+    assert [o.outcome for o in result.outcomes][:2] == [
+        "Investigation complete; no suspect identified",
+        "Suspect charged",
+    ]
+
+
+def test_an_outcomes_file_with_any_bad_row_is_refused_whole() -> None:
+    text = "\n".join(
+        [OUTCOMES_HEADER, outcome_row(), outcome_row(""), outcome_row(ID_B, "Case closed"), "x,y"]
+    )
+    result = parse_outcomes_csv(text)
+    assert result.outcomes == ()
+    assert [(e.line, e.column) for e in result.errors] == [(3, "Crime ID"), (4, "Outcome type"), (5, None)]
+
+
+def test_a_street_file_is_not_an_outcomes_file() -> None:
+    assert parse_outcomes_csv(HEADER + "\n" + row()).errors[0].line == 1

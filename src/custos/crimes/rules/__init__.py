@@ -6,7 +6,15 @@ Every result carries its basis; results that used policy carry ``policy_version`
 from __future__ import annotations
 
 from custos.crimes.rules.harm import HarmItem, HarmResult, crime_harm
-from custos.crimes.rules.policeuk import RowError, StreetCrime, StreetImport, parse_street_csv
+from custos.crimes.rules.policeuk import (
+    CrimeOutcome,
+    OutcomesImport,
+    RowError,
+    StreetCrime,
+    StreetImport,
+    parse_outcomes_csv,
+    parse_street_csv,
+)
 from custos.crimes.rules.solvability import (
     BURGLARY_FACTORS,
     EBIT_FACTORS,
@@ -23,8 +31,10 @@ __all__ = [
     "EBIT_FACTORS",
     "THRIVE_ELEMENTS",
     "TIERS",
+    "CrimeOutcome",
     "HarmItem",
     "HarmResult",
+    "OutcomesImport",
     "RowError",
     "ScreeningResult",
     "StreetCrime",
@@ -34,6 +44,7 @@ __all__ = [
     "crime_harm",
     "crime_tier",
     "filing_errors",
+    "parse_outcomes_csv",
     "parse_street_csv",
     "reported_promptly",
     "solvability_screen",

@@ -1,8 +1,9 @@
-"""police.uk street-crime CSV: parse and validate every row before anything is accepted.
+"""police.uk street-crime and outcomes CSVs: parse and validate every row before anything is accepted.
 
-Schema (reference peers.md §5 [S]):
+Schemas (reference peers.md §5 [S]): street
 ``Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,
-Last outcome category,Context``. The import is all or nothing: when any row is wrong the result carries
+Last outcome category,Context``; outcomes: the first nine street columns, then ``Outcome type``.
+The import is all or nothing: when any row is wrong the result carries
 every error, each with its line number, and no crimes.
 """
 
@@ -29,6 +30,8 @@ STREET_COLUMNS = (
     "Last outcome category",
     "Context",
 )
+
+OUTCOMES_COLUMNS = (*STREET_COLUMNS[:9], "Outcome type")
 
 # "Last outcome category" values in the street CSV (peers.md §5). Blank means no outcome (always for ASB).
 POLICE_UK_OUTCOMES = (
@@ -108,6 +111,21 @@ class StreetCrime:
 
 
 @dataclass(frozen=True)
+class CrimeOutcome:
+    line: int
+    crime_id: str
+    month: str
+    reported_by: str
+    falls_within: str
+    longitude: float | None
+    latitude: float | None
+    location: str
+    lsoa_code: str | None
+    lsoa_name: str | None
+    outcome: str
+
+
+@dataclass(frozen=True)
 class RowError:
     line: int
     column: str | None
@@ -128,36 +146,57 @@ class StreetImport:
         return not self.errors
 
 
-def parse_street_csv(source: str | Iterable[str]) -> StreetImport:
-    """Validate a whole street CSV; crimes only when every row is valid."""
+@dataclass(frozen=True)
+class OutcomesImport:
+    outcomes: tuple[CrimeOutcome, ...]
+    errors: tuple[RowError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+_Row = tuple[int, dict[str, str]]
+
+
+def _read_rows(source: str | Iterable[str], columns: tuple[str, ...], errors: list[RowError]) -> list[_Row]:
+    """Check the header and field counts; every other row as (line, {column: stripped value})."""
     lines = source.splitlines(keepends=True) if isinstance(source, str) else source
     reader = csv.reader(iter(lines))
     try:
         header = next(reader)
     except StopIteration:
-        return StreetImport((), (RowError(1, None, EMPTY_FILE),))
+        errors.append(RowError(1, None, EMPTY_FILE))
+        return []
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
-    if tuple(cell.strip() for cell in header) != STREET_COLUMNS:
-        return StreetImport((), (RowError(1, None, BAD_HEADER.format(expected=",".join(STREET_COLUMNS))),))
-    crimes: list[StreetCrime] = []
-    errors: list[RowError] = []
-    seen_ids: dict[str, int] = {}
+    if tuple(cell.strip() for cell in header) != columns:
+        errors.append(RowError(1, None, BAD_HEADER.format(expected=",".join(columns))))
+        return []
+    rows: list[_Row] = []
     previous_end = reader.line_num
     for cells in reader:
         line = previous_end + 1  # a quoted field may span lines: report where the record starts
         previous_end = reader.line_num
         if not cells or all(not cell.strip() for cell in cells):
             continue
-        if len(cells) != len(STREET_COLUMNS):
+        if len(cells) != len(columns):
             errors.append(
-                RowError(line, None, WRONG_FIELD_COUNT.format(expected=len(STREET_COLUMNS), found=len(cells)))
+                RowError(line, None, WRONG_FIELD_COUNT.format(expected=len(columns), found=len(cells)))
             )
             continue
+        rows.append((line, dict(zip(columns, (c.strip() for c in cells), strict=True))))
+    return rows
+
+
+def parse_street_csv(source: str | Iterable[str]) -> StreetImport:
+    """Validate a whole street CSV; crimes only when every row is valid."""
+    errors: list[RowError] = []
+    crimes: list[StreetCrime] = []
+    seen_ids: dict[str, int] = {}
+    for line, row in _read_rows(source, STREET_COLUMNS, errors):
         row_errors: list[RowError] = []
-        crime = _street_crime(
-            line, dict(zip(STREET_COLUMNS, (c.strip() for c in cells), strict=True)), row_errors
-        )
+        crime = _street_crime(line, row, row_errors)
         if crime.crime_id is not None:
             if crime.crime_id in seen_ids:
                 row_errors.append(
@@ -166,11 +205,75 @@ def parse_street_csv(source: str | Iterable[str]) -> StreetImport:
             else:
                 seen_ids[crime.crime_id] = line
         errors.extend(row_errors)
-        if not row_errors:
-            crimes.append(crime)
+        crimes.append(crime)
     if errors:
-        return StreetImport((), tuple(errors))
+        return StreetImport((), tuple(sorted(errors, key=lambda e: e.line)))
     return StreetImport(tuple(crimes), ())
+
+
+def parse_outcomes_csv(source: str | Iterable[str]) -> OutcomesImport:
+    """Validate a whole outcomes CSV; outcomes only when every row is valid. A crime may appear more than
+    once (police.uk publishes each new outcome as its own row)."""
+    errors: list[RowError] = []
+    outcomes: list[CrimeOutcome] = []
+    for line, row in _read_rows(source, OUTCOMES_COLUMNS, errors):
+
+        def error(column: str, message: str, line: int = line) -> None:
+            errors.append(RowError(line, column, message))
+
+        crime_id = row["Crime ID"]
+        if not crime_id:
+            error("Crime ID", REQUIRED)
+        elif not CRIME_ID.match(crime_id):
+            error("Crime ID", CRIME_ID_FORMAT)
+        _check_month_and_force(row, error)
+        longitude, latitude, lsoa_code = _location(row, error)
+        outcome = OUTCOME_ALIASES.get(row["Outcome type"], row["Outcome type"])
+        if not outcome:
+            error("Outcome type", REQUIRED)
+        elif outcome not in POLICE_UK_OUTCOMES:
+            error("Outcome type", OUTCOME_UNKNOWN.format(value=outcome))
+        outcomes.append(
+            CrimeOutcome(
+                line=line,
+                crime_id=crime_id,
+                month=row["Month"],
+                reported_by=row["Reported by"],
+                falls_within=row["Falls within"],
+                longitude=longitude,
+                latitude=latitude,
+                location=row["Location"],
+                lsoa_code=lsoa_code,
+                lsoa_name=row["LSOA name"] or None,
+                outcome=outcome,
+            )
+        )
+    if errors:
+        return OutcomesImport((), tuple(sorted(errors, key=lambda e: e.line)))
+    return OutcomesImport(tuple(outcomes), ())
+
+
+def _check_month_and_force(row: dict[str, str], error: Callable[[str, str], None]) -> None:
+    if not MONTH.match(row["Month"]):
+        error("Month", MONTH_FORMAT.format(value=row["Month"]))
+    for column in ("Reported by", "Falls within"):
+        if not row[column]:
+            error(column, REQUIRED)
+
+
+def _location(
+    row: dict[str, str], error: Callable[[str, str], None]
+) -> tuple[float | None, float | None, str | None]:
+    longitude = _coordinate(row, "Longitude", LONGITUDE_RANGE, error)
+    latitude = _coordinate(row, "Latitude", LATITUDE_RANGE, error)
+    if bool(row["Longitude"]) != bool(row["Latitude"]):
+        error("Longitude", COORDINATES_PAIRED)
+    lsoa_code = row["LSOA code"] or None
+    if lsoa_code is not None and not LSOA_CODE.match(lsoa_code):
+        error("LSOA code", LSOA_FORMAT.format(value=lsoa_code))
+    if lsoa_code is None and row["LSOA name"]:
+        error("LSOA name", LSOA_NAME_WITHOUT_CODE)
+    return longitude, latitude, lsoa_code
 
 
 def _street_crime(line: int, row: dict[str, str], errors: list[RowError]) -> StreetCrime:
@@ -187,20 +290,8 @@ def _street_crime(line: int, row: dict[str, str], errors: list[RowError]) -> Str
         error("Crime ID", CRIME_ID_REQUIRED)
     elif crime_id is not None and not CRIME_ID.match(crime_id):
         error("Crime ID", CRIME_ID_FORMAT)
-    if not MONTH.match(row["Month"]):
-        error("Month", MONTH_FORMAT.format(value=row["Month"]))
-    for column in ("Reported by", "Falls within"):
-        if not row[column]:
-            error(column, REQUIRED)
-    longitude = _coordinate(row, "Longitude", LONGITUDE_RANGE, error)
-    latitude = _coordinate(row, "Latitude", LATITUDE_RANGE, error)
-    if bool(row["Longitude"]) != bool(row["Latitude"]):
-        error("Longitude", COORDINATES_PAIRED)
-    lsoa_code = row["LSOA code"] or None
-    if lsoa_code is not None and not LSOA_CODE.match(lsoa_code):
-        error("LSOA code", LSOA_FORMAT.format(value=lsoa_code))
-    if lsoa_code is None and row["LSOA name"]:
-        error("LSOA name", LSOA_NAME_WITHOUT_CODE)
+    _check_month_and_force(row, error)
+    longitude, latitude, lsoa_code = _location(row, error)
     outcome = OUTCOME_ALIASES.get(row["Last outcome category"], row["Last outcome category"]) or None
     if outcome is not None:
         if crime_type == ASB:
