@@ -202,6 +202,20 @@ def test_notification_period_refuses_missing_or_invalid_combinations(
         )
 
 
+def test_consecutive_and_partly_concurrent_terms_are_aggregated(offenders_calc: Calc) -> None:
+    base = ["--conviction-date", "2020-01-15", "--date-of-birth", "1990-01-01", "--disposal", "imprisonment"]
+    consecutive = offenders_calc("notification-period", *base, "--months", "18", "--further-term", "18")
+    assert consecutive["term_months"] == 36
+    assert consecutive["indefinite"] is True
+    concurrent = offenders_calc(
+        "notification-period", *base, "--months", "18", "--further-term", "18", "--overlap", "12"
+    )
+    assert concurrent["term_months"] == 24
+    assert concurrent["years"] == 10
+    with pytest.raises(UserError, match="--months"):
+        offenders_calc("notification-period", *base, "--further-term", "18")
+
+
 def test_rm2000_s_contract_worked_example_10(offenders_calc: Calc) -> None:
     out = offenders_calc(
         "rm2000",

@@ -32,6 +32,7 @@ from .rules import (
     VisitAttempt,
     VisitOutcome,
     advance_notice,
+    aggregate_term_months,
     annual_notification,
     change_notification,
     evaluate_ladder,
@@ -53,6 +54,8 @@ BAD_STAY = "{value!r} is not a stay: use FIRST:LAST dates, e.g. 2024-01-01:2024-
 BAD_DATETIME = "{value!r} is not a date and time in the form YYYY-MM-DDTHH:MM"
 BAD_MONTHS = "{value!r} is not a number of months"
 NEEDS_SCALE_INPUT = "RM2000/{scale} needs {options}"
+FURTHER_TERM_NEEDS_MONTHS = "--further-term and --overlap need the first term in --months"
+TOO_MANY_OVERLAPS = "give at most one --overlap per --further-term"
 CHANGE_NEEDS = "give --change with --event-date, or --expected (advance notice), or one or more --stay"
 
 
@@ -149,18 +152,42 @@ def _configure_period(p: argparse.ArgumentParser) -> None:
     p.add_argument("--disposal", choices=[d.value for d in Disposal], required=True)
     p.add_argument("--months", type=months, help="term of imprisonment in months (aggregate, s.82(3)-(4))")
     p.add_argument("--discharge-months", type=int, help="period of the conditional discharge in months")
+    p.add_argument(
+        "--further-term",
+        type=months,
+        action="append",
+        default=[],
+        metavar="N",
+        help="another Schedule 3 term in months served consecutively or partly concurrently (s.82(3)-(4))",
+    )
+    p.add_argument(
+        "--overlap",
+        type=months,
+        action="append",
+        default=[],
+        metavar="N",
+        help="months each further term overlaps the one before (partly concurrent: X + Y - Z); default 0",
+    )
 
 
 @_guard
 def run_period(args: argparse.Namespace) -> dict[str, Any]:
     policy = _policy()
+    term = args.months
+    if args.further_term or args.overlap:
+        if term is None:
+            raise UserError(FURTHER_TERM_NEEDS_MONTHS)
+        if len(args.overlap) > len(args.further_term):
+            raise UserError(TOO_MANY_OVERLAPS)
+        term = aggregate_term_months([term, *args.further_term], args.overlap)
     period = notification_period(
-        Conviction(args.conviction_date, Disposal(args.disposal), args.months, args.discharge_months),
+        Conviction(args.conviction_date, Disposal(args.disposal), term, args.discharge_months),
         date_of_birth=args.date_of_birth,
         policy=policy,
     )
     return {
         "relevant_date": period.relevant_date.isoformat(),
+        "term_months": (int(term) if term == int(term) else float(term)) if term is not None else None,
         "under_18": period.under_18,
         "indefinite": period.indefinite,
         "years": period.years_number,
