@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custos.core.policy import Policy, current_policy
 from custos.offenders.rules import (
@@ -145,3 +147,40 @@ def test_predictability_of_evenly_spread_visits_is_one(policy: Policy) -> None:
 def test_predictability_with_few_visits_says_so(policy: Policy) -> None:
     assert "too few" in predictability([datetime(2024, 1, 1, 10)], policy=policy).explanation
     assert predictability([], policy=policy).explanation == "no visits recorded"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_offenders=st.integers(min_value=0, max_value=25),
+    n_officers=st.integers(min_value=0, max_value=6),
+    hours=st.lists(st.tuples(st.integers(6, 14), st.integers(15, 23)), min_size=1, max_size=6),
+    seed=st.integers(min_value=0, max_value=10_000),
+)
+def test_a_plan_never_double_books_and_respects_availability(
+    n_offenders: int, n_officers: int, hours: list[tuple[int, int]], seed: int
+) -> None:
+    policy = current_policy()
+    officers = [
+        PlannerOfficer(
+            f"o{i}",
+            tuple(
+                Availability(START + timedelta(days=d), *hours[(i + d) % len(hours)])
+                for d in range(0, 14, 1 + i % 3)
+            ),
+        )
+        for i in range(n_officers)
+    ]
+    plan = plan_visits(offenders(n_offenders), officers, start=START, end=END, seed=seed, policy=policy)
+    windows = {(o.officer_id, a.day): (a.start_hour, a.end_hour) for o in officers for a in o.availability}
+    seen_slots = set()
+    per_day: dict[tuple[tuple[str, str], date], int] = {}
+    for v in plan.visits:
+        assert (v.officers, v.at) not in seen_slots
+        seen_slots.add((v.officers, v.at))
+        for oid in v.officers:
+            s, e = windows[(oid, v.at.date())]
+            assert s <= v.at.hour < e
+        per_day[(v.officers, v.at.date())] = per_day.get((v.officers, v.at.date()), 0) + 1
+    assert all(n <= policy.get("offenders.visits.max_visits_per_pair_day") for n in per_day.values())
+    ids = [v.offender_id for v in plan.visits] + list(plan.unplanned)
+    assert sorted(ids) == sorted(o.offender_id for o in offenders(n_offenders))
