@@ -7,3 +7,16 @@ class AllocationConfig(DomainAppConfig):
     default = True
     name = "custos.allocation"
     label = "allocation"
+    verbose_name = "Allocation"
+    NAV = [
+        (
+            "Allocation",
+            "allocation:queue",
+            frozenset({"investigation-supervisor", "detective-inspector", "administrator"}),
+        ),
+        (
+            "Workload",
+            "allocation:workload",
+            frozenset({"investigation-supervisor", "detective-inspector", "administrator"}),
+        ),
+    ]

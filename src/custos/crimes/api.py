@@ -15,6 +15,7 @@ from custos.crimes.models import Crime
 from custos.workforce.models import Borough, Team
 
 router = Router(tags=["crimes"])
+ROUTERS = [("/crimes", router)]
 
 
 class SuspectOut(Schema):

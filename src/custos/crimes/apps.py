@@ -7,3 +7,5 @@ class CrimesConfig(DomainAppConfig):
     default = True
     name = "custos.crimes"
     label = "crimes"
+    verbose_name = "Crimes"
+    NAV = [("Crimes", "crimes:list", None)]

@@ -7,3 +7,8 @@ class InvestigationsConfig(DomainAppConfig):
     default = True
     name = "custos.investigations"
     label = "investigations"
+    verbose_name = "Investigations"
+    NAV = [
+        ("My worklist", "investigations:worklist", None),
+        ("NFA rates", "investigations:nfa_rates", None),
+    ]

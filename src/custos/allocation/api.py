@@ -1,0 +1,147 @@
+# No `from __future__ import annotations` here: django-ninja resolves parameter types at import time.
+"""/api/v1/allocations: run (one crime or a batch, optionally dry), list, get, override, the queue."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from custos.allocation import selectors, services
+from custos.core.access import not_found
+from custos.crimes import selectors as crime_selectors
+from custos.workforce.models import Borough, Person
+
+router = Router(tags=["allocations"])
+ROUTERS = [("/allocations", router)]
+
+
+class RunIn(Schema):
+    crime_id: int | None = None
+    borough: str = ""
+    dry_run: bool = False
+
+
+class AllocationItem(Schema):
+    crime: str
+    officer: str
+    required_pip: int
+    officer_pip: int
+    specialism: str | None
+    officer_specialisms: list[str]
+    load_before: float
+    load_after: float
+    cap: float
+    reasons: list[str]
+
+
+class UnallocatedItem(Schema):
+    crime: str
+    reason: str
+
+
+class RunOut(Schema):
+    policy_version: str
+    engine_version: str
+    dry_run: bool
+    run_id: int | None
+    allocations: list[AllocationItem]
+    unallocated: list[UnallocatedItem]
+
+
+class AllocationOut(Schema):
+    id: int
+    crime_id: int
+    crime: str = Field(..., alias="crime.reference")
+    officer_id: int
+    kind: str
+    current: bool
+    explanation: dict[str, Any]
+    supervisor_id: int | None
+    rationale: str
+    breaks: list[dict[str, Any]]
+    policy_version: str
+    engine_version: str
+    created_at: datetime
+
+
+class OverrideIn(Schema):
+    crime_id: int
+    officer_id: int
+    rationale: str
+    version: int | None = None
+
+
+class QueueOut(Schema):
+    crime_id: int
+    crime: str = Field(..., alias="crime.reference")
+    tier: str = Field(..., alias="crime.tier")
+    reason: str
+    failures: dict[str, int]
+    policy_version: str
+    first_queued_at: datetime
+
+
+@router.post("/run", response=RunOut)
+def run_allocation(request: HttpRequest, payload: RunIn) -> Any:
+    crime = crime_selectors.crime_get(actor=request.user, pk=payload.crime_id) if payload.crime_id else None
+    borough = None
+    if payload.borough:
+        borough = Borough.objects.filter(code=payload.borough).first()
+        if borough is None:
+            raise ValidationError({"borough": [f"unknown borough {payload.borough!r}"]})
+    if not services.can_allocate(
+        request.user, crime.borough_id if crime else borough.pk if borough else None
+    ):
+        raise not_found()
+    result = services.allocation_run(
+        actor=request.user, crime=crime, borough=borough, dry_run=payload.dry_run
+    )
+    body = result.to_json_dict()
+    return {
+        **body,
+        "engine_version": result.engine_version,
+        "dry_run": result.dry_run,
+        "run_id": result.run_id,
+    }
+
+
+@router.get("", response=list[AllocationOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_allocations(request: HttpRequest, kind: str = "", crime_id: int | None = None) -> Any:
+    if not services.can_allocate(request.user, None):
+        raise not_found()
+    return selectors.allocations(actor=request.user, kind=kind, crime_id=crime_id)
+
+
+@router.get("/queue", response=list[QueueOut])
+@paginate(PageNumberPagination, page_size=50)
+def allocation_queue(request: HttpRequest, borough: str = "") -> Any:
+    if not services.can_allocate(request.user, None):
+        raise not_found()
+    return selectors.queue(actor=request.user, borough=borough)
+
+
+@router.get("/{allocation_id}", response=AllocationOut)
+def get_allocation(request: HttpRequest, allocation_id: int) -> Any:
+    return selectors.allocation_get(actor=request.user, pk=allocation_id)
+
+
+@router.post("/override", response={201: AllocationOut})
+def override_allocation(request: HttpRequest, payload: OverrideIn) -> Any:
+    crime = crime_selectors.crime_get(actor=request.user, pk=payload.crime_id)
+    if not services.can_override(request.user, crime.borough_id):
+        raise not_found()
+    officer = Person.objects.filter(pk=payload.officer_id).first()
+    if officer is None:
+        raise ValidationError({"officer_id": [services.OFFICER_NOT_INVESTIGATOR]})
+    row = services.allocation_override(
+        actor=request.user,
+        crime=crime,
+        officer=officer,
+        rationale=payload.rationale,
+        expected_version=payload.version,
+    )
+    return 201, selectors.allocation_get(actor=request.user, pk=row.pk)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+
+from custos.core.govuk import GovukFormMixin
+from custos.workforce.models import Person
+
+
+class RunForm(GovukFormMixin, forms.Form):
+    dry_run = forms.BooleanField(label="Dry run (show the decision, write nothing)", required=False)
+
+
+class OverrideForm(GovukFormMixin, forms.Form):
+    officer = forms.ModelChoiceField(queryset=Person.objects.none(), label="Investigator")
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Why the engine's answer is set aside."
+    )
+
+    def __init__(self, *args: object, officers: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if officers is not None:
+            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+
+
+class WhatIfForm(GovukFormMixin, forms.Form):
+    caseload_red = forms.IntegerField(label="Caseload cap (red above)", min_value=1, max_value=100)
+    probationer_caseload_red = forms.IntegerField(
+        label="Probationer caseload cap", min_value=1, max_value=100
+    )
+    weighted_load_cap = forms.FloatField(label="Weighted load cap", min_value=1, max_value=1000)
+    tier_weight_t1 = forms.FloatField(label="Tier weight T1", min_value=0.1, max_value=100)
+    tier_weight_t2 = forms.FloatField(label="Tier weight T2", min_value=0.1, max_value=100)
+    tier_weight_t3 = forms.FloatField(label="Tier weight T3", min_value=0.1, max_value=100)
+    enhanced_victim_factor = forms.FloatField(label="Enhanced-victim factor", min_value=1, max_value=10)

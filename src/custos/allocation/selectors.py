@@ -1,0 +1,216 @@
+"""Reads for allocation: the supervisor queue, allocations, workload RAG (investigator, team, borough),
+supervisors' span of control and training, and the override rate. Each view runs a fixed number of
+queries whatever the number of rows (aggregation happens in one pass over one result set)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from custos.allocation import inputs
+from custos.allocation.engine import RAG, crime_weight, over_red_flag, rag_status
+from custos.allocation.models import Allocation, AllocationKind, QueueEntry
+from custos.core.access import not_found, scope_of
+from custos.core.policy import Policy
+from custos.crimes import access as crime_access
+from custos.workforce.models import Borough, Person
+
+
+def queue(*, actor: Any, borough: str = "") -> QuerySet[QueueEntry]:
+    qs = QueueEntry.objects.filter(
+        crime_access.crime_view_q(scope_of(actor), prefix="crime__"),
+        crime__status="open",
+        crime__officer__isnull=True,
+    ).select_related("crime", "crime__borough")
+    if borough:
+        qs = qs.filter(crime__borough__code=borough)
+    return qs.order_by("first_queued_at", "crime__reference")
+
+
+def allocations(*, actor: Any, kind: str = "", crime_id: int | None = None) -> QuerySet[Allocation]:
+    qs = Allocation.objects.filter(
+        crime_access.crime_view_q(scope_of(actor), prefix="crime__")
+    ).select_related("crime", "officer", "supervisor", "crime__borough")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if crime_id is not None:
+        qs = qs.filter(crime_id=crime_id)
+    return qs
+
+
+def allocation_get(*, actor: Any, pk: int) -> Allocation:
+    row = allocations(actor=actor).filter(pk=pk).first()
+    if row is None:
+        raise not_found()
+    return row
+
+
+@dataclass
+class InvestigatorLoad:
+    person: Person
+    open_crimes: int
+    weighted_load: float
+    rag: RAG
+    over_25: bool
+    oldest_days: int
+    median_age_days: int
+    ages: dict[str, int] = field(default_factory=dict)  # age band -> count
+
+
+AGE_BANDS = ((30, "under 30 days"), (90, "30-89 days"), (180, "90-179 days"), (10**6, "180 days or more"))
+
+
+def _band(days: int) -> str:
+    return next(label for limit, label in AGE_BANDS if days < limit)
+
+
+def investigator_loads(
+    *, actor: Any, today: date, policy: Policy, borough: str = "", team: int | None = None
+) -> list[InvestigatorLoad]:
+    """RAG per investigator in view (their own borough for supervisors; all boroughs for administrators)."""
+    s = scope_of(actor)
+    q = inputs.investigator_q()
+    if not s.is_admin:
+        q &= Q(borough_id=s.borough_id) if s.borough_id else Q(pk__in=[])
+    if borough:
+        q &= Q(borough__code=borough)
+    if team is not None:
+        q &= Q(team_id=team)
+    people = list(
+        Person.objects.filter(q).select_related("borough", "team").order_by("last_name", "first_name")
+    )
+    held: dict[int, list[inputs.HeldCrime]] = defaultdict(list)
+    for h in inputs.held_crimes([p.pk for p in people], today=today):
+        held[h.officer_id].append(h)
+    out = []
+    for p in people:
+        cases = held[p.pk]
+        ages = sorted(h.case.age_days for h in cases)
+        bands: dict[str, int] = defaultdict(int)
+        for a in ages:
+            bands[_band(a)] += 1
+        out.append(
+            InvestigatorLoad(
+                person=p,
+                open_crimes=len(cases),
+                weighted_load=round(
+                    sum(
+                        crime_weight(
+                            h.case.tier, h.case.enhanced_victim, h.case.open_lines_of_enquiry, policy=policy
+                        )
+                        for h in cases
+                    ),
+                    2,
+                ),
+                rag=rag_status(len(cases), p.probationer, policy=policy),
+                over_25=over_red_flag(len(cases), policy=policy),
+                oldest_days=ages[-1] if ages else 0,
+                median_age_days=ages[len(ages) // 2] if ages else 0,
+                ages=dict(bands),
+            )
+        )
+    return out
+
+
+@dataclass
+class GroupLoad:
+    key: Any
+    label: str
+    investigators: int = 0
+    open_crimes: int = 0
+    weighted_load: float = 0.0
+    red: int = 0
+    amber: int = 0
+    over_25: int = 0
+    oldest_days: int = 0
+
+    @property
+    def mean_load(self) -> float:
+        return round(self.open_crimes / self.investigators, 1) if self.investigators else 0.0
+
+
+def group_loads(rows: list[InvestigatorLoad], by: str) -> list[GroupLoad]:
+    groups: dict[Any, GroupLoad] = {}
+    for r in rows:
+        if by == "team":
+            key, label = r.person.team_id, (r.person.team.name if r.person.team else "No team")
+        else:
+            key, label = r.person.borough_id, r.person.borough.name
+        g = groups.setdefault(key, GroupLoad(key, label))
+        g.investigators += 1
+        g.open_crimes += r.open_crimes
+        g.weighted_load = round(g.weighted_load + r.weighted_load, 2)
+        g.red += r.rag is RAG.RED
+        g.amber += r.rag is RAG.AMBER
+        g.over_25 += r.over_25
+        g.oldest_days = max(g.oldest_days, r.oldest_days)
+    return sorted(groups.values(), key=lambda g: g.label)
+
+
+@dataclass
+class SupervisorRow:
+    person: Person
+    span: int
+    over_span: bool
+    training_current: bool
+    training_note: str
+
+
+def supervisors(*, actor: Any, today: date, policy: Policy, borough: str = "") -> list[SupervisorRow]:
+    """Supervisors of investigators: span of control against policy, and workload-management training."""
+    s = scope_of(actor)
+    q = inputs.investigator_q()
+    if not s.is_admin:
+        q &= Q(borough_id=s.borough_id) if s.borough_id else Q(pk__in=[])
+    if borough:
+        q &= Q(borough__code=borough)
+    limit = int(policy.get("allocation.supervisor_span_of_control"))
+    sups = (
+        Person.objects.filter(pk__in=Person.objects.filter(q).values("line_supervisor_id"))
+        .annotate(n=Count("supervisees", filter=Q(supervisees__active=True)))
+        .select_related("borough", "team")
+        .order_by("last_name", "first_name")
+    )
+    out = []
+    for p in sups:
+        expires = p.workload_training_expires
+        if p.workload_training_on is None:
+            current, note = False, "no workload-management training recorded"
+        elif expires is not None and expires < today:
+            current, note = False, f"workload-management training expired {expires:%d %b %Y}"
+        else:
+            current, note = True, f"trained {p.workload_training_on:%d %b %Y}"
+        out.append(SupervisorRow(p, int(getattr(p, "n", 0)), int(getattr(p, "n", 0)) > limit, current, note))
+    return out
+
+
+@dataclass(frozen=True)
+class OverrideRate:
+    since: date
+    allocations: int
+    overrides: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.allocations else round(100 * self.overrides / self.allocations, 1)
+
+
+def override_rate(*, actor: Any, today: date, days: int = 90) -> OverrideRate:
+    since = today - timedelta(days=days)
+    counts = (
+        allocations(actor=actor)
+        .filter(created_at__date__gte=since)
+        .aggregate(total=Count("pk"), overrides=Count("pk", filter=Q(kind=AllocationKind.OVERRIDE)))
+    )
+    return OverrideRate(since, int(counts["total"] or 0), int(counts["overrides"] or 0))
+
+
+def boroughs_in_view(actor: Any) -> QuerySet[Borough]:
+    s = scope_of(actor)
+    if s.is_admin:
+        return Borough.objects.all()
+    return Borough.objects.filter(pk=s.borough_id) if s.borough_id else Borough.objects.none()

@@ -1,0 +1,378 @@
+"""Allocation writes: engine runs (batch or one crime), supervisor overrides, the supervisor queue.
+
+The engine decides on a snapshot; the commit re-checks everything that could have changed since, one
+crime at a time, so two runs, or a run and a manual change, can never double-allocate a crime or push an
+investigator past a cap:
+- the crime: ``UPDATE crime SET officer=… WHERE id=… AND officer IS NULL AND version=…`` (zero rows: someone
+  else got there first, and the crime is reported as a conflict, not allocated twice);
+- the investigator: their row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers)
+  and their caseload and weighted load are re-read under the lock and tested against both caps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from custos.accounts.roles import Role
+from custos.allocation import inputs
+from custos.allocation.engine import (
+    ENGINE_VERSION,
+    Allocation,
+    AllocationRun,
+    Investigator,
+    Supervisor,
+    allocate_batch,
+    allocate_single,
+    caseload_cap,
+    crime_weight,
+    validate_override,
+    weighted_cap,
+)
+from custos.allocation.models import Allocation as AllocationRow
+from custos.allocation.models import AllocationKind, QueueEntry, RunMode
+from custos.allocation.models import AllocationRun as RunRow
+from custos.core import audit
+from custos.core.access import scope_of
+from custos.core.policy import Policy, current_policy
+from custos.crimes.models import Crime, CrimeStatus
+from custos.crimes.services import history_snapshot
+from custos.workforce.models import Borough, Person
+
+NOT_A_SUPERVISOR = "Only investigation supervisors and detective inspectors may run or override allocation."
+OUTSIDE_BOROUGH = "You supervise another borough."
+CONFLICT_TAKEN = "conflict: the crime was allocated or changed by someone else during this run"
+CONFLICT_CAP = "conflict: {officer} reached a cap during this run ({detail}); left for the next run"
+CRIME_NOT_OPEN = "The crime is finalised; it cannot be allocated."
+CRIME_ALREADY_ALLOCATED = "The crime is already allocated; a supervisor override can move it."
+OVERRIDE_STALE = "The crime changed since you opened it; reload and try again."
+OFFICER_NOT_INVESTIGATOR = "That person is not an active investigator."
+EPS = 1e-9
+
+SUPERVISOR_ROLES = (Role.INVESTIGATION_SUPERVISOR, Role.DETECTIVE_INSPECTOR, Role.ADMINISTRATOR)
+
+
+def can_allocate(user: Any, borough_id: int | None) -> bool:
+    s = scope_of(user)
+    if s.is_admin:
+        return True
+    if not s.has(Role.INVESTIGATION_SUPERVISOR, Role.DETECTIVE_INSPECTOR):
+        return False
+    return borough_id is None or s.borough_id == borough_id
+
+
+def can_override(user: Any, borough_id: int) -> bool:
+    """Overrides are a supervisor's decision: a named supervisor in the crime's borough."""
+    s = scope_of(user)
+    return (
+        s.person_id is not None
+        and s.has(Role.INVESTIGATION_SUPERVISOR, Role.DETECTIVE_INSPECTOR)
+        and s.borough_id == borough_id
+    )
+
+
+@dataclass
+class RunResult:
+    policy_version: str
+    engine_version: str
+    dry_run: bool
+    allocations: list[Allocation] = field(default_factory=list)
+    unallocated: list[tuple[str, str]] = field(default_factory=list)
+    run_id: int | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The `custos allocate --json` contract: exactly these keys, in this order."""
+        return {
+            "policy_version": self.policy_version,
+            "allocations": [
+                {
+                    "crime": a.crime,
+                    "officer": a.officer,
+                    "required_pip": a.required_pip,
+                    "officer_pip": a.officer_pip,
+                    "specialism": a.specialism,
+                    "officer_specialisms": list(a.officer_specialisms),
+                    "load_before": round(a.load_before, 6),
+                    "load_after": round(a.load_after, 6),
+                    "cap": round(a.cap, 6),
+                    "reasons": list(a.reasons),
+                }
+                for a in self.allocations
+            ],
+            "unallocated": [{"crime": c, "reason": r} for c, r in self.unallocated],
+        }
+
+
+def allocation_run(
+    *,
+    actor: Any,
+    borough: Borough | None = None,
+    crime: Crime | None = None,
+    dry_run: bool = False,
+    today: date | None = None,
+    policy: Policy | None = None,
+) -> RunResult:
+    """Allocate every unallocated crime (in a borough, or force-wide), or one crime, and commit safely."""
+    if actor is not None and not can_allocate(
+        actor, (crime.borough_id if crime else borough.pk if borough else None)
+    ):
+        raise PermissionError(NOT_A_SUPERVISOR)
+    policy = policy or current_policy()
+    today = today or timezone.localdate()
+    if crime is not None:
+        if crime.status != CrimeStatus.OPEN:
+            raise ValidationError(CRIME_NOT_OPEN)
+        if crime.officer_id is not None:
+            raise ValidationError(CRIME_ALREADY_ALLOCATED)
+    data = inputs.build_inputs(
+        borough=borough, today=today, policy=policy, crime_ids=[crime.pk] if crime is not None else None
+    )
+    if crime is not None and data.crimes:
+        run = allocate_single(data.crimes[0], data.investigators, data.supervisors, policy=policy)
+    else:
+        run = allocate_batch(data.crimes, data.investigators, data.supervisors, policy=policy)
+    result = RunResult(run.policy_version, run.engine_version, dry_run)
+    if dry_run:
+        result.allocations = list(run.allocations)
+        result.unallocated = [(u.crime, u.reason) for u in run.unallocated]
+        return result
+    return _commit(
+        actor=actor,
+        run=run,
+        data=data,
+        borough=borough,
+        single=crime is not None,
+        today=today,
+        policy=policy,
+        result=result,
+    )
+
+
+def _commit(
+    *,
+    actor: Any,
+    run: AllocationRun,
+    data: inputs.EngineInputs,
+    borough: Borough | None,
+    single: bool,
+    today: date,
+    policy: Policy,
+    result: RunResult,
+) -> RunResult:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    row = RunRow.objects.create(
+        actor=user,
+        mode=RunMode.SINGLE if single else RunMode.BATCH,
+        borough=borough,
+        policy_version=run.policy_version,
+        engine_version=run.engine_version,
+        crimes_considered=len(data.crimes),
+        stats={}
+        if run.stats is None
+        else {"method": run.stats.method, "status": run.stats.status, "seconds": round(run.stats.seconds, 3)},
+    )
+    officers = {o.id: o for o in data.investigators}
+    crimes = {c.id: c for c in data.crimes}
+    conflicts = 0
+    for a in run.allocations:
+        problem = _commit_one(
+            actor=user,
+            run=row,
+            allocation=a,
+            crime_row=data.crime_rows[a.crime],
+            officer_pk=data.officer_pk[a.officer],
+            snapshot=officers[a.officer],
+            weight=crime_weight(
+                crimes[a.crime].tier,
+                crimes[a.crime].enhanced_victim,
+                crimes[a.crime].open_lines_of_enquiry,
+                policy=policy,
+            ),
+            today=today,
+            policy=policy,
+        )
+        if problem is None:
+            result.allocations.append(a)
+        else:
+            conflicts += 1
+            result.unallocated.append((a.crime, problem))
+    for u in run.unallocated:
+        pk, _ = data.crime_rows[u.crime]
+        QueueEntry.objects.update_or_create(
+            crime_id=pk,
+            defaults={"reason": u.reason, "failures": u.failures, "policy_version": run.policy_version},
+        )
+        result.unallocated.append((u.crime, u.reason))
+    result.unallocated.sort()
+    RunRow.objects.filter(pk=row.pk).update(
+        allocated=len(result.allocations), unallocated=len(result.unallocated), conflicts=conflicts
+    )
+    audit.record(
+        actor=user,
+        action="custos.allocation.run",
+        obj=row,
+        changes={
+            "allocated": len(result.allocations),
+            "unallocated": len(result.unallocated),
+            "conflicts": conflicts,
+            "policy_version": run.policy_version,
+        },
+    )
+    result.run_id = row.pk
+    return result
+
+
+def _commit_one(
+    *,
+    actor: Any,
+    run: RunRow,
+    allocation: Allocation,
+    crime_row: tuple[int, int],
+    officer_pk: int,
+    snapshot: Investigator,
+    weight: float,
+    today: date,
+    policy: Policy,
+) -> str | None:
+    crime_pk, version = crime_row
+    with transaction.atomic():
+        officer = Person.objects.select_for_update().get(pk=officer_pk)
+        held, load = inputs.officer_load(officer_pk, today=today, policy=policy)
+        n_cap = caseload_cap(snapshot, policy=policy)
+        w_cap = weighted_cap(snapshot, policy=policy)
+        if held + 1 > n_cap:
+            return CONFLICT_CAP.format(officer=allocation.officer, detail=f"{held} open crimes, cap {n_cap}")
+        if load + weight > w_cap + EPS:
+            return CONFLICT_CAP.format(
+                officer=allocation.officer, detail=f"weighted load {load:.2f} + {weight:.2f} over {w_cap:.2f}"
+            )
+        now = timezone.now()
+        updated = Crime.objects.filter(
+            pk=crime_pk, officer__isnull=True, status=CrimeStatus.OPEN, version=version
+        ).update(officer=officer, allocated_at=now, version=F("version") + 1)
+        if updated != 1:
+            return CONFLICT_TAKEN
+        crime = Crime.objects.get(pk=crime_pk)
+        history_snapshot(crime, actor)
+        AllocationRow.objects.filter(crime_id=crime_pk, current=True).update(current=False)
+        row = AllocationRow.objects.create(
+            run=run,
+            crime=crime,
+            officer=officer,
+            kind=AllocationKind.ENGINE,
+            explanation=allocation.to_json_dict(),
+            policy_version=run.policy_version,
+            engine_version=run.engine_version,
+            actor=actor,
+        )
+        QueueEntry.objects.filter(crime_id=crime_pk).delete()
+        _start_investigation(actor=actor, crime=crime, officer=officer, today=today, policy=policy)
+        audit.record(
+            actor=actor,
+            action="custos.allocation.created",
+            obj=row,
+            changes={
+                "crime": crime.reference,
+                "officer": officer.staff_number,
+                "policy_version": run.policy_version,
+                "engine_version": run.engine_version,
+            },
+        )
+    return None
+
+
+def _start_investigation(*, actor: Any, crime: Crime, officer: Person, today: date, policy: Policy) -> None:
+    from custos.investigations.services import plan_create
+
+    plan_create(actor=actor, crime=crime, owner=officer, allocated_on=today, policy=policy)
+
+
+@transaction.atomic
+def allocation_override(
+    *,
+    actor: Any,
+    crime: Crime,
+    officer: Person,
+    rationale: str,
+    expected_version: int | None = None,
+    today: date | None = None,
+    policy: Policy | None = None,
+) -> AllocationRow:
+    """A supervisor places a crime with an investigator, against the engine if need be, with a reason."""
+    if not can_override(actor, crime.borough_id):
+        raise PermissionError(NOT_A_SUPERVISOR)
+    policy = policy or current_policy()
+    today = today or timezone.localdate()
+    if crime.status != CrimeStatus.OPEN:
+        raise ValidationError(CRIME_NOT_OPEN)
+    supervisor = Person.objects.get(pk=int(scope_of(actor).person_id or 0))
+    investigators, _, _ = inputs.build_investigators(
+        borough=None, today=today, policy=policy, only=[officer.pk]
+    )
+    if not investigators or not officer.active:
+        raise ValidationError({"officer": [OFFICER_NOT_INVESTIGATOR]})
+    target = investigators[0]
+    refs = crime.suspects.exclude(offender_reference="").values_list("offender_reference", flat=True)
+    to_allocate = inputs.crime_to_allocate(crime, refs, today=today)
+    decision = validate_override(
+        to_allocate,
+        target,
+        supervisor_id=supervisor.staff_number,
+        rationale=rationale,
+        supervisors=[Supervisor(id=supervisor.staff_number, span_of_control=supervisor.supervisees.count())],
+        policy=policy,
+    )
+    if not decision.valid:
+        raise ValidationError({"rationale": list(decision.errors)})
+    Person.objects.select_for_update().filter(pk=officer.pk).first()
+    version = crime.version if expected_version is None else expected_version
+    previous = crime.officer_id
+    updated = Crime.objects.filter(pk=crime.pk, version=version, status=CrimeStatus.OPEN).update(
+        officer=officer, allocated_at=timezone.now(), version=F("version") + 1
+    )
+    if updated != 1:
+        raise ValidationError(OVERRIDE_STALE, code="stale")
+    crime.refresh_from_db()
+    history_snapshot(crime, actor)
+    AllocationRow.objects.filter(crime=crime, current=True).update(current=False)
+    breaks = [{"code": f.code, "detail": f.detail, "basis": f.basis} for f in decision.breaks]
+    row = AllocationRow.objects.create(
+        crime=crime,
+        officer=officer,
+        previous_officer_id=previous,
+        kind=AllocationKind.OVERRIDE,
+        explanation={
+            "reasons": [f"supervisor override by {supervisor}: {decision.rationale}"],
+            "binding": [b["detail"] for b in breaks],
+            "basis": decision.basis,
+        },
+        supervisor=supervisor,
+        rationale=decision.rationale,
+        breaks=breaks,
+        policy_version=decision.policy_version,
+        engine_version=ENGINE_VERSION,
+        actor=actor,
+    )
+    QueueEntry.objects.filter(crime=crime).delete()
+    if not hasattr(crime, "plan"):
+        _start_investigation(actor=actor, crime=crime, officer=officer, today=today, policy=policy)
+    audit.record(
+        actor=actor,
+        action="custos.allocation.overridden",
+        obj=row,
+        changes={
+            "crime": crime.reference,
+            "officer": officer.staff_number,
+            "previous_officer_id": previous,
+            "rationale": decision.rationale,
+            "breaks": breaks,
+            "policy_version": decision.policy_version,
+        },
+    )
+    return row

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from custos.allocation import views
+
+app_name = "allocation"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("run/", views.run, name="run"),
+    path("history/", views.history, name="history"),
+    path("<int:pk>/", views.allocation_detail, name="detail"),
+    path("crimes/<int:pk>/allocate/", views.allocate_crime, name="allocate_crime"),
+    path("crimes/<int:pk>/override/", views.override, name="override"),
+    path("what-if/", views.whatif, name="whatif"),
+    path("workload/", views.workload, name="workload"),
+]

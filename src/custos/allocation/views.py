@@ -1,0 +1,255 @@
+"""Allocation screens: the supervisor queue, runs, explanations, overrides, what-if and workload."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custos.allocation import inputs, selectors, services
+from custos.allocation.engine import simulate
+from custos.allocation.forms import OverrideForm, RunForm, WhatIfForm
+from custos.core.access import not_found, scope_of
+from custos.core.policy import current_policy
+from custos.crimes import selectors as crime_selectors
+from custos.workforce.models import Borough, Person
+
+
+def _require_supervisor(request: HttpRequest) -> None:
+    if not services.can_allocate(request.user, None):
+        raise not_found()
+
+
+def _own_borough(request: HttpRequest) -> Borough | None:
+    s = scope_of(request.user)
+    code = request.GET.get("borough") or request.POST.get("borough") or ""
+    if s.is_admin:
+        return Borough.objects.filter(code=code).first() if code else None
+    return Borough.objects.filter(pk=s.borough_id or 0).first()
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    today = timezone.localdate()
+    entries = selectors.queue(actor=request.user, borough=request.GET.get("borough", ""))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    unqueued = crime_selectors.crime_list(
+        actor=request.user, filters=crime_selectors.CrimeFilters(unallocated=True)
+    ).filter(queue_entry__isnull=True)
+    return render(
+        request,
+        "allocation/queue.html",
+        {
+            "page": page,
+            "waiting": unqueued.count(),
+            "rate": selectors.override_rate(actor=request.user, today=today),
+            "form": RunForm(),
+            "boroughs": selectors.boroughs_in_view(request.user),
+            "policy": current_policy(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def run(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    form = RunForm(request.POST)
+    dry_run = form.is_valid() and form.cleaned_data["dry_run"]
+    result = services.allocation_run(actor=request.user, borough=_own_borough(request), dry_run=dry_run)
+    if not dry_run:
+        messages.success(
+            request,
+            f"{len(result.allocations)} crimes allocated; {len(result.unallocated)} left for a supervisor.",
+        )
+    return render(request, "allocation/run.html", {"result": result, "dry_run": dry_run})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    qs = selectors.allocations(actor=request.user, kind=request.GET.get("kind", ""))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "allocation/history.html", {"page": page})
+
+
+@login_required
+def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    row = selectors.allocation_get(actor=request.user, pk=pk)
+    return render(request, "allocation/detail.html", {"row": row, "explanation": row.explanation})
+
+
+@require_POST
+@login_required
+def allocate_crime(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_get(actor=request.user, pk=pk)
+    if not services.can_allocate(request.user, crime.borough_id):
+        raise not_found()
+    try:
+        result = services.allocation_run(actor=request.user, crime=crime)
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        if result.allocations:
+            messages.success(request, f"Allocated to {result.allocations[0].officer}.")
+        else:
+            messages.error(
+                request, f"Not allocated: {result.unallocated[0][1] if result.unallocated else 'no crime'}"
+            )
+    return redirect("investigations:crime", pk=pk)
+
+
+@login_required
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_get(actor=request.user, pk=pk)
+    if not services.can_override(request.user, crime.borough_id):
+        raise not_found()
+    officers = Person.objects.filter(inputs.investigator_q(crime.borough)).order_by("last_name", "first_name")
+    form = OverrideForm(request.POST or None, officers=officers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_override(
+                actor=request.user,
+                crime=crime,
+                officer=form.cleaned_data["officer"],
+                rationale=form.cleaned_data["rationale"],
+                expected_version=int(request.POST.get("version") or crime.version),
+            )
+        except ValidationError as exc:
+            for field, errs in (
+                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            ).items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, "Override recorded.")
+            return redirect("investigations:crime", pk=pk)
+    return render(request, "allocation/override.html", {"crime": crime, "form": form})
+
+
+def _whatif_initial() -> dict[str, Any]:
+    p = current_policy()
+    w = p.get("allocation.tier_weight")
+    return {
+        "caseload_red": p.get("allocation.caseload_red"),
+        "probationer_caseload_red": p.get("allocation.probationer_caseload_red"),
+        "weighted_load_cap": p.get("allocation.weighted_load_cap"),
+        "tier_weight_t1": w["T1"],
+        "tier_weight_t2": w["T2"],
+        "tier_weight_t3": w["T3"],
+        "enhanced_victim_factor": p.get("allocation.enhanced_victim_factor"),
+    }
+
+
+@login_required
+def whatif(request: HttpRequest) -> HttpResponse:
+    """The same engine under changed caps and weights, on today's data, writing nothing."""
+    _require_supervisor(request)
+    policy = current_policy()
+    initial = _whatif_initial()
+    form = WhatIfForm(request.GET if "caseload_red" in request.GET else None, initial=initial)
+    baseline = report = None
+    if form.is_valid():
+        d = form.cleaned_data
+        weights = dict(policy.get("allocation.tier_weight"))
+        weights.update({"T1": d["tier_weight_t1"], "T2": d["tier_weight_t2"], "T3": d["tier_weight_t3"]})
+        changes = {
+            "allocation.caseload_red": d["caseload_red"],
+            "allocation.probationer_caseload_red": d["probationer_caseload_red"],
+            "allocation.weighted_load_cap": d["weighted_load_cap"],
+            "allocation.tier_weight": weights,
+            "allocation.enhanced_victim_factor": d["enhanced_victim_factor"],
+        }
+        today = timezone.localdate()
+        data = inputs.build_inputs(borough=_own_borough(request), today=today, policy=policy)
+        baseline = simulate(data.crimes, data.investigators, data.supervisors, policy=policy)
+        report = simulate(data.crimes, data.investigators, data.supervisors, policy=policy, overrides=changes)
+    return render(
+        request,
+        "allocation/whatif.html",
+        {"form": form, "baseline": baseline, "report": report, "policy": policy},
+    )
+
+
+@login_required
+def workload(request: HttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    policy = current_policy()
+    today = timezone.localdate()
+    view = request.GET.get("view", "investigator")
+    team = request.GET.get("team")
+    rows = selectors.investigator_loads(
+        actor=request.user,
+        today=today,
+        policy=policy,
+        borough=request.GET.get("borough", ""),
+        team=int(team) if team and team.isdigit() else None,
+    )
+    sort = request.GET.get("sort", "load")
+    if sort == "load":
+        rows.sort(key=lambda r: (-r.open_crimes, r.person.last_name))
+    elif sort == "oldest":
+        rows.sort(key=lambda r: (-r.oldest_days, r.person.last_name))
+    if request.GET.get("format") == "csv":
+        return _workload_csv(rows)
+    return render(
+        request,
+        "allocation/workload.html",
+        {
+            "view": view,
+            "rows": rows,
+            "groups": selectors.group_loads(rows, "team" if view == "team" else "borough"),
+            "supervisors": selectors.supervisors(actor=request.user, today=today, policy=policy),
+            "over_25": sum(r.over_25 for r in rows),
+            "policy": policy,
+            "span": policy.get("allocation.supervisor_span_of_control"),
+        },
+    )
+
+
+def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="custos-workload.csv"'
+    w = csv.writer(response)
+    w.writerow(
+        [
+            "staff_number",
+            "name",
+            "borough",
+            "team",
+            "pip",
+            "probationer",
+            "open_crimes",
+            "weighted_load",
+            "rag",
+            "over_25",
+            "oldest_days",
+        ]
+    )
+    for r in rows:
+        p = r.person
+        w.writerow(
+            [
+                p.staff_number,
+                p.full_name,
+                p.borough.code,
+                p.team.name if p.team else "",
+                p.pip_level,
+                p.probationer,
+                r.open_crimes,
+                r.weighted_load,
+                r.rag.value,
+                r.over_25,
+                r.oldest_days,
+            ]
+        )
+    return response

@@ -1,0 +1,160 @@
+"""Reads for investigations: a crime's investigation, worklists, reviews due, sign-offs and NFA rates."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from custos.core.access import scope_of
+from custos.core.policy import Policy
+from custos.crimes import access as crime_access
+from custos.crimes.models import Crime, CrimeStatus
+from custos.crimes.offences import catalogue
+from custos.investigations.models import (
+    InvestigationPlan,
+    LineOfEnquiry,
+    OutcomeDecision,
+    OutcomeStatus,
+    ReviewEscalation,
+    Task,
+)
+from custos.investigations.rules import NfaRate, nfa_rates
+
+
+def open_tasks(*, person_id: int) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(owner_id=person_id, done_on__isnull=True, crime__status=CrimeStatus.OPEN)
+        .select_related("crime")
+        .order_by("due_on", "id")
+    )
+
+
+def open_lines(*, person_id: int) -> QuerySet[LineOfEnquiry]:
+    return (
+        LineOfEnquiry.objects.filter(owner_id=person_id, status="", plan__crime__status=CrimeStatus.OPEN)
+        .select_related("plan__crime")
+        .order_by("plan__crime__recorded_on", "id")
+    )
+
+
+def held_crimes(*, person_id: int) -> QuerySet[Crime]:
+    return (
+        Crime.objects.filter(officer_id=person_id, status=CrimeStatus.OPEN)
+        .select_related("plan", "borough")
+        .order_by("recorded_on", "reference")
+    )
+
+
+def _supervised_crimes_q(actor: Any) -> Q:
+    s = scope_of(actor)
+    if s.is_admin:
+        return Q()
+    if s.borough_id is None:
+        return Q(pk__in=[])
+    return Q(crime__borough_id=s.borough_id)
+
+
+def reviews_due(*, actor: Any, today: date, within_days: int = 0) -> QuerySet[InvestigationPlan]:
+    """Plans of open crimes in the supervisor's borough whose next review is due by the date."""
+    return (
+        InvestigationPlan.objects.filter(
+            _supervised_crimes_q(actor),
+            crime__status=CrimeStatus.OPEN,
+            next_review_due__lte=today + timedelta(days=within_days),
+        )
+        .select_related("crime", "crime__officer")
+        .order_by("next_review_due", "crime__reference")
+    )
+
+
+def escalations(*, actor: Any) -> QuerySet[ReviewEscalation]:
+    s = scope_of(actor)
+    qs = ReviewEscalation.objects.filter(resolved_on__isnull=True).select_related("plan__crime", "supervisor")
+    if s.is_admin:
+        return qs
+    return (
+        qs.filter(Q(escalate_to_id=s.person_id) | Q(plan__crime__borough_id=s.borough_id))
+        if s.person_id
+        else qs.none()
+    )
+
+
+def signoffs_pending(*, actor: Any) -> QuerySet[OutcomeDecision]:
+    return (
+        OutcomeDecision.objects.filter(_supervised_crimes_q(actor), status=OutcomeStatus.AWAITING_SIGNOFF)
+        .select_related("crime", "proposed_by")
+        .order_by("created_at")
+    )
+
+
+GROUPINGS = {
+    "offence": ("offence_key", "Crime type"),
+    "group": ("offence_key", "Offence group"),
+    "team": ("team_id", "Team"),
+    "officer": ("officer_id", "Officer"),
+}
+
+
+@dataclass(frozen=True)
+class RateRow:
+    key: Hashable
+    label: str
+    rate: NfaRate
+
+    @property
+    def core_percent(self) -> float | None:
+        return NfaRate.percent(self.rate.nfa_core_rate)
+
+    @property
+    def broad_percent(self) -> float | None:
+        return NfaRate.percent(self.rate.nfa_broad_rate)
+
+    @property
+    def positive_percent(self) -> float | None:
+        return NfaRate.percent(self.rate.positive_rate)
+
+
+def finalised_crimes(*, actor: Any, since: date | None = None) -> QuerySet[Crime]:
+    s = scope_of(actor)
+    if s.sees_personal_data or s.is_admin:
+        qs = Crime.objects.filter(crime_access.crime_view_q(s))
+    else:
+        qs = Crime.objects.all()  # aggregates only: rates never name people for these roles
+    qs = qs.filter(status=CrimeStatus.FINALISED, outcome__isnull=False)
+    if since is not None:
+        qs = qs.filter(finalised_on__gte=since)
+    return qs
+
+
+def rates(*, actor: Any, by: str, policy: Policy, since: date | None = None) -> list[RateRow]:
+    """NFA_CORE/NFA_BROAD/positive rates per crime type, offence group, team or officer (one query)."""
+    field, _ = GROUPINGS[by]
+    rows: list[tuple[Any, int]] = list(
+        finalised_crimes(actor=actor, since=since).values_list(field, "outcome")
+    )
+    offences = catalogue()
+    pairs = [(offences[k].group if k in offences else k, o) for k, o in rows] if by == "group" else rows
+    computed = nfa_rates(pairs, policy=policy)
+    labels = _labels(by, list(computed))
+    return sorted(
+        (RateRow(k, labels.get(k, str(k)), r) for k, r in computed.items()),
+        key=lambda row: (-(row.rate.nfa_core_rate or 0), row.label),
+    )
+
+
+def _labels(by: str, keys: list[Any]) -> dict[Hashable, str]:
+    if by == "offence":
+        return {k: o.description for k, o in catalogue().items()}
+    if by == "team":
+        from custos.workforce.models import Team
+
+        return {t.pk: str(t) for t in Team.objects.filter(pk__in=keys).select_related("borough")}
+    if by == "officer":
+        from custos.workforce.models import Person
+
+        return {p.pk: p.full_name for p in Person.objects.filter(pk__in=keys)}
+    return {k: str(k) for k in keys}

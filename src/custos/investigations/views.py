@@ -1,0 +1,270 @@
+"""Investigation screens: a crime's investigation (allocation, plan, tasks, reviews, outcome), the
+investigator's worklist, the supervisor's view and NFA rates with drill-down."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from custos.allocation import services as allocation_services
+from custos.allocation.models import Allocation, QueueEntry
+from custos.core.access import not_found, scope_of
+from custos.core.policy import current_policy
+from custos.crimes import access as crime_access
+from custos.crimes import selectors as crime_selectors
+from custos.investigations import selectors, services
+from custos.investigations.forms import LineForm, OutcomeForm, ReviewForm, SignoffForm, TaskForm
+from custos.investigations.models import (
+    InvestigationPlan,
+    LineOfEnquiry,
+    OutcomeDecision,
+    OutcomeStatus,
+    SupervisoryReview,
+    Task,
+)
+from custos.investigations.rules import OUTCOME_NAMES
+from custos.workforce.models import Person
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+@login_required
+def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_get(actor=request.user, pk=pk)
+    plan = InvestigationPlan.objects.filter(crime=crime).first()
+    lines = (
+        list(LineOfEnquiry.objects.filter(plan=plan).select_related("owner").order_by("id")) if plan else []
+    )
+    current = (
+        Allocation.objects.filter(crime=crime, current=True).select_related("officer", "supervisor").first()
+    )
+    pending = OutcomeDecision.objects.filter(crime=crime, status=OutcomeStatus.AWAITING_SIGNOFF).first()
+    today = timezone.localdate()
+    return render(
+        request,
+        "investigations/crime.html",
+        {
+            "crime": crime,
+            "plan": plan,
+            "lines": lines,
+            "open_lines": sum(1 for ln in lines if not ln.status),
+            "allocation": current,
+            "explanation": current.explanation if current else {},
+            "queued": QueueEntry.objects.filter(crime=crime).first(),
+            "tasks": Task.objects.filter(crime=crime).select_related("owner"),
+            "reviews": SupervisoryReview.objects.filter(crime=crime).select_related("reviewer"),
+            "decisions": OutcomeDecision.objects.filter(crime=crime).select_related(
+                "proposed_by", "signed_off_by"
+            ),
+            "pending": pending,
+            "pending_name": OUTCOME_NAMES.get(pending.outcome) if pending else "",
+            "can_change": crime_access.can_change_crime(scope_of(request.user), crime),
+            "is_supervisor": services.is_supervisor_of(request.user, crime),
+            "can_allocate": allocation_services.can_allocate(request.user, crime.borough_id),
+            "can_override": allocation_services.can_override(request.user, crime.borough_id),
+            "line_form": LineForm(),
+            "task_form": TaskForm(),
+            "review_form": ReviewForm(),
+            "outcome_form": OutcomeForm(),
+            "signoff_form": SignoffForm(),
+            "review_overdue": plan is not None and crime.status == "open" and plan.next_review_due < today,
+            "policy": current_policy(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def line_update(request: HttpRequest, pk: int) -> HttpResponse:
+    line = LineOfEnquiry.objects.select_related("plan__crime").filter(pk=pk).first()
+    if line is None:
+        raise not_found()
+    crime = crime_selectors.crime_for_change(actor=request.user, pk=line.plan.crime_id)
+    form = LineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.line_update(
+                actor=request.user,
+                line=line,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+            messages.success(request, f"{line.title}: recorded.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, f"{line.title}: choose a status and give the reason.")
+    return redirect("investigations:crime", pk=crime.pk)
+
+
+@require_POST
+@login_required
+def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_for_change(actor=request.user, pk=pk)
+    form = TaskForm(request.POST)
+    owner = crime.officer or Person.objects.filter(pk=scope_of(request.user).person_id or 0).first()
+    if form.is_valid() and owner is not None:
+        try:
+            services.task_add(actor=request.user, crime=crime, owner=owner, **form.cleaned_data)
+            messages.success(request, "Task added.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "Give the task a title and a due date.")
+    return redirect("investigations:crime", pk=pk)
+
+
+@require_POST
+@login_required
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = Task.objects.select_related("crime").filter(pk=pk).first()
+    if task is None:
+        raise not_found()
+    crime_selectors.crime_for_change(actor=request.user, pk=task.crime_id)
+    services.task_complete(actor=request.user, task=task)
+    return redirect(request.POST.get("next") or "investigations:worklist")
+
+
+@require_POST
+@login_required
+def review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_get(actor=request.user, pk=pk)
+    if not services.is_supervisor_of(request.user, crime):
+        raise not_found()
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            review = services.review_record(actor=request.user, crime=crime, **form.cleaned_data)
+            messages.success(request, f"Review recorded; next review by {review.next_review_on:%d %b %Y}.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "Record the direction given.")
+    return redirect("investigations:crime", pk=pk)
+
+
+@require_POST
+@login_required
+def outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_for_change(actor=request.user, pk=pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.outcome_propose(actor=request.user, crime=crime, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        except PermissionError as exc:
+            messages.error(request, str(exc))
+        else:
+            if decision.status == OutcomeStatus.AWAITING_SIGNOFF:
+                messages.success(request, f"Outcome {decision.outcome} awaits a supervisor's sign-off.")
+            else:
+                messages.success(request, f"Crime finalised with outcome {decision.outcome}.")
+    else:
+        messages.error(request, "Choose an outcome.")
+    return redirect("investigations:crime", pk=pk)
+
+
+@require_POST
+@login_required
+def signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    crime = crime_selectors.crime_get(actor=request.user, pk=pk)
+    if not services.is_supervisor_of(request.user, crime):
+        raise not_found()
+    form = SignoffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outcome_signoff(
+                actor=request.user, crime=crime, rationale=form.cleaned_data["rationale"]
+            )
+            messages.success(request, "Signed off; the crime is finalised.")
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        messages.error(request, "Give the sign-off rationale.")
+    return redirect("investigations:crime", pk=pk)
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    s = scope_of(request.user)
+    if s.person_id is None or not s.sees_personal_data:
+        raise not_found()
+    today = timezone.localdate()
+    return render(
+        request,
+        "investigations/worklist.html",
+        {
+            "tasks": selectors.open_tasks(person_id=s.person_id)[:200],
+            "lines": selectors.open_lines(person_id=s.person_id)[:200],
+            "crimes": selectors.held_crimes(person_id=s.person_id)[:200],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    if not allocation_services.can_allocate(request.user, None):
+        raise not_found()
+    today = timezone.localdate()
+    due = selectors.reviews_due(actor=request.user, today=today, within_days=7)
+    return render(
+        request,
+        "investigations/supervision.html",
+        {
+            "due": Paginator(due, 100).get_page(request.GET.get("page")),
+            "signoffs": selectors.signoffs_pending(actor=request.user)[:100],
+            "escalations": selectors.escalations(actor=request.user)[:100],
+            "today": today,
+        },
+    )
+
+
+@login_required
+def nfa_rates(request: HttpRequest) -> HttpResponse:
+    """NFA rates by crime type, offence group, team or officer; pick a row to see its crimes."""
+    s = scope_of(request.user)
+    names_allowed = s.sees_personal_data or s.is_admin
+    by = request.GET.get("by", "offence")
+    if by not in selectors.GROUPINGS or (by == "officer" and not names_allowed):
+        by = "offence"
+    policy = current_policy()
+    rows = selectors.rates(actor=request.user, by=by, policy=policy)
+    drill: Any = None
+    group = request.GET.get("group", "")
+    if group and names_allowed:
+        field, _ = selectors.GROUPINGS[by]
+        qs = selectors.finalised_crimes(actor=request.user).select_related("officer", "team")
+        if by == "group":
+            from custos.crimes.offences import catalogue
+
+            qs = qs.filter(offence_key__in=[k for k, o in catalogue().items() if o.group == group])
+        else:
+            qs = qs.filter(**{field: group})
+        drill = Paginator(qs.order_by("-finalised_on", "reference"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "investigations/nfa_rates.html",
+        {
+            "rows": rows,
+            "by": by,
+            "group": group,
+            "drill": drill,
+            "names_allowed": names_allowed,
+            "policy": policy,
+            "groupings": selectors.GROUPINGS,
+        },
+    )
