@@ -47,7 +47,7 @@ class MappaLevel(models.IntegerChoices):
 
 
 # Photos are personal data: kept outside the static/media URL space and served only by an access-checked view.
-private_storage = FileSystemStorage(location=None, base_url=None)
+private_storage = FileSystemStorage(base_url="/not-served/")
 
 
 class Offender(models.Model):
@@ -190,7 +190,9 @@ class NotifiableDetail(models.Model):
     offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="details")
     kind = models.CharField(max_length=20, choices=NotifiableKind.choices)
     value = models.CharField(max_length=200)
-    normalised = models.CharField(max_length=200, db_index=True, help_text="Upper-case, no spaces (VRM search).")
+    normalised = models.CharField(
+        max_length=200, db_index=True, help_text="Upper-case, no spaces (VRM search)."
+    )
     notes = models.CharField(max_length=200, blank=True)
     from_date = models.DateField(null=True, blank=True)
     to_date = models.DateField(null=True, blank=True)

@@ -1,0 +1,554 @@
+"""The escalation ladder applied to the register: facts in bulk, the pure rules, tasks reconciled.
+
+One pass: a constant number of queries loads the plain facts of every offender in scope, the pure rules
+(`custos.offenders.rules.evaluate_ladder`, `annual_notification`, `missed_notifications`) decide what applies
+today, and the result is reconciled with the task table by (offender, kind, episode). The nightly sweep runs
+it over the whole register; every relevant write (visit recorded, notification recorded, risk changed) runs
+it for one offender inside the same transaction, so nobody waits for the night to be escalated.
+
+Idempotent: a task exists at most once per (offender, kind, episode) and once open per (offender, kind).
+Nothing is closed without a decision and rationale: visit-clock tasks that no longer apply (a successful
+visit was recorded) are closed by the system with the reason stated; s.96B and breach tasks never close
+here, only by an authorised person through `services.task_close`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from custos.core.models import AuditEvent
+from custos.core.policy import Policy, current_policy
+from custos.offenders import rules
+from custos.offenders.models import (
+    AwayPeriod,
+    BreachCase,
+    NotificationEvent,
+    Offender,
+    OffenderTask,
+    RiskAssessment,
+    TaskKind,
+    TaskStatus,
+    Visit,
+    VisitStatus,
+)
+from custos.offenders.rules.escalation import STEP_RANK
+from custos.workforce.models import Person, Team
+
+# Ladder step -> the task it opens.
+STEP_TASK = {
+    rules.Step.DUE_SOON: TaskKind.VISIT_DUE,
+    rules.Step.OVERDUE: TaskKind.OVERDUE_ALERT,
+    rules.Step.OVERDUE_BY_INTERVAL: TaskKind.DI_PLAN_REQUIRED,
+    rules.Step.CONSIDER_S96B: TaskKind.S96B_CONSIDERATION,
+    rules.Step.BREACH_CASE: TaskKind.BREACH_CASE,
+}
+# Tasks the system may close itself when their step no longer applies (the visit clock was reset).
+SELF_CLOSING = frozenset(
+    {TaskKind.VISIT_DUE, TaskKind.OVERDUE_ALERT, TaskKind.DI_PLAN_REQUIRED, TaskKind.NOTIFICATION_DUE}
+)
+ESCALATION_TYPES = (
+    TaskKind.VISIT_DUE,
+    TaskKind.OVERDUE_ALERT,
+    TaskKind.DI_PLAN_REQUIRED,
+    TaskKind.S96B_CONSIDERATION,
+    TaskKind.BREACH_CASE,
+    TaskKind.NOTIFICATION_DUE,
+    TaskKind.RISK_REVIEW,
+)
+SYSTEM_DECISION = "resolved: step no longer applies"
+FAILED = tuple(o.value for o in rules.visits.FAILED_ENTRY)
+NOTHING_DUE_RANK = 9
+
+
+@dataclass
+class Facts:
+    """Everything the rules need about one offender, as plain values."""
+
+    id: int
+    reference: str
+    level: str
+    mode: str
+    managed_since: date
+    lead_id: int | None
+    ds_id: int | None
+    di_id: int | None
+    no_fixed_abode: bool
+    whereabouts_verified: bool
+    unverified_since: date | None
+    last_successful: date | None = None
+    attempts: list[rules.VisitAttempt] = field(default_factory=list)
+    away: list[rules.AwayPeriod] = field(default_factory=list)
+    notifications: list[rules.NotificationEvent] = field(default_factory=list)
+    arms_next_review: date | None = None
+
+
+@dataclass(frozen=True)
+class WantedTask:
+    offender_id: int
+    kind: str
+    episode: date
+    owner_id: int | None
+    watcher_id: int | None
+    due: date | None
+    reason: str
+    basis: str
+    policy_version: str
+    detail: dict[str, Any]
+
+
+@dataclass
+class Evaluation:
+    facts: Facts
+    ladder: rules.LadderResult
+    notification: rules.Deadline | None
+    wanted: list[WantedTask]
+
+    @property
+    def rank(self) -> int:
+        return min((STEP_RANK[s.step] for s in self.ladder.steps), default=NOTHING_DUE_RANK)
+
+
+def _people_maps() -> tuple[dict[int, int | None], dict[int, tuple[int | None, str]], dict[int, int]]:
+    """team -> supervisor, person -> (line supervisor, rank), borough -> a DI (lowest id, stable)."""
+    team_sup = dict(Team.objects.values_list("id", "supervisor_id"))
+    people = {
+        pk: (sup, rank)
+        for pk, sup, rank in Person.objects.filter(
+            Q(pk__in=Team.objects.values("supervisor_id")) | Q(rank="detective-inspector")
+        ).values_list("id", "line_supervisor_id", "rank")
+    }
+    borough_di: dict[int, int] = {}
+    for pk, borough in (
+        Person.objects.filter(rank="detective-inspector", active=True)
+        .order_by("pk")
+        .values_list("id", "borough_id")
+    ):
+        borough_di.setdefault(borough, pk)
+    return team_sup, people, borough_di
+
+
+def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
+    """Plain facts for the active offenders (all of them, or those ids) in a constant number of queries."""
+    offenders = Offender.objects.filter(active=True)
+    if offender_ids is not None:
+        offenders = offenders.filter(pk__in=list(offender_ids))
+    team_sup, people, borough_di = _people_maps()
+    lead_team = dict(
+        Person.objects.filter(pk__in=offenders.values("lead_manager_id")).values_list("id", "team_id")
+    )
+    facts: dict[int, Facts] = {}
+    for row in offenders.values_list(
+        "id",
+        "reference",
+        "rosh_level",
+        "management_mode",
+        "managed_since",
+        "lead_manager_id",
+        "team_id",
+        "borough_id",
+        "no_fixed_abode",
+        "whereabouts_verified",
+        "whereabouts_unverified_since",
+    ).iterator(chunk_size=5000):
+        pk, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row
+        ds = team_sup.get(lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
+        ds = ds or (team_sup.get(team) if team else None)
+        di = None
+        if ds is not None:
+            line, _ = people.get(ds, (None, ""))
+            if line is not None and people.get(line, (None, ""))[1] == "detective-inspector":
+                di = line
+        di = di or borough_di.get(borough)
+        facts[pk] = Facts(pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified)
+    ids = list(facts) if offender_ids is not None else None
+
+    def scoped(qs: Any) -> Any:
+        return qs.filter(offender_id__in=ids) if ids is not None else qs.filter(offender__active=True)
+
+    visits = scoped(Visit.objects.filter(status=VisitStatus.RECORDED, attempted_at__isnull=False))
+    for oid, last in (
+        visits.filter(outcome="seen-and-entered")
+        .values("offender_id")
+        .annotate(last=Max("attempted_at"))
+        .values_list("offender_id", "last")
+    ):
+        if oid in facts:
+            facts[oid].last_successful = timezone.localtime(last).date()
+    for oid, at, outcome, ra, announced in visits.filter(outcome__in=FAILED).values_list(
+        "offender_id", "attempted_at", "outcome", "for_risk_assessment", "announced"
+    ):
+        f = facts.get(oid)
+        if f is None:
+            continue
+        at = timezone.localtime(at)
+        if f.last_successful is None or at.date() > f.last_successful:
+            f.attempts.append(rules.VisitAttempt(at, rules.VisitOutcome(outcome), ra, announced))
+    for oid, kind, start, end in scoped(AwayPeriod.objects.all()).values_list(
+        "offender_id", "kind", "start", "end"
+    ):
+        if oid in facts:
+            facts[oid].away.append(rules.AwayPeriod(rules.AwayKind(kind), start, end))
+    for oid, kind, on in (
+        scoped(NotificationEvent.objects.all())
+        .values("offender_id", "kind")
+        .annotate(on=Max("on"))
+        .values_list("offender_id", "kind", "on")
+    ):
+        if oid in facts:
+            facts[oid].notifications.append(rules.NotificationEvent(rules.NotificationKind(kind), on))
+    for oid, nxt in (
+        scoped(RiskAssessment.objects.filter(tool="arms", next_review__isnull=False))
+        .values("offender_id")
+        .annotate(n=Max("next_review"))
+        .values_list("offender_id", "n")
+    ):
+        if oid in facts:
+            facts[oid].arms_next_review = nxt
+    return list(facts.values())
+
+
+def notification_deadline(f: Facts, *, policy: Policy) -> rules.Deadline | None:
+    """The next periodic notification (weekly when of no fixed abode, else annual), or None if never notified."""
+    resetting = [e for e in f.notifications if e.kind in rules.common.RESETS_ANNUAL]
+    if f.no_fixed_abode and (resetting or any(e.kind == "weekly" for e in f.notifications)):
+        return rules.weekly_notification(f.notifications, away=f.away, policy=policy)
+    if not resetting:
+        return None
+    return rules.annual_notification(f.notifications, away=f.away, policy=policy)
+
+
+_OWNER_ROLE = {"offender-manager": "lead", "ds": "ds", "di": "di", "superintendent": "di"}
+
+
+def _owner(f: Facts, role: str) -> int | None:
+    who = _OWNER_ROLE.get(role, "lead")
+    return {"lead": f.lead_id, "ds": f.ds_id, "di": f.di_id}[who] or f.lead_id
+
+
+def evaluate(f: Facts, *, today: date, policy: Policy) -> Evaluation:
+    deadline = notification_deadline(f, policy=policy)
+    missed = (
+        rules.missed_notifications([deadline], f.notifications, as_of=today) if deadline is not None else ()
+    )
+    ladder = rules.evaluate_ladder(
+        today=today,
+        level=f.level,
+        mode=rules.ManagementMode(f.mode),
+        last_successful=f.last_successful,
+        managed_since=f.managed_since,
+        attempts=f.attempts,
+        away=f.away,
+        whereabouts_verified=f.whereabouts_verified,
+        whereabouts_unverified_since=f.unverified_since or f.managed_since,
+        missed=missed,
+        policy=policy,
+    )
+    wanted: list[WantedTask] = []
+    for step in ladder.steps:
+        kind = STEP_TASK.get(step.step)
+        if kind is None:
+            continue
+        owner = _owner(f, step.owners[0])
+        watcher = None
+        if kind == TaskKind.OVERDUE_ALERT:
+            watcher = f.ds_id
+        elif kind in (TaskKind.BREACH_CASE, TaskKind.S96B_CONSIDERATION):
+            watcher = f.di_id if owner != f.di_id else f.ds_id
+        first_due = min((a.due for a in step.actions if a.due is not None), default=None)
+        detail: dict[str, Any] = {
+            "step": step.step.value,
+            "actions": [
+                {
+                    "action": a.action,
+                    "owner": a.owner,
+                    "due": a.due.isoformat() if a.due else None,
+                    "basis": a.basis,
+                }
+                for a in step.actions
+            ],
+        }
+        if kind == TaskKind.S96B_CONSIDERATION and ladder.s96b is not None:
+            detail["conditions"] = [
+                {"code": c.code, "met": c.met, "basis": c.basis, "explanation": c.explanation}
+                for c in ladder.s96b.conditions
+            ]
+            detail["failed_attempts"] = [d.isoformat() for d in ladder.s96b.failed_attempts]
+        wanted.append(
+            WantedTask(
+                f.id,
+                kind,
+                step.since,
+                owner,
+                watcher,
+                first_due,
+                step.reason[:300],
+                step.basis,
+                step.policy_version or policy.version,
+                detail,
+            )
+        )
+    if deadline is not None and deadline.due is not None and not missed:
+        alert_from = deadline.alert_from or deadline.due - timedelta(days=7)
+        if today >= alert_from:
+            wanted.append(
+                WantedTask(
+                    f.id,
+                    TaskKind.NOTIFICATION_DUE,
+                    deadline.due,
+                    f.lead_id,
+                    None,
+                    deadline.due,
+                    f"{deadline.kind} notification due {deadline.due.isoformat()}",
+                    deadline.basis,
+                    deadline.policy_version or policy.version,
+                    {"kind": deadline.kind.value},
+                )
+            )
+    review_soon = int(policy.get("offenders.visits.due_soon_days"))
+    if f.arms_next_review is not None and today >= f.arms_next_review - timedelta(days=review_soon):
+        key = "offenders.risk.arms_review_max_months"
+        wanted.append(
+            WantedTask(
+                f.id,
+                TaskKind.RISK_REVIEW,
+                f.arms_next_review,
+                f.lead_id,
+                None,
+                f.arms_next_review,
+                f"ARMS review due {f.arms_next_review.isoformat()}",
+                f"APP ARMS: review annually or on significant change; {policy.basis(key)}",
+                policy.version,
+                {},
+            )
+        )
+    return Evaluation(f, ladder, deadline, wanted)
+
+
+def _audit(
+    action: str, task_or_case: Any, object_type: str, changes: dict[str, Any], actor: Any
+) -> AuditEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        actor=user,
+        actor_username=getattr(user, "username", "") if user else "",
+        client="sweep" if user is None else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(task_or_case.pk),
+        object_repr=str(task_or_case)[:200],
+        changes=changes,
+    )
+
+
+def reconcile(evaluations: Iterable[Evaluation], *, today: date, actor: Any = None) -> dict[str, int]:
+    """Open what applies and is not yet open for this episode; close self-closing tasks that no longer apply."""
+    evals = list(evaluations)
+    ids = [e.facts.id for e in evals]
+    scope = OffenderTask.objects.all() if len(ids) > 500 else OffenderTask.objects.filter(offender_id__in=ids)
+    episodes: set[tuple[int, str, date]] = set()
+    open_tasks: dict[tuple[int, str], tuple[int, date]] = {}
+    for pk, oid, kind, episode, status in scope.values_list("id", "offender_id", "kind", "episode", "status"):
+        episodes.add((oid, kind, episode))
+        if status == TaskStatus.OPEN:
+            open_tasks[(oid, kind)] = (pk, episode)
+    created: dict[str, int] = {k.value: 0 for k in ESCALATION_TYPES}
+    new_tasks: list[OffenderTask] = []
+    still_wanted: set[tuple[int, str]] = set()
+    for ev in evals:
+        for w in ev.wanted:
+            still_wanted.add((w.offender_id, w.kind))
+            if (w.offender_id, w.kind) in open_tasks or (w.offender_id, w.kind, w.episode) in episodes:
+                continue
+            new_tasks.append(
+                OffenderTask(
+                    offender_id=w.offender_id,
+                    kind=w.kind,
+                    owner_id=w.owner_id,
+                    watcher_id=w.watcher_id,
+                    episode=w.episode,
+                    due=w.due,
+                    reason=w.reason,
+                    basis=w.basis,
+                    policy_version=w.policy_version,
+                    detail=w.detail,
+                )
+            )
+            created[w.kind] = created.get(w.kind, 0) + 1
+    OffenderTask.objects.bulk_create(new_tasks, batch_size=2000)
+    if new_tasks and new_tasks[0].pk is None:  # backends without RETURNING: fetch the ids back
+        keys = {(t.offender_id, t.kind, t.episode) for t in new_tasks}
+        by_key = {
+            (o, k, e): pk
+            for pk, o, k, e in OffenderTask.objects.filter(status="open").values_list(
+                "id", "offender_id", "kind", "episode"
+            )
+            if (o, k, e) in keys
+        }
+        for t in new_tasks:
+            t.pk = by_key[(t.offender_id, t.kind, t.episode)]
+    events = [
+        _audit(
+            "custos.offender_task.opened",
+            t,
+            "offenders.offendertask",
+            {
+                "kind": t.kind,
+                "offender": t.offender_id,
+                "owner": t.owner_id,
+                "due": str(t.due),
+                "basis": t.basis,
+                "policy_version": t.policy_version,
+            },
+            actor,
+        )
+        for t in new_tasks
+    ]
+    cases = _open_breach_cases([t for t in new_tasks if t.kind == TaskKind.BREACH_CASE], today=today)
+    events += [
+        _audit("custos.breach_case.opened", c, "offenders.breachcase", {"reason": c.reason}, actor)
+        for c in cases
+    ]
+    in_scope = set(ids)
+    to_close = [
+        pk
+        for (oid, kind), (pk, _) in open_tasks.items()
+        if oid in in_scope and kind in SELF_CLOSING and (oid, kind) not in still_wanted
+    ]
+    if to_close:
+        rationale = (
+            f"The ladder no longer applies this step on {today.isoformat()} (visit or notification recorded)."
+        )
+        OffenderTask.objects.filter(pk__in=to_close, status=TaskStatus.OPEN).update(
+            status=TaskStatus.CLOSED,
+            closed_at=timezone.now(),
+            decision=SYSTEM_DECISION,
+            rationale=rationale,
+            closed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        for pk in to_close:
+            events.append(
+                AuditEvent(
+                    actor=actor if getattr(actor, "is_authenticated", False) else None,
+                    client="sweep",
+                    action="custos.offender_task.closed",
+                    object_type="offenders.offendertask",
+                    object_id=str(pk),
+                    changes={"decision": SYSTEM_DECISION, "rationale": rationale},
+                )
+            )
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    _store_state(evals, today=today)
+    return created
+
+
+def _open_breach_cases(tasks: list[OffenderTask], *, today: date) -> list[BreachCase]:
+    if not tasks:
+        return []
+    already = set(
+        BreachCase.objects.filter(status="open", offender_id__in=[t.offender_id for t in tasks]).values_list(
+            "offender_id", flat=True
+        )
+    )
+    policy = current_policy()
+    review_days = int(policy.get("offenders.escalation.breach_review_days"))
+    cases = []
+    for t in tasks:
+        if t.offender_id in already:
+            continue
+        actions = {a["action"]: a for a in t.detail.get("actions", [])}
+        dues = [date.fromisoformat(a["due"]) for a in actions.values() if a.get("due")]
+        record_by = min(dues) if dues else today + timedelta(days=1)
+        cases.append(
+            BreachCase(
+                offender_id=t.offender_id,
+                task=t,
+                opened_on=today,
+                reason=t.reason,
+                basis=t.basis,
+                policy_version=t.policy_version,
+                record_by=record_by,
+                decide_by=max(dues[:3]) if dues else record_by,
+                next_review=today + timedelta(days=review_days),
+            )
+        )
+    BreachCase.objects.bulk_create(cases, batch_size=2000)
+    if cases and cases[0].pk is None:
+        ids = dict(
+            BreachCase.objects.filter(
+                status="open", offender_id__in=[c.offender_id for c in cases]
+            ).values_list("offender_id", "id")
+        )
+        for c in cases:
+            c.pk = ids[c.offender_id]
+    return cases
+
+
+def _store_state(evals: list[Evaluation], *, today: date) -> None:
+    """Write the worklist sort keys (rank, due dates, steps) where they changed."""
+    rows = Offender.objects.filter(active=True)
+    if len(evals) <= 500:
+        rows = Offender.objects.filter(pk__in=[e.facts.id for e in evals])
+    current = {
+        row[0]: row[1:]
+        for row in rows.values_list(
+            "id",
+            "last_successful_visit_on",
+            "next_visit_due",
+            "next_notification_due",
+            "ladder_rank",
+            "ladder_steps",
+        )
+    }
+    changed: list[Offender] = []
+    for e in evals:
+        steps = ",".join(s.step.value for s in e.ladder.steps)[:120]
+        note = e.notification.due if e.notification is not None else None
+        new = (e.facts.last_successful, e.ladder.due, note, e.rank, steps)
+        if current.get(e.facts.id) != new:
+            changed.append(
+                Offender(
+                    pk=e.facts.id,
+                    last_successful_visit_on=new[0],
+                    next_visit_due=new[1],
+                    next_notification_due=new[2],
+                    ladder_rank=new[3],
+                    ladder_steps=new[4],
+                    ladder_evaluated_on=today,
+                )
+            )
+    Offender.objects.bulk_update(
+        changed,
+        [
+            "last_successful_visit_on",
+            "next_visit_due",
+            "next_notification_due",
+            "ladder_rank",
+            "ladder_steps",
+            "ladder_evaluated_on",
+        ],
+        batch_size=1000,
+    )
+
+
+def run(
+    *, today: date, offender_ids: Sequence[int] | None = None, actor: Any = None
+) -> tuple[dict[str, int], int]:
+    """Evaluate and reconcile; returns (created per escalation type, offenders checked)."""
+    policy = current_policy()
+    facts = load_facts(offender_ids)
+    evals = [evaluate(f, today=today, policy=policy) for f in facts]
+    return reconcile(evals, today=today, actor=actor), len(facts)
+
+
+def group_by_offender(rows: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for oid, value in rows:
+        out[oid].append(value)
+    return out
