@@ -82,6 +82,11 @@ def test_out_of_scope_is_refused_clearly(kwargs: dict[str, object], message: str
         rm2000_s(policy=policy, **args)  # type: ignore[arg-type]
 
 
+def test_fewer_criminal_than_sexual_appearances_is_refused(policy: Policy) -> None:
+    with pytest.raises(ValueError, match="cannot be fewer"):
+        rm2000_s(age=30, sexual_appearances=3, criminal_appearances=2, policy=policy)
+
+
 def test_rm2000_v_scores_age_violence_and_burglary(policy: Policy) -> None:
     result = rm2000_v(age=22, violent_appearances=2, burglary=True, policy=policy)
     assert result.step1_points == 3 + 2 + 2
@@ -118,16 +123,14 @@ def test_points_tables_come_from_policy() -> None:
 @given(
     age=st.integers(min_value=18, max_value=90),
     sexual=st.integers(min_value=1, max_value=12),
-    criminal=st.integers(min_value=1, max_value=30),
+    other=st.integers(min_value=0, max_value=30),
     flags=st.lists(st.booleans(), min_size=4, max_size=4),
 )
-def test_final_category_is_never_below_step_1(
-    age: int, sexual: int, criminal: int, flags: list[bool]
-) -> None:
+def test_final_category_is_never_below_step_1(age: int, sexual: int, other: int, flags: list[bool]) -> None:
     result = rm2000_s(
         age=age,
         sexual_appearances=sexual,
-        criminal_appearances=criminal,
+        criminal_appearances=sexual + other,
         male_victim=flags[0],
         stranger_victim=flags[1],
         non_contact=flags[2],

@@ -52,6 +52,10 @@ NO_SEXUAL_CONVICTION = "Risk Matrix 2000 does not apply: there must be a convict
 NO_OFFENCE_AFTER_16 = (
     "Risk Matrix 2000 does not apply: at least one sexual offence must have been committed after age 16"
 )
+FEWER_CRIMINAL_THAN_SEXUAL = (
+    "criminal appearances count every sentencing occasion, sexual ones included, so cannot be fewer than the "
+    "sexual appearances"
+)
 NEGATIVE_COUNT = "counts of appearances cannot be negative"
 NO_BAND = "policy {key} gives no band for {value}"
 
@@ -121,6 +125,8 @@ def rm2000_s(
     )
     if criminal_appearances < 0:
         raise ValueError(NEGATIVE_COUNT)
+    if criminal_appearances < sexual_appearances:
+        raise ValueError(FEWER_CRIMINAL_THAN_SEXUAL)
     points = (
         int(_band(table["age_points"], age, key + ".age_points"))
         + int(_band(table["sexual_appearance_points"], sexual_appearances, key + ".sexual_appearance_points"))
