@@ -114,7 +114,7 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                                   max_utilisation=0.0, time_limit=remaining())
             stages += 1
             all_optimal &= res.optimal
-            if res.objective < u_star - TOL:
+            if res.counts is not None and res.objective < u_star - TOL:
                 u_star = res.objective
                 inc = _assign(problem, comp, res)
         incumbent.append(inc)
@@ -129,7 +129,9 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                                       time_limit=remaining())
                 stages += 1
                 all_optimal &= res.optimal
-                z_star = max(z_star, min(res.objective, _max_util(problem, incumbent[n])))
+                if res.counts is not None and res.objective < _max_util(problem, incumbent[n]) - TOL:
+                    incumbent[n] = _assign(problem, comp, res)
+                z_star = max(z_star, _max_util(problem, incumbent[n]))
             else:
                 z_star = max(z_star, _max_util(problem, incumbent[n]))
     # Stage 3: least cost within both limits.
@@ -150,9 +152,14 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                               max_utilisation=z_star, time_limit=remaining())
         stages += 1
         all_optimal &= res.optimal
-        assignment.update(_assign(problem, comp, res))
-        cost += res.objective
-        bound += res.dual_bound
+        if res.counts is None:
+            # Out of time before any solution: keep the incumbent, which meets both limits.
+            assignment.update(incumbent[n])
+            cost += problem.evaluate(incumbent[n]).cost
+        else:
+            assignment.update(_assign(problem, comp, res))
+            cost += res.objective
+        bound += res.dual_bound if res.dual_bound > -float("inf") else 0.0
     objective = problem.evaluate(assignment)
     gap = 0.0 if abs(objective.cost) < TOL else max(0.0, (objective.cost - bound) / abs(objective.cost))
     stats = SolveStats(

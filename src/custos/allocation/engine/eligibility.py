@@ -5,13 +5,14 @@ The hard constraints are checked here and only here; the solver only ever sees p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from custos.core.policy import Policy
 
 from .model import ConstraintFailure, CrimeToAllocate, Investigator, Supervisor
-from .workload import EPS, caseload_cap, key, tier_rank, weight_of, weighted_cap
+from .workload import EPS, key, tier_rank, weight_of
 
 # Constraint codes, in the order they are tested (the first failing one is the one reported).
 OUT_OF_SCOPE = "scope"
@@ -110,6 +111,9 @@ class Rules:
         self.linked_penalty = float(policy.get(key("keep_linked_bonus")))
         self.span_penalty = float(policy.get(key("over_span_supervisor_penalty")))
         self.span_limit = int(policy.get(key("supervisor_span_of_control")))
+        self.caseload_red = int(policy.get(key("caseload_red")))
+        self.probationer_caseload_red = int(policy.get(key("probationer_caseload_red")))
+        self.weighted_load_cap = float(policy.get(key("weighted_load_cap")))
         self.over_span = frozenset(s.id for s in supervisors if s.span_of_control > self.span_limit)
         self.series_holders: dict[str, set[str]] = {}
         self.suspect_holders: dict[str, set[str]] = {}
@@ -160,13 +164,14 @@ class Rules:
                                          f"T{self.probationer_max_tier} only, this is T{unit.tier}",
                                          p.basis(key("probationer_max_tier"))))
         if officer.available and officer.availability > 0:
-            count_cap = caseload_cap(officer, policy=p)
+            red_count = self.probationer_caseload_red if officer.probationer else self.caseload_red
+            count_cap = math.floor(red_count * officer.availability + EPS)
             count_after = officer.open_crimes + extra_count + unit.count
             if count_after > count_cap:
                 red = "probationer_caseload_red" if officer.probationer else "caseload_red"
                 out.append(ConstraintFailure(CASELOAD_CAP, f"{officer.id} would hold {count_after} crimes, cap "
                                              f"{count_cap}", p.basis(key(red))))
-            w_cap = weighted_cap(officer, policy=p)
+            w_cap = self.weighted_load_cap * officer.availability
             load_after = officer.weighted_load + extra_load + unit.weight
             if load_after > w_cap + EPS:
                 out.append(ConstraintFailure(WEIGHTED_CAP, f"{officer.id} would carry weighted load "

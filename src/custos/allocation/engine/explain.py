@@ -82,13 +82,17 @@ def explain_allocations(problem: Problem, assignment: Mapping[str, int | None],
             before[cid] = running
             running += w
     out: list[Allocation] = []
+    rankings: dict[int, list[Ranked]] = {}
     for u in problem.units:
         i = assignment.get(u.id)
         if i is None:
             continue
         o = problem.officers[i]
         total, terms = _cost_at(problem, u, i, loads, holding=True)
-        alternatives, binding, eligible = _alternatives(problem, u, i, total, loads, max_utilisation, shown)
+        k = problem.class_of_unit[u.id]
+        if k not in rankings:
+            rankings[k] = _rank_pool(problem, u, loads, max_utilisation)
+        alternatives, binding, eligible = _alternatives(problem, rankings[k], i, total, loads, shown)
         reasons = _reasons(problem, u, o, i, loads, eligible)
         for c in u.crimes:
             out.append(Allocation(
@@ -135,43 +139,52 @@ def _reasons(problem: Problem, u: Unit, o: Investigator, i: int, loads: Loads, e
     return reasons
 
 
-def _alternatives(problem: Problem, u: Unit, chosen: int, chosen_cost: float, loads: Loads,
-                  max_utilisation: float, shown: int) -> tuple[list[Alternative], list[str], int]:
-    ranked: list[tuple[float, str, Alternative, bool]] = []
-    blocked_cheaper: Counter[str] = Counter()
+@dataclass(frozen=True)
+class Ranked:
+    cost: float
+    officer: str
+    index: int
+    alternative: Alternative
+    eligible: bool
+
+
+def _rank_pool(problem: Problem, u: Unit, loads: Loads, max_utilisation: float) -> list[Ranked]:
+    """Every in-scope officer with the cost of giving them this unit now, and what rules them out.
+
+    The chosen officer's own line is dropped later: the ranking depends only on the class of the unit and
+    the final loads, so it is computed once per class.
+    """
+    ranked: list[Ranked] = []
     for j in pool_of(problem, u):
-        if j == chosen:
-            continue
         o = problem.officers[j]
         cost, terms = _cost_at(problem, u, j, loads, holding=False)
         fails = problem.rules.failures(u, o, extra_count=loads.extra_n[j], extra_load=loads.extra_w[j])
-        cheaper = cost < chosen_cost - TOL
         if fails:
-            first = fails[0]
-            alt = Alternative(o.id, cost if cost != float("inf") else None, first.code, first.detail)
-            if cheaper:
-                blocked_cheaper[first.code] += 1
+            alt = Alternative(o.id, cost if cost != float("inf") else None, fails[0].code, fails[0].detail)
         else:
             util = utilisation(o.weighted_load + loads.extra_w[j] + u.weight, problem.cap_w[j])
             if util > max_utilisation + TOL:
                 alt = Alternative(o.id, cost, MAX_UTILISATION, f"would raise the highest utilisation to {util:.0%}")
-                if cheaper:
-                    blocked_cheaper[MAX_UTILISATION] += 1
-            elif cost > chosen_cost + TOL:
-                detail = ", ".join(f"{k} {v:g}" for k, v in sorted(terms.items()) if v)
-                alt = Alternative(o.id, cost, HIGHER_COST, f"cost {cost:g} vs {chosen_cost:g} ({detail})")
             else:
-                # Equal cost (or cheaper only by moving other crimes): the batch optimum is a whole.
-                alt = Alternative(o.id, cost, EQUAL_COST,
-                                  f"cost {cost:g} vs {chosen_cost:g}: no better for the batch as a whole")
-        eligible = alt.ruled_out_by in (HIGHER_COST, EQUAL_COST)
-        ranked.append((cost, o.id, alt, eligible))
-    ranked.sort(key=lambda t: (t[0], t[1]))
-    top = [t[2] for t in ranked[:shown]]
-    if not any(t[3] for t in ranked[:shown]):
-        best_eligible = next((t[2] for t in ranked if t[3]), None)
-        if best_eligible is not None:
-            top.append(best_eligible)
+                detail = ", ".join(f"{k} {v:g}" for k, v in sorted(terms.items()) if v)
+                alt = Alternative(o.id, cost, HIGHER_COST, f"cost {cost:g} ({detail})")
+        ranked.append(Ranked(cost, o.id, j, alt, alt.ruled_out_by == HIGHER_COST))
+    ranked.sort(key=lambda r: (r.cost, r.officer))
+    return ranked
+
+
+def _alternatives(problem: Problem, ranked: list[Ranked], chosen: int, chosen_cost: float, loads: Loads,
+                  shown: int) -> tuple[list[Alternative], list[str], int]:
+    others = [r for r in ranked if r.index != chosen]
+    top: list[Alternative] = []
+    for r in others[:shown]:
+        top.append(_relative(r, chosen_cost))
+    if not any(r.eligible for r in others[:shown]):
+        best = next((r for r in others if r.eligible), None)
+        if best is not None:
+            top.append(_relative(best, chosen_cost))
+    blocked_cheaper: Counter[str] = Counter(
+        r.alternative.ruled_out_by for r in others if not r.eligible and r.cost < chosen_cost - TOL)
     binding = [f"{code}: ruled out {n} cheaper candidate(s)" for code, n in
                sorted(blocked_cheaper.items(), key=lambda kv: _order(kv[0]))]
     o = problem.officers[chosen]
@@ -179,7 +192,19 @@ def _alternatives(problem: Problem, u: Unit, chosen: int, chosen_cost: float, lo
         binding.append(f"caseload_cap: {o.id} is now at its cap of {problem.cap_n[chosen]}")
     if o.weighted_load + loads.extra_w[chosen] >= problem.cap_w[chosen] - EPS:
         binding.append(f"weighted_load_cap: {o.id} is now at its cap of {problem.cap_w[chosen]:g}")
-    return top, binding, 1 + sum(1 for t in ranked if t[3])
+    return top, binding, 1 + sum(1 for r in others if r.eligible)
+
+
+def _relative(r: Ranked, chosen_cost: float) -> Alternative:
+    """Eligible alternatives are described against the chosen officer's cost."""
+    if not r.eligible:
+        return r.alternative
+    if r.cost > chosen_cost + TOL:
+        return Alternative(r.officer, r.cost, HIGHER_COST,
+                           f"{r.alternative.detail} vs {chosen_cost:g} for the chosen officer")
+    # Equal or lower on its own, yet not chosen: only moving other crimes too would make room for it.
+    return Alternative(r.officer, r.cost, EQUAL_COST,
+                       f"{r.alternative.detail} vs {chosen_cost:g}: no better for the batch as a whole")
 
 
 def _order(code: str) -> int:

@@ -17,7 +17,8 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from .problem import TOL, Problem
-from .workload import EPS
+from .workload import EPS, key
+
 
 
 class Stage(Enum):
@@ -28,7 +29,9 @@ class Stage(Enum):
 
 @dataclass(frozen=True)
 class StageResult:
-    counts: dict[tuple[int, int], int]
+    """``counts`` is None when the time limit passed before any solution: the caller keeps its incumbent."""
+
+    counts: dict[tuple[int, int], int] | None
     objective: float
     dual_bound: float
     status: str
@@ -108,12 +111,14 @@ def solve_component(problem: Problem, classes: list[int], stage: Stage, *, unall
         integrality=np.array(integral),
         bounds=Bounds(np.array(lower), np.array(upper)),
         constraints=LinearConstraint(a, np.array(row_lo), np.array(row_hi)),
-        options={"time_limit": time_limit, "mip_rel_gap": 1e-7, "presolve": True},
+        options={"time_limit": time_limit, "mip_rel_gap": float(problem.policy.get(key("solver_mip_rel_gap"))),
+                 "presolve": True},
     )
-    if res.x is None:
-        raise RuntimeError(f"allocation MILP found no solution ({res.message})")
-    counts = {ki: round(res.x[col]) for ki, col in x_cols.items() if res.x[col] > 0.5}
     bound = getattr(res, "mip_dual_bound", None)
+    if res.x is None:
+        return StageResult(None, math.inf, float(bound) if bound is not None else -math.inf, str(res.message),
+                           False)
+    counts = {ki: round(res.x[col]) for ki, col in x_cols.items() if res.x[col] > 0.5}
     return StageResult(
         counts=counts,
         objective=float(res.fun),

@@ -146,12 +146,15 @@ class BalanceCurve:
         return out
 
     def cost(self, load: float, cap: float) -> float:
-        """Total balance cost of holding ``load`` (integral of the marginal cost from zero)."""
+        """Total balance cost of holding ``load``: the integral of the marginal cost from zero (closed form)."""
         if load <= 0:
             return 0.0
         if cap <= 0:
             return math.inf
-        return sum(width * slope for width, slope in self.segments(0.0, load, cap))
+        band_load = self.width * cap
+        full = math.floor(load / band_load + EPS)
+        partial = max(0.0, load - full * band_load)
+        return band_load * (full + self.step * full * (full - 1) / 2) + partial * self.slope(full)
 
     def marginal(self, load: float, weight: float, cap: float) -> float:
         return self.cost(load + weight, cap) - self.cost(load, cap)
