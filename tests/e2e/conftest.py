@@ -6,11 +6,13 @@ Every test under tests/e2e is marked `browser`, so `pytest -m "not browser"` lea
 - `browser`: one headless chromium for the session (`$CUSTOS_CHROMIUM`, default /usr/bin/chromium). Playwright
   gives it a fresh, empty profile (user-data-dir) and deletes it afterwards.
 - `page`: a new browser context per test with `base_url` set to the live server, so `page.goto("/healthz")`
-  works. The default timeout is 10 s. Requests that leave the live server are blocked and fail the test (no
-  CDN, no tracking), and so does any uncaught JavaScript error. When a test fails, a full-page screenshot goes
-  to var/e2e-screenshots/.
+  works. Timeouts: 10 s for actions, 30 s for navigations. Requests that leave the live server are blocked
+  and fail the test (no CDN, no tracking), and so does any uncaught JavaScript error. When a test fails, a
+  full-page screenshot goes to var/e2e-screenshots/.
 
 Without chromium the tests are skipped with the reason, except when CI=true, where they fail.
+
+While the browser is up, DJANGO_ALLOW_ASYNC_UNSAFE=true (see the `browser` fixture), so tests can use the ORM.
 """
 
 from __future__ import annotations
@@ -26,14 +28,13 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Request, Route
 
-# Playwright's sync API runs an asyncio event loop in the test thread, and Django refuses ORM calls from a
-# thread with a running loop unless told otherwise. The loop is Playwright's own and never runs Django code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 E2E_DIR = Path(__file__).resolve().parent
 SCREENSHOT_DIR = E2E_DIR.parents[1] / "var" / "e2e-screenshots"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-DEFAULT_TIMEOUT_MS = 10_000
+# Actions and expectations wait up to 10 s; a navigation, which includes the server's work, up to 30 s so a
+# busy machine does not turn slowness into failures. CUSTOS_E2E_TIMEOUT_MS scales both (for slow machines).
+DEFAULT_TIMEOUT_MS = int(os.environ.get("CUSTOS_E2E_TIMEOUT_MS", "10000"))
+NAVIGATION_TIMEOUT_MS = 3 * DEFAULT_TIMEOUT_MS
 # As root chromium needs --no-sandbox; the rest keep it from calling home, which this network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -85,7 +86,12 @@ def browser() -> Iterator[Browser]:
 
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API keeps an asyncio event loop marked as running in the test thread from here to the
+    # end of the session, and Django refuses ORM calls from such a thread unless told it is safe. It is: the
+    # loop is Playwright's own and never runs Django code. Set only while the browser is up, so test runs
+    # that never start it (scripts/test's SQLite and PostgreSQL stages) keep Django's check.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         # Playwright launches chromium with a new temporary --user-data-dir and removes it on close.
         launched = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -108,7 +114,7 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
 
     external: list[str] = []
 
