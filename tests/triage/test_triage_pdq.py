@@ -128,10 +128,11 @@ def test_threshold_edges_31_matches_and_32_does_not(mih_min_bank: int, distance:
     rng = np.random.default_rng(5)
     bank = [bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex() for _ in range(300)]
     query = _flip(bank[17], distance, seed=distance)
-    index = PdqIndex(pack(bank), 31, mih_min_bank=mih_min_bank)
+    index = PdqIndex(pack(bank), 31, mih_min_bank=mih_min_bank, mih_min_queries=0)
     hits = index.search(pack([query]))[0]
     assert ((17, distance) in hits) is matches
     assert all(d <= 31 for _, d in hits)
+    assert index.kind == ("multi-hash" if mih_min_bank == 0 else "flat")
 
 
 @pytest.mark.parametrize("mode", ["CMYK", "P", "LA", "L", "I;16", "I", "1", "RGBA", "YCbCr", "PA"])
