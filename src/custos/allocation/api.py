@@ -124,11 +124,6 @@ def allocation_queue(request: HttpRequest, borough: str = "") -> Any:
     return selectors.queue(actor=request.user, borough=borough)
 
 
-@router.get("/{allocation_id}", response=AllocationOut)
-def get_allocation(request: HttpRequest, allocation_id: int) -> Any:
-    return selectors.allocation_get(actor=request.user, pk=allocation_id)
-
-
 @router.post("/override", response={201: AllocationOut})
 def override_allocation(request: HttpRequest, payload: OverrideIn) -> Any:
     crime = crime_selectors.crime_get(actor=request.user, pk=payload.crime_id)
@@ -145,3 +140,8 @@ def override_allocation(request: HttpRequest, payload: OverrideIn) -> Any:
         expected_version=payload.version,
     )
     return 201, selectors.allocation_get(actor=request.user, pk=row.pk)
+
+
+@router.get("/{allocation_id}", response=AllocationOut)
+def get_allocation(request: HttpRequest, allocation_id: int) -> Any:
+    return selectors.allocation_get(actor=request.user, pk=allocation_id)
