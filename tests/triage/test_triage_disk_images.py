@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from triage_fixtures import encode, mbr_disk, require_tool, synthetic_image, vhd_fixed
+from triage_fixtures import encode, gpt_disk, mbr_disk, require_tool, synthetic_image, vhd_fixed
 
 from custos.core.policy import Policy
 from custos.triage.scanner.hashing import hash_bytes
@@ -154,8 +154,14 @@ def test_split_raw_is_read_as_one_disk(
     assert _files(report)["/DCIM/keep.jpg"]["md5"] == hash_bytes(card["photo"]).md5
 
 
-def test_every_partition_of_an_mbr_disk_is_scanned(
-    card: dict[str, Any], make_ext2: Callable[..., Path], tmp_path: Path, policy: Policy
+@pytest.mark.parametrize(("table", "build"), [("dos", mbr_disk), ("gpt", gpt_disk)])
+def test_every_partition_of_a_partitioned_disk_is_scanned(
+    card: dict[str, Any],
+    make_ext2: Callable[..., Path],
+    tmp_path: Path,
+    policy: Policy,
+    table: str,
+    build: Callable[[Path, list[Path]], list[int]],
 ) -> None:
     first = make_ext2(card["src"], name="p1.raw", size="4M")
     second_src = tmp_path / "second"
@@ -163,11 +169,11 @@ def test_every_partition_of_an_mbr_disk_is_scanned(
     (second_src / "other.jpg").write_bytes(card["gone"])
     second = make_ext2(second_src, name="p2.raw", size="4M")
     disk = tmp_path / "disk.dd"
-    mbr_disk(disk, [first, second])
+    build(disk, [first, second])
     report = _scan(disk, tmp_path, policy, [str(card["set"])])
     volumes = report["source"]["volumes"]
     assert [v.get("file_system") for v in volumes] == ["ext2", "ext2"]
-    assert volumes[0]["table"] == "dos"
+    assert {v["table"] for v in volumes} == {table}
     files = _files(report)
     assert "p1:/DCIM/keep.jpg" in files
     assert files["p2:/other.jpg"]["matches"][0]["category"] == "A"

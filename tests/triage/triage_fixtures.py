@@ -107,3 +107,72 @@ def vhd_fixed(raw: Path, out: Path) -> None:
     f[68:84] = bytes(range(16))
     struct.pack_into(">I", f, 64, (~sum(f)) & 0xFFFFFFFF)
     out.write_bytes(raw.read_bytes() + bytes(f))
+
+
+def gpt_disk(out: Path, partitions: list[Path], first_lba: int = 2048) -> list[int]:
+    """A GPT disk (protective MBR, primary and backup headers) holding the given file-system images."""
+    import uuid
+    import zlib
+
+    linux_fs = uuid.UUID("0FC63DAF-8483-4772-8E79-3D69D8477DE4").bytes_le
+    entries = bytearray(128 * 128)
+    layout = []
+    lba = first_lba
+    for i, part in enumerate(partitions):
+        sectors = (part.stat().st_size + 511) // 512
+        name = f"part{i + 1}".encode("utf-16-le").ljust(72, b"\0")
+        struct.pack_into(
+            "<16s16sQQQ72s",
+            entries,
+            i * 128,
+            linux_fs,
+            uuid.uuid4().bytes_le,
+            lba,
+            lba + sectors - 1,
+            0,
+            name,
+        )
+        layout.append((lba, part))
+        lba += sectors + 2048
+    last = lba + 33
+    entries_crc = zlib.crc32(bytes(entries))
+
+    def header(current: int, backup: int, entries_lba: int) -> bytes:
+        h = bytearray(
+            struct.pack(
+                "<8sIIIIQQQQ16sQIII",
+                b"EFI PART",
+                0x00010000,
+                92,
+                0,
+                0,
+                current,
+                backup,
+                34,
+                last - 34,
+                uuid.uuid4().bytes_le,
+                entries_lba,
+                128,
+                128,
+                entries_crc,
+            )
+        )
+        struct.pack_into("<I", h, 16, zlib.crc32(bytes(h)))
+        return bytes(h).ljust(512, b"\0")
+
+    mbr = bytearray(512)
+    struct.pack_into("<B3sB3sII", mbr, 446, 0, b"\0\x02\0", 0xEE, b"\xff\xff\xff", 1, min(last, 0xFFFFFFFF))
+    mbr[510:512] = b"\x55\xaa"
+    with open(out, "wb") as fh:
+        fh.write(mbr)
+        fh.write(header(1, last, 2))
+        fh.write(entries)
+        offsets = []
+        for start, part in layout:
+            fh.seek(start * 512)
+            fh.write(part.read_bytes())
+            offsets.append(start * 512)
+        fh.seek((last - 32) * 512)
+        fh.write(entries)
+        fh.write(header(last, 1, last - 32))
+    return offsets

@@ -119,6 +119,19 @@ def _kit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_lab_commands(sub: argparse._SubParsersAction) -> None:
+    """``custos triage upload`` lives with the Django side (lab_cli, Django imported only when it runs)."""
+    import importlib
+
+    try:
+        lab_cli = importlib.import_module("custos.triage.lab_cli")
+    except ModuleNotFoundError as exc:
+        if exc.name != "custos.triage.lab_cli":
+            raise
+        return  # a scanner-only install (field workstation): no lab commands
+    lab_cli.add_upload_command(sub)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     triage = subparsers.add_parser("triage", help="offline device triage for indecent images of children")
     sub = triage.add_subparsers(dest="triage_command", required=True)
@@ -140,6 +153,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scan.add_argument("--no-pdq", action="store_true", help="exact hashes only (no PDQ/vPDQ)")
     scan.add_argument("--quiet", action="store_true", help="no progress bar")
     scan.set_defaults(handler=_scan)
+
+    _add_lab_commands(sub)
 
     kit = sub.add_parser("kit", help="signed bundles of hash sets for offline use")
     kit_sub = kit.add_subparsers(dest="kit_command", required=True)
