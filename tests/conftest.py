@@ -60,7 +60,9 @@ def make_user(db: Any) -> Callable[..., Any]:
     from custos.accounts import services
     from custos.accounts.roles import Role
 
-    def make(username: str, roles: list[str], person: Any = None, password: str = "correct horse battery") -> Any:
+    def make(
+        username: str, roles: list[str], person: Any = None, password: str = "correct horse battery"
+    ) -> Any:
         user = services.user_create(
             username=username, password=password, roles=[Role(r) for r in roles], validate=False
         )
@@ -126,16 +128,24 @@ def force(db: Any, make_person: Callable[..., Any], make_user: Callable[..., Any
             f.teams[f"{team_type}@{code}"] = Team.objects.create(
                 borough=borough, name=f"{team_type} {code}", team_type=team_type
             )
-        di = make_person(rank="detective-inspector", borough=borough, pip_level=3, pip_accredited_on=date(2012, 1, 1))
+        di = make_person(
+            rank="detective-inspector", borough=borough, pip_level=3, pip_accredited_on=date(2012, 1, 1)
+        )
         f.people[f"di-line@{code}"] = di
         # Supervisors first so members can report to them.
         for role in ("mosovo-supervisor", "investigation-supervisor"):
             rank, team_type = ROLE_RANKS[role]
             team = f.teams[f"{team_type}@{code}"]
-            p = make_person(rank=rank, borough=borough, team=team, line_supervisor=di, pip_level=2,
-                            pip_accredited_on=date(2016, 1, 1),
-                            workload_training_on=today - timedelta(days=100),
-                            workload_training_expires=today + timedelta(days=900))
+            p = make_person(
+                rank=rank,
+                borough=borough,
+                team=team,
+                line_supervisor=di,
+                pip_level=2,
+                pip_accredited_on=date(2016, 1, 1),
+                workload_training_on=today - timedelta(days=100),
+                workload_training_expires=today + timedelta(days=900),
+            )
             team.supervisor = p
             team.save(update_fields=["supervisor"])
             f.people[f"{role}@{code}"] = p
@@ -152,7 +162,10 @@ def force(db: Any, make_person: Callable[..., Any], make_user: Callable[..., Any
             elif role == "detective-inspector":
                 sup = None
             p = make_person(
-                rank=rank, borough=borough, team=team, line_supervisor=sup,
+                rank=rank,
+                borough=borough,
+                team=team,
+                line_supervisor=sup,
                 pip_level=0 if rank.startswith("staff") else 2,
                 pip_accredited_on=None if rank.startswith("staff") else date(2018, 5, 1),
                 visor_authorised=role == "offender-manager",
@@ -163,10 +176,16 @@ def force(db: Any, make_person: Callable[..., Any], make_user: Callable[..., Any
             f.users[f"{role}@{code}"] = make_user(f"{role}-{code.lower()}", [role], p)
         # A teammate of the offender manager, in the same team.
         f.people[f"teammate@{code}"] = make_person(
-            rank="detective-constable", borough=borough, team=f.teams[f"offender-management@{code}"],
-            line_supervisor=f.people[f"mosovo-supervisor@{code}"], pip_level=2, pip_accredited_on=date(2019, 1, 1),
+            rank="detective-constable",
+            borough=borough,
+            team=f.teams[f"offender-management@{code}"],
+            line_supervisor=f.people[f"mosovo-supervisor@{code}"],
+            pip_level=2,
+            pip_accredited_on=date(2019, 1, 1),
         )
-        f.users[f"teammate@{code}"] = make_user(f"teammate-{code.lower()}", ["offender-manager"], f.people[f"teammate@{code}"])
+        f.users[f"teammate@{code}"] = make_user(
+            f"teammate-{code.lower()}", ["offender-manager"], f.people[f"teammate@{code}"]
+        )
     return f
 
 

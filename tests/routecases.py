@@ -26,6 +26,9 @@ class RouteCase:
     expect: dict[str, int] = field(default_factory=dict)  # role -> status
     default: int = 200
     outsider: int | None = None  # status for the same role in the other borough (None = same as own)
+    outsider_exempt: tuple[
+        str, ...
+    ] = ()  # roles that see across boroughs: their outsider gets the own status
     anonymous: int | None = None  # None: 302 for pages, 401 for the API
     sensitive: bool = False
     method: str = "get"

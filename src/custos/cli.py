@@ -30,7 +30,10 @@ def _print_result(result: Any, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, indent=2, default=str, sort_keys=False))
         return
-    if isinstance(result, dict):
+    if isinstance(result, list):
+        for item in result:
+            print(json.dumps(item, default=str) if isinstance(item, dict | list) else item)
+    elif isinstance(result, dict):
         width = max((len(str(k)) for k in result), default=0)
         for k, v in result.items():
             if isinstance(v, list | dict):
@@ -43,7 +46,7 @@ def _print_result(result: Any, as_json: bool) -> None:
 # --- calc ---------------------------------------------------------------------------------------------
 
 
-def _add_calc(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_calc(sub: argparse._SubParsersAction) -> None:
     calc = sub.add_parser("calc", help="rule calculators (law and policy), printing their basis")
     calc_sub = calc.add_subparsers(dest="rule", metavar="RULE", required=True)
     for c in all_calculators():
@@ -241,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_domain_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
     """Domain apps add their own commands (`custos triage`, `custos allocate`…) from `<app>/cli.py`."""
     from custos.core.domains import DOMAIN_APPS, optional_module
 
@@ -253,12 +256,11 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:  # type:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["manage"]:
-        # Everything after `manage` belongs to Django, including --help.
-        return cmd_manage(argparse.Namespace(rest=argv[1:]))
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        if argv[:1] == ["manage"]:
+            # Everything after `manage` belongs to Django, including --help.
+            return cmd_manage(argparse.Namespace(rest=argv[1:]))
+        args = build_parser().parse_args(argv)
         return int(args.handler(args) or 0)
     except UserError as exc:
         print(f"custos: error: {exc}", file=sys.stderr)

@@ -143,6 +143,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG  # serve straight from the source folders in development and tests
+WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up when it is missing
 MEDIA_ROOT = Path(os.environ.get("CUSTOS_PRIVATE_MEDIA", DATA_DIR / "private"))  # never served directly
 
 TASKS = {

@@ -63,6 +63,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:two_factor_setup")
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(request.session.pop("custos_next", reverse("home")))
     if user.is_locked():
         logout(request)
         messages.error(request, LOCKED)

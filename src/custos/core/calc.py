@@ -32,7 +32,7 @@ class Calculator:
     name: str
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], dict[str, Any]]
+    run: Callable[[argparse.Namespace], Any]  # a JSON-ready dict (or list, for listings)
 
 
 def iso_date(value: str) -> date:

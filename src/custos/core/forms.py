@@ -39,11 +39,13 @@ class BreakGlassForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record_type"].choices = [(k, v.label) for k, v in BREAK_GLASS_TYPES.items()]
+        field = self.fields["record_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, v.label) for k, v in BREAK_GLASS_TYPES.items()]
 
     def resolve(self) -> models.Model | None:
         spec = BREAK_GLASS_TYPES[self.cleaned_data["record_type"]]
-        return spec.model._default_manager.filter(  # type: ignore[attr-defined,no-any-return]
+        return spec.model._default_manager.filter(
             **{spec.reference_field: self.cleaned_data["reference"].strip()}
         ).first()
 

@@ -19,7 +19,7 @@ class GovukFormMixin:
     errors: Any
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
             css = next((c for t, c in _CLASSES.items() if isinstance(widget, t)), "govuk-input")

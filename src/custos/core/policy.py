@@ -29,7 +29,7 @@ class Policy:
     source: str = ""
 
     def get(self, key: str) -> Any:
-        """Return the value at a dotted key such as ``offenders.visits.interval_months.high``."""
+        """Return the value at a dotted key such as ``offenders.visits.due_soon_days``."""
         node: Any = self.data
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:

@@ -168,7 +168,9 @@ def revoke_token(*, prefix: str) -> None:
             services.token_revoke(token=t, actor=None)
 
 
-OTP_REFUSED = "`custos otp` works only for demo accounts while DEBUG is on; real accounts use their authenticator."
+OTP_REFUSED = (
+    "`custos otp` works only for demo accounts while DEBUG is on; real accounts use their authenticator."
+)
 
 
 def current_otp(*, username: str) -> str:

@@ -61,7 +61,7 @@ def _audit_queryset(form: AuditSearchForm) -> Any:
 @login_required
 def audit_search(request: HttpRequest) -> HttpResponse:
     _require_audit_role(request.user)
-    form = AuditSearchForm(request.GET or None)
+    form = AuditSearchForm(request.GET)
     page = None
     if form.is_valid():
         qs = _audit_queryset(form)
@@ -83,7 +83,7 @@ class _Echo:
 @login_required
 def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     _require_audit_role(request.user)
-    form = AuditSearchForm(request.GET or None)
+    form = AuditSearchForm(request.GET)
     if not form.is_valid():
         messages.error(request, "Correct the search before exporting.")
         return redirect("audit:search")
@@ -174,7 +174,7 @@ def break_glass_review(request: HttpRequest) -> HttpResponse:
         raise Http404
     grants = home_panels.break_glass_for_supervisor(request.user)
     if request.method == "POST":
-        grant = grants.filter(pk=request.POST.get("grant")).first()
+        grant = grants.filter(pk=request.POST.get("grant") or 0).first()
         if grant is None:
             raise Http404
         BreakGlassGrant.objects.filter(pk=grant.pk, reviewed_at__isnull=True).update(

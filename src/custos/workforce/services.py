@@ -133,7 +133,7 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any], expected_
 
 def _history_snapshot(person: Person, actor: Any) -> None:
     # The conditional UPDATE bypasses save(), so write the simple-history row explicitly.
-    person.history.model.objects.create(  # type: ignore[attr-defined]
+    person.history.model.objects.create(
         history_date=timezone.now(),
         history_type="~",
         history_user=actor if getattr(actor, "is_authenticated", False) else None,
