@@ -211,3 +211,21 @@ def test_unreadable_file_content_is_an_error_on_that_file_and_the_scan_continues
     for path, content in contents.items():
         if path != victim:
             assert files[path]["md5"] == hash_bytes(content).md5
+
+
+def test_dfvfs_reads_file_systems_when_tsk_cannot(
+    card: dict[str, Any], make_ext2: Callable[..., Path], tmp_path: Path
+) -> None:
+    from custos.triage.scanner import worker
+    from custos.triage.scanner.sources import detect_source, list_source
+
+    spec = detect_source(str(make_ext2(card["src"], delete=("/DCIM/gone.jpg",))))
+    listing = list_source(spec, use_dfvfs=True)  # as for APFS/XFS, which TSK does not read
+    assert [v["reader"] for v in listing.volumes] == ["dfvfs"]
+    assert sorted(r.path for r in listing.refs) == ["/DCIM/keep.jpg", "/notes.txt"]  # dfvfs: allocated only
+    worker.init_worker(spec, worker.WorkerOptions())
+    keep = next(r for r in listing.refs if r.path == "/DCIM/keep.jpg")
+    [record] = worker.process_ref(keep)
+    assert record["md5"] == hash_bytes(card["photo"]).md5
+    assert record["pdq"]
+    assert record["timestamps"]["modified"].endswith("Z")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytsk3
 
+from .dfvfs_fs import open_serialised, walk_dfvfs
 from .folder import walk_folder
 from .media import MediaSpec, TskImage, detect_media, open_media, verify_ewf
 from .refs import FileRef, SourceSpec, iso_utc
@@ -87,6 +88,33 @@ class TskFile(io.RawIOBase):
         return n
 
 
+class DfvfsFile(io.RawIOBase):
+    """A seekable reader over a dfvfs file object."""
+
+    def __init__(self, handle: Any, size: int) -> None:
+        self._h = handle
+        self._size = size
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._h.seek(offset, whence)
+        return int(self._h.get_offset())
+
+    def tell(self) -> int:
+        return int(self._h.get_offset())
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._h.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
 class Opener:
     """Per-process access to a source: opens the media once and each file system once."""
 
@@ -112,6 +140,10 @@ class Opener:
         """A binary reader over the file's content (large reads go straight through)."""
         if ref.os_path is not None:
             return open(ref.os_path, "rb", buffering=0)
+        if ref.dfvfs_spec is not None:
+            return io.BufferedReader(
+                DfvfsFile(open_serialised(ref.dfvfs_spec), ref.size), buffer_size=1 << 16
+            )
         assert ref.inode is not None
         handle = self.fs(ref.volume_offset).open_meta(inode=ref.inode)
         return io.BufferedReader(TskFile(handle, ref.size), buffer_size=1 << 16)
@@ -120,7 +152,9 @@ class Opener:
         return ref.os_path
 
 
-def list_source(spec: SourceSpec) -> SourceListing:
+def list_source(spec: SourceSpec, *, use_dfvfs: bool = False) -> SourceListing:
+    """Files of the source. Disk images go through TSK; dfvfs is the fallback when TSK reads no file system
+    (``use_dfvfs`` forces it, for tests)."""
     if spec.kind == "folder":
         errors: list[dict[str, str]] = []
         refs = list(walk_folder(spec.path, errors))
@@ -149,6 +183,12 @@ def list_source(spec: SourceSpec) -> SourceListing:
             opened.append((whole, fs))
         except OSError:
             pass
+    if not opened or use_dfvfs:
+        dfvfs_volumes, listing.refs = walk_dfvfs(spec.segments[0], listing.errors)
+        listing.volumes = [*([] if use_dfvfs else volumes), *dfvfs_volumes]
+        if spec.kind == "ewf":
+            listing.metadata = open_media(MediaSpec(spec.kind, spec.segments)).header_values()  # type: ignore[attr-defined]
+        return listing
     multiple = len(opened) > 1 or any(v.get("table") for v, _ in opened)
     for vol, fs in opened:
         prefix = f"p{vol['index']}:" if multiple else ""

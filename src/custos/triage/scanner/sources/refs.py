@@ -23,6 +23,7 @@ class FileRef:
     volume_offset: int = 0  # byte offset of the file system
     inode: int | None = None  # TSK metadata address
     os_path: str | None = None  # folder sources
+    dfvfs_spec: str | None = None  # file systems read through dfvfs (serialised path spec)
     timestamps: dict[str, str | None] = field(default_factory=dict, compare=False)
     note: str | None = None  # reason the content cannot be read (e.g. reallocated)
 
