@@ -115,7 +115,7 @@ class Evaluation:
         return min((STEP_RANK[s.step] for s in self.ladder.steps), default=NOTHING_DUE_RANK)
 
 
-def _people_maps() -> tuple[dict[int, int | None], dict[int, tuple[int | None, str]], dict[int, int]]:
+def _people_maps() -> tuple[dict[int, Any], dict[int, tuple[Any, str]], dict[int, int]]:
     """team -> supervisor, person -> (line supervisor, rank), borough -> a DI (lowest id, stable)."""
     team_sup = dict(Team.objects.values_list("id", "supervisor_id"))
     people = {
@@ -215,7 +215,7 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
 
 
 def notification_deadline(f: Facts, *, policy: Policy) -> rules.Deadline | None:
-    """The next periodic notification (weekly when of no fixed abode, else annual), or None if never notified."""
+    """The next periodic notification (weekly when of no fixed abode, else annual); None if never notified."""
     resetting = [e for e in f.notifications if e.kind in rules.common.RESETS_ANNUAL]
     if f.no_fixed_abode and (resetting or any(e.kind == "weekly" for e in f.notifications)):
         return rules.weekly_notification(f.notifications, away=f.away, policy=policy)
@@ -348,7 +348,7 @@ def _audit(
 
 
 def reconcile(evaluations: Iterable[Evaluation], *, today: date, actor: Any = None) -> dict[str, int]:
-    """Open what applies and is not yet open for this episode; close self-closing tasks that no longer apply."""
+    """Open what applies and is not open for this episode; close self-closing tasks that no longer apply."""
     evals = list(evaluations)
     ids = [e.facts.id for e in evals]
     scope = OffenderTask.objects.all() if len(ids) > 500 else OffenderTask.objects.filter(offender_id__in=ids)

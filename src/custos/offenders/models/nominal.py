@@ -146,6 +146,9 @@ class OffenderPhoto(models.Model):
     class Meta:
         ordering = ["-taken_on"]
 
+    def __str__(self) -> str:
+        return f"Photo {self.taken_on}"
+
 
 class AddressKind(models.TextChoices):
     HOME = "home", "Home address (sole or main residence)"
@@ -237,6 +240,9 @@ class AwayPeriod(models.Model):
     class Meta:
         ordering = ["-start"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.start}"
+
 
 class OffenderLink(models.Model):
     """A reference to a crime, investigation or device held by another app (plain reference, no FK)."""
@@ -252,3 +258,6 @@ class OffenderLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["offender", "kind", "reference"], name="unique_offender_link")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference}"

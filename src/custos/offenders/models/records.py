@@ -15,7 +15,7 @@ VisitOutcome = RuleVisitOutcome
 
 
 class NotificationEvent(models.Model):
-    """A notification given in person at a prescribed police station (Prescribed Police Stations Regs 2018)."""
+    """A notification given in person at a prescribed police station (Prescribed Police Stations Regs)."""
 
     offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=_choices(RuleNotificationKind))
@@ -136,3 +136,6 @@ class Transfer(models.Model):
     reason = models.TextField()
     requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT)
     at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Transfer of {self.offender_id} to {self.to_borough_id or self.to_force}"

@@ -106,6 +106,9 @@ class S96BWarrant(models.Model):
     class Meta:
         ordering = ["-applied_on"]
 
+    def __str__(self) -> str:
+        return f"s.96B warrant applied {self.applied_on}"
+
 
 class BreachDecision(models.TextChoices):
     ARREST = "arrest", "Arrest (s.91)"
@@ -150,6 +153,9 @@ class BreachCase(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Breach case {self.opened_on} ({self.status})"
+
 
 class BreachReview(models.Model):
     case = models.ForeignKey(BreachCase, on_delete=models.CASCADE, related_name="reviews")
@@ -160,6 +166,9 @@ class BreachReview(models.Model):
     class Meta:
         ordering = ["-reviewed_on"]
 
+    def __str__(self) -> str:
+        return f"Review {self.reviewed_on}"
+
 
 class CalendarFeedToken(models.Model):
     """A per-officer secret for the iCalendar feed URL. Only the hash is stored."""
@@ -167,6 +176,9 @@ class CalendarFeedToken(models.Model):
     person = models.OneToOneField("workforce.Person", on_delete=models.CASCADE, related_name="visit_feed")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Visit feed of {self.person_id}"
 
     @staticmethod
     def hash(token: str) -> str:

@@ -38,7 +38,7 @@ from custos.offenders.services.register import (
 from custos.workforce import ranks
 from custos.workforce.models import Person
 
-# --- tasks, s.96B and breach cases ---------------------------------------------------------------------------
+# --- tasks, s.96B and breach cases ----------------------------------------------------------------------
 
 
 def can_close_s96b(person: Person | None) -> bool:

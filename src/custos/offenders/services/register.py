@@ -30,7 +30,10 @@ from custos.workforce.models import Borough, Person
 
 NOT_ALLOWED = "You cannot change this offender's record."
 LEAD_NOT_VISOR = "{name} cannot be the lead offender manager: they are not a ViSOR authorised user."
-LEAD_TRAINING_EXPIRED = "{name} cannot be the lead offender manager: their ViSOR training {when}. Renew it or choose someone else."
+LEAD_TRAINING_EXPIRED = (
+    "{name} cannot be the lead offender manager: their ViSOR training {when}. "
+    "Renew it or choose someone else."
+)
 LEAD_TRAINING_WARNING = "{name}'s ViSOR training expires on {expires} ({days} days): arrange renewal."
 DEPUTY_SAME_AS_LEAD = "The deputy must be a different person from the lead offender manager."
 ANNOUNCE_NEEDS_REASON = "Announcing a visit needs a reason code ({codes})."
@@ -208,7 +211,7 @@ def offender_transfer(
         episode=today,
         due=today + timedelta(days=7),
         reason=f"hand over to {to_borough or to_force}: brief the receiving manager, update ViSOR ownership",
-        basis="APP Managing sexual offenders and violent offenders: transfer of management (ViSOR record owner)",
+        basis="APP Managing sexual and violent offenders: transfer of management (ViSOR record owner)",
         policy_version=policy.version,
         detail={"transfer": transfer.pk},
     )

@@ -65,7 +65,7 @@ def visit_record(
     risk_indicators: str = "",
     planned: Visit | None = None,
 ) -> tuple[Visit, dict[str, int]]:
-    """Record an attempted visit; a failed one never resets the clock. Re-runs the ladder (s.96B on the 2nd)."""
+    """Record an attempted visit; a failed one never resets the clock. Re-runs the ladder (s.96B)."""
     _require_change(actor, offender)
     if not outcome:
         raise ValidationError({"outcome": [OUTCOME_REQUIRED]})

@@ -1,0 +1,221 @@
+# No `from __future__ import annotations` here: django-ninja resolves parameter types at import time.
+"""/api/v1/offenders: nominals (list, get), visits (list, create), tasks (list, close). Reads are audited."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from custos.core import audit
+from custos.core.access import not_found, scope_of
+from custos.offenders import access, selectors, services
+from custos.offenders.computed import record_dates
+from custos.workforce.models import Person
+
+router = Router(tags=["offenders"])
+
+
+class ComputedDateOut(Schema):
+    label: str
+    value: str
+    basis: str
+    policy_version: str | None
+
+
+class NominalOut(Schema):
+    id: int
+    reference: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    sex: str
+    borough: str = Field(..., alias="borough.code")
+    mappa_category: int
+    mappa_level: int
+    management_mode: str
+    rosh_level: str
+    lead_manager_id: int | None
+    deputy_manager_id: int | None
+    last_successful_visit_on: date | None
+    next_visit_due: date | None
+    next_notification_due: date | None
+    ladder_steps: str
+    version: int
+
+
+class NominalDetailOut(NominalOut):
+    rosh_reason: str
+    whereabouts_verified: bool
+    aliases: list[str]
+    computed: list[ComputedDateOut]
+
+
+class NominalFilters(Schema):
+    q: str = ""
+    level: str = ""
+    step: str = ""
+    scope: str = "all"
+
+
+class VisitOut(Schema):
+    id: int
+    offender_id: int
+    status: str
+    planned_for: datetime | None
+    attempted_at: datetime | None
+    outcome: str
+    officer_id: int | None
+    second_officer_id: int | None
+    announced: bool
+    announce_reason: str
+    for_risk_assessment: bool
+    policy_version: str
+
+
+class VisitIn(Schema):
+    offender_id: int
+    attempted_at: datetime
+    outcome: str
+    officer_id: int | None = None
+    second_officer_id: int | None = None
+    announced: bool = False
+    announce_reason: str = ""
+    for_risk_assessment: bool = True
+    observations: str = ""
+    devices_seen: str = ""
+    risk_indicators: str = ""
+
+
+class VisitCreatedOut(VisitOut):
+    escalations_created: dict[str, int]
+
+
+class TaskOut(Schema):
+    id: int
+    offender_id: int
+    kind: str
+    status: str
+    owner_id: int | None
+    watcher_id: int | None
+    episode: date
+    due: date | None
+    reason: str
+    basis: str
+    policy_version: str
+    detail: dict[str, Any]
+    decision: str
+    rationale: str
+
+
+class TaskFilters(Schema):
+    kind: str = ""
+    status: str = "open"
+    offender_id: int | None = None
+    mine: bool = False
+
+
+class TaskCloseIn(Schema):
+    decision: str = Field(..., min_length=1, max_length=120)
+    rationale: str = Field(..., min_length=1)
+
+
+@router.get("/nominals", response=list[NominalOut])
+@paginate(PageNumberPagination)
+def list_nominals(request: HttpRequest, filters: Query[NominalFilters]) -> Any:
+    qs = selectors.visible_offenders(request.user).filter(active=True).select_related("borough")
+    if filters.q:
+        for term in filters.q.split():
+            qs = qs.filter(last_name__icontains=term) | qs.filter(reference__iexact=term)
+    if filters.level:
+        qs = qs.filter(rosh_level=filters.level)
+    if filters.step:
+        qs = qs.filter(ladder_steps__contains=filters.step)
+    qs = qs.order_by("ladder_rank", "next_visit_due", "pk")
+    audit.record_search(
+        actor=request.user, action=selectors.SEARCHED, query=filters.dict(), result_count=qs.count()
+    )
+    return qs
+
+
+@router.get("/nominals/{offender_id}", response=NominalDetailOut)
+def get_nominal(request: HttpRequest, offender_id: int) -> Any:
+    from django.utils import timezone
+
+    o = selectors.offender_get(actor=request.user, pk=offender_id, purpose="api")
+    dates, _ = record_dates(o, today=timezone.localdate())
+    return {
+        **{f: getattr(o, f) for f in NominalOut.model_fields if f != "borough"},
+        "borough": o.borough.code,
+        "rosh_reason": o.rosh_reason,
+        "whereabouts_verified": o.whereabouts_verified,
+        "aliases": [str(a) for a in o.aliases.all()],
+        "computed": [d.__dict__ for d in dates],
+    }
+
+
+@router.get("/visits", response=list[VisitOut])
+@paginate(PageNumberPagination)
+def list_offender_visits(request: HttpRequest, offender_id: int | None = None) -> Any:
+    if offender_id is not None:
+        selectors.offender_get(actor=request.user, pk=offender_id, purpose="api visits")
+    qs = selectors.visit_list(actor=request.user, offender_id=offender_id)
+    if offender_id is None:
+        audit.record_search(
+            actor=request.user, action="custos.visit.listed", query={}, result_count=qs.count()
+        )
+    return qs
+
+
+@router.post("/visits", response={201: VisitCreatedOut})
+def create_offender_visit(request: HttpRequest, payload: VisitIn) -> Any:
+    offender = selectors.offender_for_change(actor=request.user, pk=payload.offender_id, purpose="api visit")
+    officers = {
+        p.pk: p for p in Person.objects.filter(pk__in=[payload.officer_id, payload.second_officer_id])
+    }
+    data = payload.dict(exclude={"offender_id", "officer_id", "second_officer_id"})
+    visit, created = services.visit_record(
+        actor=request.user,
+        offender=offender,
+        officer=officers.get(payload.officer_id) if payload.officer_id else None,
+        second_officer=officers.get(payload.second_officer_id) if payload.second_officer_id else None,
+        **data,
+    )
+    out = VisitOut.from_orm(visit).dict()
+    return 201, {**out, "escalations_created": created}
+
+
+@router.get("/tasks", response=list[TaskOut])
+@paginate(PageNumberPagination)
+def list_offender_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> Any:
+    s = scope_of(request.user)
+    from custos.offenders.models import OffenderTask
+
+    qs = OffenderTask.objects.filter(access.offender_view_q(s, "offender__"))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.offender_id is not None:
+        qs = qs.filter(offender_id=filters.offender_id)
+    if filters.mine:
+        qs = qs.filter(owner_id=s.person_id)
+    qs = qs.order_by("offender__ladder_rank", "due", "pk")
+    audit.record_search(
+        actor=request.user,
+        action="custos.offender_task.listed",
+        query=filters.dict(),
+        result_count=qs.count(),
+    )
+    return qs
+
+
+@router.post("/tasks/{task_id}/close", response=TaskOut)
+def close_offender_task(request: HttpRequest, task_id: int, payload: TaskCloseIn) -> Any:
+    task = selectors.task_get(actor=request.user, pk=task_id)
+    if not access.can_change_offender(scope_of(request.user), task.offender):
+        raise not_found()
+    return services.task_close(
+        actor=request.user, task=task, decision=payload.decision, rationale=payload.rationale
+    )

@@ -1,0 +1,218 @@
+"""Forms for the offender screens (GOV.UK styling). Validation of the law lives in services and rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from custos.core.govuk import GovukFormMixin
+from custos.core.policy import current_policy
+from custos.offenders.models import (
+    AddressKind,
+    BreachDecision,
+    MappaCategory,
+    MappaLevel,
+    NotifiableKind,
+    TaskKind,
+)
+from custos.offenders.models.nominal import MODE_CHOICES, ROSH_CHOICES, _choices
+from custos.offenders.models.records import VISIT_OUTCOME_LABELS
+from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
+from custos.workforce.models import Borough, Person
+
+DATE = forms.DateInput(attrs={"type": "date"})
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _reason_codes() -> list[tuple[str, str]]:
+    codes = current_policy().get("offenders.visits.announce_reason_codes")
+    return [("", "Not announced")] + [(c, c.replace("-", " ").capitalize()) for c in codes]
+
+
+class VisitForm(GovukFormMixin, forms.Form):
+    attempted_at = forms.DateTimeField(label="When", widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    outcome = forms.ChoiceField(
+        choices=[("", "Choose"), *_choices(VisitOutcome, VISIT_OUTCOME_LABELS)], widget=forms.RadioSelect
+    )
+    officer = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Officer")
+    second_officer = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label="Second officer"
+    )
+    announced = forms.BooleanField(required=False, label="The visit was announced in advance")
+    announce_reason = forms.ChoiceField(choices=(), required=False, label="Reason for announcing")
+    for_risk_assessment = forms.BooleanField(required=False, initial=True, label="For risk assessment")
+    observations = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    devices_seen = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    risk_indicators = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, officers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if officers is not None:
+            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+            self.fields["second_officer"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["announce_reason"].choices = _reason_codes()  # type: ignore[attr-defined]
+
+
+class PlanVisitForm(GovukFormMixin, forms.Form):
+    planned_for = forms.DateTimeField(widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    officer = forms.ModelChoiceField(queryset=Person.objects.none())
+    second_officer = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    announce_reason = forms.ChoiceField(
+        choices=(), required=False, label="Reason for announcing (if announced)"
+    )
+
+    def __init__(self, *args: Any, officers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if officers is not None:
+            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+            self.fields["second_officer"].queryset = officers  # type: ignore[attr-defined]
+        self.fields["announce_reason"].choices = _reason_codes()  # type: ignore[attr-defined]
+
+
+class NotificationForm(GovukFormMixin, forms.Form):
+    kind = forms.ChoiceField(choices=_choices(NotificationKind))
+    on = forms.DateField(widget=DATE, label="Date notified")
+    station = forms.CharField(max_length=120, label="Prescribed police station")
+    in_person = forms.BooleanField(required=False, initial=True, label="In person")
+    details = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RM2000Form(GovukFormMixin, forms.Form):
+    scale = forms.ChoiceField(choices=[("s", "RM2000/S (sexual)"), ("v", "RM2000/V (violent)")])
+    assessed_on = forms.DateField(widget=DATE)
+    age = forms.IntegerField(min_value=10, max_value=120)
+    sexual_appearances = forms.IntegerField(min_value=0, required=False, initial=1)
+    criminal_appearances = forms.IntegerField(min_value=0, required=False, initial=1)
+    violent_appearances = forms.IntegerField(min_value=0, required=False, initial=0)
+    burglary = forms.BooleanField(required=False)
+    male_victim = forms.BooleanField(required=False)
+    stranger_victim = forms.BooleanField(required=False)
+    non_contact = forms.BooleanField(required=False)
+    single = forms.BooleanField(required=False, label="Never in a 2-year marriage-type relationship")
+    offence_after_16 = forms.BooleanField(required=False, initial=True, label="A sexual offence after age 16")
+
+    def rule_inputs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        if d["scale"] == "s":
+            keys = [
+                "age",
+                "sexual_appearances",
+                "criminal_appearances",
+                "male_victim",
+                "stranger_victim",
+                "non_contact",
+                "single",
+                "offence_after_16",
+            ]
+        else:
+            keys = ["age", "violent_appearances", "burglary"]
+        return {k: (d.get(k) or 0) if k.endswith("appearances") else d.get(k) for k in keys}
+
+
+class ArmsForm(GovukFormMixin, forms.Form):
+    assessed_on = forms.DateField(widget=DATE)
+    risk_factors = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="One per line.")
+    protective_factors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One per line."
+    )
+    judgement = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Professional judgement")
+    significant_change_on = forms.DateField(
+        widget=DATE, required=False, help_text="A significant change brings the next review forward."
+    )
+
+
+class ManagementForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    mappa_category = forms.TypedChoiceField(coerce=int, choices=MappaCategory.choices)
+    mappa_level = forms.TypedChoiceField(coerce=int, choices=MappaLevel.choices)
+    management_mode = forms.ChoiceField(choices=MODE_CHOICES)
+    rosh_level = forms.ChoiceField(choices=ROSH_CHOICES, label="RoSH level")
+    rosh_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="RoSH reason")
+    lead_manager = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    deputy_manager = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    whereabouts_verified = forms.BooleanField(required=False)
+    no_fixed_abode = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, managers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if managers is not None:
+            self.fields["lead_manager"].queryset = managers  # type: ignore[attr-defined]
+            self.fields["deputy_manager"].queryset = managers  # type: ignore[attr-defined]
+
+
+class TaskCloseForm(GovukFormMixin, forms.Form):
+    decision = forms.CharField(max_length=120)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class TransferForm(GovukFormMixin, forms.Form):
+    to_borough = forms.ModelChoiceField(queryset=Borough.objects.all(), required=False)
+    to_force = forms.CharField(max_length=80, required=False, label="Or another force")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SearchForm(GovukFormMixin, forms.Form):
+    name = forms.CharField(required=False, label="Name or alias")
+    date_of_birth = forms.DateField(required=False, widget=DATE)
+    address = forms.CharField(required=False, label="Address or postcode")
+    vrm = forms.CharField(required=False, label="Vehicle registration")
+
+
+class WarrantForm(GovukFormMixin, forms.Form):
+    action = forms.ChoiceField(
+        choices=[("apply", "Applied"), ("grant", "Granted"), ("refuse", "Refused"), ("execute", "Executed")]
+    )
+    on = forms.DateField(widget=DATE)
+    address = forms.CharField(required=False, max_length=200)
+    court = forms.CharField(required=False, max_length=120)
+    outcome = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BreachForm(GovukFormMixin, forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("record", "Recorded on systems"),
+            ("decide", "DI decisions"),
+            ("review", "7-day review"),
+            ("close", "Close"),
+        ]
+    )
+    pnc = forms.BooleanField(required=False, label="Recorded on PNC")
+    visor = forms.BooleanField(required=False, label="Recorded on ViSOR")
+    mapp_meeting = forms.ChoiceField(
+        choices=[("", "—"), ("yes", "Urgent MAPP meeting"), ("no", "No meeting")], required=False
+    )
+    enforcement = forms.ChoiceField(choices=[("", "—"), *BreachDecision.choices], required=False)
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rationale or note"
+    )
+
+
+class DetailForm(GovukFormMixin, forms.Form):
+    section = forms.ChoiceField(
+        choices=[
+            ("alias", "Alias"),
+            ("address", "Address"),
+            ("detail", "Notifiable detail"),
+            ("away", "Custody, hospital or abroad"),
+            ("link", "Link"),
+        ]
+    )
+    first_name = forms.CharField(required=False)
+    last_name = forms.CharField(required=False)
+    address_kind = forms.ChoiceField(choices=AddressKind.choices, required=False)
+    line1 = forms.CharField(required=False)
+    town = forms.CharField(required=False)
+    postcode = forms.CharField(required=False)
+    detail_kind = forms.ChoiceField(choices=NotifiableKind.choices, required=False)
+    value = forms.CharField(required=False)
+    away_kind = forms.ChoiceField(choices=_choices(AwayKind), required=False)
+    link_kind = forms.ChoiceField(
+        choices=[("crime", "Crime"), ("investigation", "Investigation"), ("device", "Device")], required=False
+    )
+    from_date = forms.DateField(widget=DATE, required=False)
+    to_date = forms.DateField(widget=DATE, required=False)
+
+
+TASK_KIND_CHOICES = [("", "Any"), *TaskKind.choices]

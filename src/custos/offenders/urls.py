@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from custos.offenders import views
+
+app_name = "offenders"
+
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("oversight/", views.dashboard, name="dashboard"),
+    path("search/", views.search, name="search"),
+    path("planner/", views.planner, name="planner"),
+    path("calendar/token/", views.calendar_token, name="calendar_token"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("<int:pk>/", views.offender_detail, name="offender"),
+    path("<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
+    path("<int:pk>/visits/new/", views.visit_record, name="visit_record"),
+    path("<int:pk>/notifications/new/", views.notification_record, name="notification_record"),
+    path("<int:pk>/risk/", views.risk, name="risk"),
+    path("<int:pk>/management/", views.management, name="management"),
+    path("<int:pk>/details/", views.details_add, name="details_add"),
+    path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/s96b/", views.warrant, name="warrant"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("breach/<int:pk>/", views.breach_case, name="breach"),
+]

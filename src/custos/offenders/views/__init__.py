@@ -1,0 +1,38 @@
+"""Offender screens: worklists and oversight, the record, recording forms, planner and calendar."""
+
+from __future__ import annotations
+
+from .actions import (
+    breach_case,
+    details_add,
+    management,
+    notification_record,
+    risk,
+    task_detail,
+    transfer,
+    visit_record,
+    warrant,
+)
+from .planner import calendar_feed, calendar_token, planner
+from .record import offender_detail, photo, search
+from .worklists import dashboard, worklist
+
+__all__ = [
+    "breach_case",
+    "calendar_feed",
+    "calendar_token",
+    "dashboard",
+    "details_add",
+    "management",
+    "notification_record",
+    "offender_detail",
+    "photo",
+    "planner",
+    "risk",
+    "search",
+    "task_detail",
+    "transfer",
+    "visit_record",
+    "warrant",
+    "worklist",
+]

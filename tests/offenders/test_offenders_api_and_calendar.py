@@ -1,0 +1,89 @@
+"""API: nominals with computed dates, visit creation re-running the ladder, task closure; the iCal feed."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from custos.offenders import services
+from custos.offenders.models import OffenderTask
+from tests.offenders.factories import at, make_offender
+
+
+def test_creating_two_failed_visits_through_the_api_opens_the_s96b_task(force: Any, client_for: Any) -> None:
+    o = make_offender(force, managed_since=timezone.localdate() - timedelta(days=10))
+    client = client_for(force.user("offender-manager"))
+    body = {"offender_id": o.pk, "outcome": "no-answer"}
+    for days in (3, 1):
+        body["attempted_at"] = (timezone.now() - timedelta(days=days)).isoformat()
+        r = client.post("/api/v1/offenders/visits", data=json.dumps(body), content_type="application/json")
+        assert r.status_code == 201
+    assert r.json()["escalations_created"] == {"s96b-consideration": 1}
+    tasks = client.get(f"/api/v1/offenders/tasks?offender_id={o.pk}").json()["items"]
+    assert [t["kind"] for t in tasks] == ["s96b-consideration"]
+    assert tasks[0]["policy_version"] and "s.96B" in tasks[0]["basis"]
+
+
+def test_api_errors_are_problem_json_and_outsiders_get_404(force: Any, client_for: Any) -> None:
+    o = make_offender(force)
+    outsider = client_for(force.user("offender-manager", "B"))
+    r = outsider.get(f"/api/v1/offenders/nominals/{o.pk}")
+    assert r.status_code == 404 and r["Content-Type"] == "application/problem+json"
+    mine = client_for(force.user("offender-manager"))
+    body = {
+        "offender_id": o.pk,
+        "outcome": "no-answer",
+        "attempted_at": timezone.now().isoformat(),
+        "announced": True,
+    }
+    r = mine.post("/api/v1/offenders/visits", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 422 and "reason code" in r.content.decode()
+    detail = mine.get(f"/api/v1/offenders/nominals/{o.pk}").json()
+    assert any(c["label"] == "Next visit due" and c["basis"] for c in detail["computed"])
+
+
+def test_closing_a_task_through_the_api_needs_a_rationale(force: Any, client_for: Any) -> None:
+    o = make_offender(force)
+    task = OffenderTask.objects.create(
+        offender=o,
+        kind="risk-review",
+        episode=timezone.localdate(),
+        reason="x",
+        basis="y",
+        policy_version="t",
+        owner=force.people["offender-manager@A"],
+    )
+    client = client_for(force.user("offender-manager"))
+    url = f"/api/v1/offenders/tasks/{task.pk}/close"
+    r = client.post(
+        url, data=json.dumps({"decision": "done", "rationale": ""}), content_type="application/json"
+    )
+    assert r.status_code == 422
+    r = client.post(
+        url,
+        data=json.dumps({"decision": "done", "rationale": "ARMS updated"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+
+
+def test_the_calendar_feed_holds_references_only_and_needs_the_token(force: Any, client_for: Any) -> None:
+    o = make_offender(force, first_name="Secretname")
+    om = force.people["offender-manager@A"]
+    user = force.user("offender-manager")
+    services.visit_plan(
+        actor=user,
+        offender=o,
+        planned_for=at(timezone.localdate() + timedelta(days=2), 19),
+        officer=om,
+        second_officer=force.people["teammate@A"],
+    )
+    token = services.calendar_token_issue(actor=user)
+    from django.test import Client
+
+    body = Client().get(f"/offenders/calendar/{token}.ics").content.decode()
+    assert "BEGIN:VEVENT" in body and o.reference in body and "Secretname" not in body
+    assert Client().get("/offenders/calendar/wrong-token.ics").status_code == 404
