@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date, timedelta
-from itertools import count
 from typing import Any
 
 from django.utils import timezone
-
-_seq = count(1)
 
 
 def lab_team(force: Any, borough: str = "A") -> Any:
@@ -20,7 +18,10 @@ def accredit(person: Any, *, on: date | None = None, expires: date | None = None
     from custos.workforce.models import Accreditation
 
     return Accreditation.objects.create(
-        person=person, specialism="digital-forensics", accredited_on=on or date(2020, 1, 1), expires_on=expires
+        person=person,
+        specialism="digital-forensics",
+        accredited_on=on or date(2020, 1, 1),
+        expires_on=expires,
     )
 
 
@@ -28,11 +29,11 @@ def make_device(force: Any, borough: str = "A", **kw: Any) -> Any:
     """A device seized in ``borough`` for that borough's lab, created through the service (custody opened)."""
     from custos.triage import services
 
-    n = next(_seq)
+    n = uuid.uuid4().hex[:10].upper()  # unique even if this module is imported under two names
     data: dict[str, Any] = {
-        "exhibit_reference": f"EX/{borough}/{n:04d}",
+        "exhibit_reference": f"EX/{borough}/{n}",
         "device_type": "phone",
-        "seal_number": f"SEAL{n:06d}",
+        "seal_number": f"SEAL{n}",
         "seized_from": "suspect",
         "seized_at": timezone.now() - timedelta(days=2),
         "crime_reference": f"CR/{borough}/{n}",
@@ -53,7 +54,9 @@ def digest(data: bytes) -> dict[str, str]:
     }
 
 
-def file_record(path: str, data: bytes, matches: list[dict[str, Any]] | None = None, **kw: Any) -> dict[str, Any]:
+def file_record(
+    path: str, data: bytes, matches: list[dict[str, Any]] | None = None, **kw: Any
+) -> dict[str, Any]:
     rec: dict[str, Any] = {
         "path": path,
         "size": len(data),

@@ -13,9 +13,18 @@ from typing import Any
 from tests.routecases import RouteCase
 
 ROLES = (
-    "offender-manager", "mosovo-supervisor", "detective-inspector", "investigator", "investigation-supervisor",
-    "digital-forensic-examiner", "ocsae-investigator", "victim-care-officer", "performance-analyst", "inspector",
-    "professional-standards", "administrator",
+    "offender-manager",
+    "mosovo-supervisor",
+    "detective-inspector",
+    "investigator",
+    "investigation-supervisor",
+    "digital-forensic-examiner",
+    "ocsae-investigator",
+    "victim-care-officer",
+    "performance-analyst",
+    "inspector",
+    "professional-standards",
+    "administrator",
 )
 EVERYWHERE = ("administrator", "professional-standards")
 
@@ -24,10 +33,23 @@ def _only(ok: int, *roles: str) -> dict[str, int]:
     return {r: (ok if r in roles else 404) for r in ROLES}
 
 
-VIEWERS = ("administrator", "professional-standards", "digital-forensic-examiner", "ocsae-investigator",
-           "investigator", "investigation-supervisor", "detective-inspector")
-HANDLERS = ("administrator", "digital-forensic-examiner", "ocsae-investigator", "investigator",
-            "investigation-supervisor", "detective-inspector")
+VIEWERS = (
+    "administrator",
+    "professional-standards",
+    "digital-forensic-examiner",
+    "ocsae-investigator",
+    "investigator",
+    "investigation-supervisor",
+    "detective-inspector",
+)
+HANDLERS = (
+    "administrator",
+    "digital-forensic-examiner",
+    "ocsae-investigator",
+    "investigator",
+    "investigation-supervisor",
+    "detective-inspector",
+)
 EXAMINERS = ("administrator", "digital-forensic-examiner")
 LAB = ("administrator", "digital-forensic-examiner", "ocsae-investigator")
 DEVICE_LIST = (*VIEWERS, "offender-manager", "mosovo-supervisor")
@@ -68,9 +90,13 @@ def _hashset(force: Any) -> dict[str, Any]:
 def _new_device(force: Any) -> dict[str, Any]:
     n = next(_n)
     return {
-        "exhibit_reference": f"API/{n:05d}", "device_type": "laptop", "seal_number": f"S{n}",
-        "seized_from": "premises", "premises": "1 Test Street",
-        "lab_id": force.teams["digital-forensics-lab@A"].pk, "referral_grade": "high",
+        "exhibit_reference": f"API/{n:05d}",
+        "device_type": "laptop",
+        "seal_number": f"S{n}",
+        "seized_from": "premises",
+        "premises": "1 Test Street",
+        "lab_id": force.teams["digital-forensics-lab@A"].pk,
+        "referral_grade": "high",
     }
 
 
@@ -82,45 +108,126 @@ def _report(force: Any) -> dict[str, Any]:
     return r
 
 
-CUSTODY = {"to_holder": "Lab store", "location": "Exhibits store", "purpose": "Storage", "seal_number": "S9",
-           "seal_intact": True}
+CUSTODY = {
+    "to_holder": "Lab store",
+    "location": "Exhibits store",
+    "purpose": "Storage",
+    "seal_number": "S9",
+    "seal_intact": True,
+}
 
 ROUTES = [
     RouteCase("triage:queue", expect=_only(200, *DEVICE_LIST), sensitive=True),
     RouteCase("triage:worklist", expect=_only(200, *LAB)),
     RouteCase("triage:device_create", expect=_only(200, *HANDLERS)),
-    RouteCase("triage:device", kwargs=_device, expect=_only(200, *VIEWERS), outsider=404,
-              outsider_exempt=EVERYWHERE, sensitive=True),
-    RouteCase("triage:custody_add", kwargs=_device, method="post", expect=_only(302, *HANDLERS), outsider=404,
-              outsider_exempt=EVERYWHERE, data=lambda f: dict(CUSTODY, seal_intact="on")),
-    RouteCase("triage:result_upload", kwargs=_device, expect=_only(200, *HANDLERS), outsider=404,
-              outsider_exempt=EVERYWHERE, sensitive=True),
-    RouteCase("triage:device_assign", kwargs=_device, method="post", expect=_only(302, *EXAMINERS), outsider=404,
-              outsider_exempt=EVERYWHERE),
-    RouteCase("triage:device_return", kwargs=_device, method="post", expect=_only(302, *EXAMINERS), outsider=404,
-              outsider_exempt=EVERYWHERE, data=lambda f: {"reason": "Nothing found on triage"}),
-    RouteCase("triage:device_complete", kwargs=_device, method="post", expect=_only(302, *EXAMINERS),
-              outsider=404, outsider_exempt=EVERYWHERE,
-              data=lambda f: {"category_a": 0, "category_b": 0, "category_c": 1, "reason": "done"}),
-    RouteCase("triage:result", kwargs=_result, expect=_only(200, *VIEWERS), outsider=404,
-              outsider_exempt=EVERYWHERE, sensitive=True),
+    RouteCase(
+        "triage:device",
+        kwargs=_device,
+        expect=_only(200, *VIEWERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        sensitive=True,
+    ),
+    RouteCase(
+        "triage:custody_add",
+        kwargs=_device,
+        method="post",
+        expect=_only(302, *HANDLERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        data=lambda f: dict(CUSTODY, seal_intact="on"),
+    ),
+    RouteCase(
+        "triage:result_upload",
+        kwargs=_device,
+        expect=_only(200, *HANDLERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        sensitive=True,
+    ),
+    RouteCase(
+        "triage:device_assign",
+        kwargs=_device,
+        method="post",
+        expect=_only(302, *EXAMINERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+    ),
+    RouteCase(
+        "triage:device_return",
+        kwargs=_device,
+        method="post",
+        expect=_only(302, *EXAMINERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        data=lambda f: {"reason": "Nothing found on triage"},
+    ),
+    RouteCase(
+        "triage:device_complete",
+        kwargs=_device,
+        method="post",
+        expect=_only(302, *EXAMINERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        data=lambda f: {"category_a": 0, "category_b": 0, "category_c": 1, "reason": "done"},
+    ),
+    RouteCase(
+        "triage:result",
+        kwargs=_result,
+        expect=_only(200, *VIEWERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        sensitive=True,
+    ),
     RouteCase("triage:hashsets", expect=_only(200, *LAB)),
     RouteCase("triage:hashset_import", expect=_only(200, *EXAMINERS)),
     RouteCase("triage:hashset", kwargs=_hashset, expect=_only(200, *LAB)),
     RouteCase("triage:hashset_toggle", kwargs=_hashset, method="post", expect=_only(302, *EXAMINERS)),
     RouteCase("triage:grading", expect=_only(200, *LAB)),
     RouteCase("api-1:list_devices", expect=_only(200, *DEVICE_LIST)),
-    RouteCase("api-1:get_device", kwargs=_device_id, expect=_only(200, *VIEWERS), outsider=404,
-              outsider_exempt=EVERYWHERE, sensitive=True),
+    RouteCase(
+        "api-1:get_device",
+        kwargs=_device_id,
+        expect=_only(200, *VIEWERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        sensitive=True,
+    ),
     RouteCase("api-1:create_device", method="post", expect=_only(201, *HANDLERS), data=_new_device),
-    RouteCase("api-1:record_device_custody", kwargs=_device_id, method="post", expect=_only(201, *HANDLERS),
-              outsider=404, outsider_exempt=EVERYWHERE, data=lambda f: CUSTODY),
-    RouteCase("api-1:upload_triage_result", kwargs=_device_id, method="post", expect=_only(201, *HANDLERS),
-              outsider=404, outsider_exempt=EVERYWHERE, data=_report),
-    RouteCase("api-1:list_triage_results", kwargs=_device_id, expect=_only(200, *VIEWERS), outsider=404,
-              outsider_exempt=EVERYWHERE, sensitive=True),
-    RouteCase("api-1:get_triage_result", kwargs=_result_id, expect=_only(200, *VIEWERS), outsider=404,
-              outsider_exempt=EVERYWHERE, sensitive=True),
+    RouteCase(
+        "api-1:record_device_custody",
+        kwargs=_device_id,
+        method="post",
+        expect=_only(201, *HANDLERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        data=lambda f: CUSTODY,
+    ),
+    RouteCase(
+        "api-1:upload_triage_result",
+        kwargs=_device_id,
+        method="post",
+        expect=_only(201, *HANDLERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        data=_report,
+    ),
+    RouteCase(
+        "api-1:list_triage_results",
+        kwargs=_device_id,
+        expect=_only(200, *VIEWERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        sensitive=True,
+    ),
+    RouteCase(
+        "api-1:get_triage_result",
+        kwargs=_result_id,
+        expect=_only(200, *VIEWERS),
+        outsider=404,
+        outsider_exempt=EVERYWHERE,
+        sensitive=True,
+    ),
     RouteCase("api-1:lab_queue", expect=_only(200, *DEVICE_LIST), sensitive=True),
     RouteCase("api-1:list_hashsets", expect=_only(200, *LAB)),
 ]

@@ -1,0 +1,53 @@
+"""Soft links to the crimes and offenders apps, which are built alongside this one.
+
+A device holds a crime reference string and an offender id. Where those apps' models exist they are
+resolved here (``django.apps.apps.get_model``); where they do not, the plain values stand on their own.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+
+def model_or_none(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def crime_for(reference: str) -> Any | None:
+    """The crime record with this reference, if the crimes app exists and holds it."""
+    if not reference:
+        return None
+    crime = model_or_none("crimes.Crime")
+    if crime is None:
+        return None
+    return crime._default_manager.filter(reference=reference).first()
+
+
+def offender_for(offender_id: int | None) -> Any | None:
+    if offender_id is None:
+        return None
+    for label in ("offenders.Offender", "offenders.Nominal"):
+        model = model_or_none(label)
+        if model is not None:
+            return model._default_manager.filter(pk=offender_id).first()
+    return None
+
+
+def offender_hook() -> Callable[..., Any] | None:
+    """``custos.offenders.services.triage_hit_on_nominal`` if the offenders app provides it yet."""
+    try:
+        module = importlib.import_module("custos.offenders.services")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("custos.offenders.services", "custos.offenders"):
+            return None
+        raise
+    hook = getattr(module, "triage_hit_on_nominal", None)
+    return hook if callable(hook) else None
