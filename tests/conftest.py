@@ -190,3 +190,43 @@ def force(db: Any, make_person: Callable[..., Any], make_user: Callable[..., Any
 
 
 ALL_ROLES = tuple(ROLE_RANKS)
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_allow_test_flush(request: pytest.FixtureRequest) -> Any:
+    """Transactional tests (live_server, transaction=True) end with Django flushing every table, and the
+    append-only triggers rightly refuse DELETE on the audit trail. For those tests only, drop the SQLite
+    triggers just before the flush and restore them before the next test. (PostgreSQL flushes with TRUNCATE,
+    which row triggers do not see.) Immutability itself is proven in tests/core/test_audit_immutability.py.
+    """
+    if not (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    ) and not request.node.get_closest_marker("django_db", None):
+        yield
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    import importlib
+
+    triggers = importlib.import_module("custos.core.migrations.0002_audit_append_only_triggers")
+
+    with connection.cursor() as cur:
+        for sql in triggers.SQLITE_DOWN + triggers.SQLITE_UP:
+            cur.execute(sql)
+    yield
+    with connection.cursor() as cur:
+        for sql in triggers.SQLITE_DOWN:
+            cur.execute(sql)

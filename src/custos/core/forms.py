@@ -58,8 +58,12 @@ class AuditSearchForm(GovukFormMixin, forms.Form):
     action = forms.CharField(required=False, max_length=120, help_text="Prefix, e.g. custos.offender.")
     object_type = forms.CharField(required=False, max_length=80)
     object_id = forms.CharField(required=False, max_length=64)
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     sensitive_only = forms.BooleanField(required=False, label="Reads of sensitive records only")
     break_glass_only = forms.BooleanField(required=False, label="Break-glass only")
 

@@ -23,6 +23,9 @@ class GovukFormMixin:
         for name, field in self.fields.items():
             widget = field.widget
             css = next((c for t, c in _CLASSES.items() if isinstance(widget, t)), "govuk-input")
+            if isinstance(widget, forms.DateInput) and widget.input_type == "date":
+                # <input type=date> only understands ISO dates, whatever the locale's display format.
+                widget.format = "%Y-%m-%d"
             if isinstance(widget, forms.DateInput | forms.NumberInput):
                 css += " govuk-input--width-10"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()

@@ -7,7 +7,7 @@ from django import forms
 from custos.core.govuk import GovukFormMixin
 from custos.workforce.models import Absence, AbsenceKind, Person, Specialism, Team
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class PersonForm(GovukFormMixin, forms.ModelForm):
