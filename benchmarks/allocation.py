@@ -27,8 +27,9 @@ SPECIALISMS = ("RASSO", "child_abuse", "OCSAE")
 TEAMS = ("CID-A", "CID-B", "CID-C", "CID-D")
 
 
-def make_force(seed: int, n_crimes: int, n_investigators: int, boroughs: int = 32
-               ) -> tuple[list[CrimeToAllocate], list[Investigator], list[Supervisor]]:
+def make_force(
+    seed: int, n_crimes: int, n_investigators: int, boroughs: int = 32
+) -> tuple[list[CrimeToAllocate], list[Investigator], list[Supervisor]]:
     """A deterministic synthetic London: PIP mix ~70/25/5, 20% probationers, part-timers, leave, loads."""
     rng = random.Random(seed)
     codes = [f"B{b:02d}" for b in range(1, boroughs + 1)]
@@ -54,10 +55,23 @@ def make_force(seed: int, n_crimes: int, n_investigators: int, boroughs: int = 3
         held = frozenset({f"S{borough}-{rng.randrange(10):02d}"}) if rng.random() < 0.05 else frozenset()
         suspects = frozenset({f"P{borough}-{rng.randrange(60):03d}"}) if rng.random() < 0.10 else frozenset()
         series_holders.extend((s, borough) for s in held)
-        investigators.append(Investigator(
-            id=oid, borough=borough, team=team, pip=pip, supervisor_id=f"SUP-{borough}-{team}",
-            specialisms=specs, probationer=probationer, available=available, availability=availability,
-            open_crimes=open_crimes, weighted_load=load, linked_series=held, suspect_ids=suspects))
+        investigators.append(
+            Investigator(
+                id=oid,
+                borough=borough,
+                team=team,
+                pip=pip,
+                supervisor_id=f"SUP-{borough}-{team}",
+                specialisms=specs,
+                probationer=probationer,
+                available=available,
+                availability=availability,
+                open_crimes=open_crimes,
+                weighted_load=load,
+                linked_series=held,
+                suspect_ids=suspects,
+            )
+        )
         by_borough[borough].append(oid)
     for b in codes:
         for t in TEAMS:
@@ -82,12 +96,26 @@ def make_force(seed: int, n_crimes: int, n_investigators: int, boroughs: int = 3
             series = rng.choice(held_here) if held_here else None
         for _ in range(min(size, n_crimes - n)):
             # Suspects are local: repeat offenders within a borough, so links rarely cross boroughs.
-            suspects = frozenset({f"P{borough}-{rng.randrange(60):03d}"}) if rng.random() < 0.15 else frozenset()
+            suspects = (
+                frozenset({f"P{borough}-{rng.randrange(60):03d}"}) if rng.random() < 0.15 else frozenset()
+            )
             conflicts = frozenset({rng.choice(by_borough[borough])}) if rng.random() < 0.02 else frozenset()
-            crimes.append(CrimeToAllocate(
-                id=f"CR{n:06d}", borough=borough, team=rng.choice(TEAMS), tier=tier, required_pip=min(pip, 3),
-                specialism=spec, enhanced_victim=rng.random() < 0.3, open_lines_of_enquiry=rng.randint(0, 8),
-                linked_series=series, suspect_ids=suspects, conflicts=conflicts, age_days=rng.randint(0, 30)))
+            crimes.append(
+                CrimeToAllocate(
+                    id=f"CR{n:06d}",
+                    borough=borough,
+                    team=rng.choice(TEAMS),
+                    tier=tier,
+                    required_pip=min(pip, 3),
+                    specialism=spec,
+                    enhanced_victim=rng.random() < 0.3,
+                    open_lines_of_enquiry=rng.randint(0, 8),
+                    linked_series=series,
+                    suspect_ids=suspects,
+                    conflicts=conflicts,
+                    age_days=rng.randint(0, 30),
+                )
+            )
             n += 1
     return crimes, investigators, supervisors
 

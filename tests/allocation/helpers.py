@@ -13,11 +13,26 @@ def policy(**overrides: Any) -> Policy:
     return base.with_overrides({f"allocation.{k}": v for k, v in overrides.items()}) if overrides else base
 
 
-def crime(id: str = "CR1", *, borough: str = "B1", team: str = "A", tier: str = "T1", required_pip: int | None = None,
-          **kw: Any) -> CrimeToAllocate:
-    return CrimeToAllocate(id=id, borough=borough, team=team, tier=tier,
-                           required_pip=int(tier[1]) if required_pip is None else required_pip, **kw)
+def crime(
+    id: str = "CR1",
+    *,
+    borough: str = "B1",
+    team: str = "A",
+    tier: str = "T1",
+    required_pip: int | None = None,
+    **kw: Any,
+) -> CrimeToAllocate:
+    return CrimeToAllocate(
+        id=id,
+        borough=borough,
+        team=team,
+        tier=tier,
+        required_pip=int(tier[1]) if required_pip is None else required_pip,
+        **kw,
+    )
 
 
-def officer(id: str = "OFF1", *, borough: str = "B1", team: str = "A", pip: int = 1, **kw: Any) -> Investigator:
+def officer(
+    id: str = "OFF1", *, borough: str = "B1", team: str = "A", pip: int = 1, **kw: Any
+) -> Investigator:
     return Investigator(id=id, borough=borough, team=team, pip=pip, **kw)

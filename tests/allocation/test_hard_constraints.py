@@ -27,7 +27,12 @@ from .helpers import crime, officer, policy
 CASES = [
     # (name, crime, the only officer, constraint that must stop it)
     ("pip", crime(tier="T2"), officer(pip=1), PIP),
-    ("specialism", crime(tier="T2", specialism="RASSO"), officer(pip=2, specialisms=frozenset({"OCSAE"})), SPECIALISM),
+    (
+        "specialism",
+        crime(tier="T2", specialism="RASSO"),
+        officer(pip=2, specialisms=frozenset({"OCSAE"})),
+        SPECIALISM,
+    ),
     ("probationer tier", crime(tier="T2"), officer(pip=2, probationer=True), PROBATIONER_TIER),
     ("on leave", crime(), officer(available=False), UNAVAILABLE),
     ("no hours", crime(), officer(availability=0.0), UNAVAILABLE),
@@ -41,25 +46,37 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "the_crime", "the_officer", "code"), CASES, ids=[c[0] for c in CASES])
-def test_a_hard_constraint_is_never_broken(name: str, the_crime: CrimeToAllocate, the_officer: Investigator,
-                                           code: str) -> None:
+def test_a_hard_constraint_is_never_broken(
+    name: str, the_crime: CrimeToAllocate, the_officer: Investigator, code: str
+) -> None:
     pol = policy()
     check = check_allocation(the_crime, the_officer, policy=pol)
     assert code in [f.code for f in check.failures]
-    for run in (allocate_single(the_crime, [the_officer], policy=pol),
-                allocate_batch([the_crime], [the_officer], policy=pol)):
+    for run in (
+        allocate_single(the_crime, [the_officer], policy=pol),
+        allocate_batch([the_crime], [the_officer], policy=pol),
+    ):
         assert run.allocations == ()
         assert run.unallocated[0].failures.get(code) == 1
 
 
 @pytest.mark.parametrize(("name", "the_crime", "the_officer", "code"), CASES, ids=[c[0] for c in CASES])
-def test_a_qualified_colleague_takes_the_crime_instead(name: str, the_crime: CrimeToAllocate,
-                                                        the_officer: Investigator, code: str) -> None:
-    qualified = officer("OFF9", borough=the_crime.borough, pip=3, specialisms=frozenset({"RASSO"}),
-                        open_crimes=20, weighted_load=30.0)
+def test_a_qualified_colleague_takes_the_crime_instead(
+    name: str, the_crime: CrimeToAllocate, the_officer: Investigator, code: str
+) -> None:
+    qualified = officer(
+        "OFF9",
+        borough=the_crime.borough,
+        pip=3,
+        specialisms=frozenset({"RASSO"}),
+        open_crimes=20,
+        weighted_load=30.0,
+    )
     run = allocate_batch([the_crime], [the_officer, qualified], policy=policy())
     assert run.officer_of() == {the_crime.id: "OFF9"}
-    assert any(a.officer == the_officer.id and a.ruled_out_by == code for a in run.allocations[0].alternatives)
+    assert any(
+        a.officer == the_officer.id and a.ruled_out_by == code for a in run.allocations[0].alternatives
+    )
 
 
 def test_at_exactly_the_cap_is_allowed_and_reported_binding() -> None:
@@ -84,7 +101,9 @@ def test_probationer_may_take_volume_crime() -> None:
 def test_borough_scope_keeps_a_crime_in_its_borough() -> None:
     the_crime = crime(borough="B2")
     the_officer = officer(borough="B1")
-    assert [f.code for f in check_allocation(the_crime, the_officer, policy=policy()).failures] == [OUT_OF_SCOPE]
+    assert [f.code for f in check_allocation(the_crime, the_officer, policy=policy()).failures] == [
+        OUT_OF_SCOPE
+    ]
     run = allocate_batch([the_crime], [the_officer], policy=policy())
     assert run.allocations == ()
     assert run.unallocated[0].reason == "no PIP1 with capacity in borough B2 (0 investigators considered)"
@@ -111,10 +130,28 @@ BREACHES = [
 
 
 @pytest.mark.parametrize(("name", "the_crime", "the_officer"), BREACHES, ids=[b[0] for b in BREACHES])
-def test_the_independent_checker_catches_a_forced_breach(name: str, the_crime: CrimeToAllocate,
-                                                          the_officer: Investigator) -> None:
+def test_the_independent_checker_catches_a_forced_breach(
+    name: str, the_crime: CrimeToAllocate, the_officer: Investigator
+) -> None:
     from custos.allocation.engine import Allocation
 
-    forced = AllocationRun("v", "e", (Allocation(the_crime.id, the_officer.id, the_crime.required_pip,
-                                                 the_officer.pip, the_crime.specialism, (), 0.0, 0.0, 0.0, ()),), ())
+    forced = AllocationRun(
+        "v",
+        "e",
+        (
+            Allocation(
+                the_crime.id,
+                the_officer.id,
+                the_crime.required_pip,
+                the_officer.pip,
+                the_crime.specialism,
+                (),
+                0.0,
+                0.0,
+                0.0,
+                (),
+            ),
+        ),
+        (),
+    )
     assert violations(forced, [the_crime], [the_officer], policy=policy())

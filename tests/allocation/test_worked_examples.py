@@ -65,7 +65,13 @@ def test_example_8_new_allocation_is_blocked_without_an_override() -> None:
 
 
 def test_example_8_a_supervisor_override_records_the_broken_cap() -> None:
-    decision = validate_override(crime("CR8"), OVERLOADED, supervisor_id="DS-1", rationale="Linked to his series",
-                                 supervisors=[Supervisor("DS-1", 6)], policy=policy())
+    decision = validate_override(
+        crime("CR8"),
+        OVERLOADED,
+        supervisor_id="DS-1",
+        rationale="Linked to his series",
+        supervisors=[Supervisor("DS-1", 6)],
+        policy=policy(),
+    )
     assert decision.valid
     assert [f.code for f in decision.breaks] == [CASELOAD_CAP]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 
@@ -10,14 +11,27 @@ from custos.core.policy import Policy
 from .explain import explain_allocations, explain_unallocated
 from .greedy import choose, greedy
 from .milp import Stage, StageResult, solve_component
-from .model import (ENGINE_VERSION, Allocation, AllocationRun, CrimeToAllocate, Investigator, SolveStats, Supervisor,
-                    Unallocated)
+from .model import (
+    ENGINE_VERSION,
+    Allocation,
+    AllocationRun,
+    CrimeToAllocate,
+    Investigator,
+    SolveStats,
+    Supervisor,
+    Unallocated,
+)
 from .problem import TOL, Problem
 from .workload import key, utilisation
 
 
-def allocate_batch(crimes: Sequence[CrimeToAllocate], investigators: Sequence[Investigator],
-                   supervisors: Sequence[Supervisor] = (), *, policy: Policy) -> AllocationRun:
+def allocate_batch(
+    crimes: Sequence[CrimeToAllocate],
+    investigators: Sequence[Investigator],
+    supervisors: Sequence[Supervisor] = (),
+    *,
+    policy: Policy,
+) -> AllocationRun:
     """Allocate every crime in ``crimes`` optimally for the batch (see docs/decisions/0002)."""
     started = time.perf_counter()
     problem = Problem.build(crimes, investigators, supervisors, policy=policy)
@@ -25,44 +39,80 @@ def allocate_batch(crimes: Sequence[CrimeToAllocate], investigators: Sequence[In
     return _run(problem, assignment, stats)
 
 
-def allocate_single(crime: CrimeToAllocate, investigators: Sequence[Investigator],
-                    supervisors: Sequence[Supervisor] = (), *, policy: Policy) -> AllocationRun:
+def allocate_single(
+    crime: CrimeToAllocate,
+    investigators: Sequence[Investigator],
+    supervisors: Sequence[Supervisor] = (),
+    *,
+    policy: Policy,
+) -> AllocationRun:
     """Instant decision for one crime: exact enumeration of the same objective the batch optimises."""
     started = time.perf_counter()
     problem = Problem.build([crime], investigators, supervisors, policy=policy)
     assignment = greedy(problem)
     objective = problem.evaluate(assignment)
-    stats = SolveStats("enumeration", "optimal", objective.cost, objective.cost, 0.0,
-                       objective.unallocated_weight, objective.max_utilisation, 1, 0,
-                       time.perf_counter() - started)
+    stats = SolveStats(
+        "enumeration",
+        "optimal",
+        objective.cost,
+        objective.cost,
+        0.0,
+        objective.unallocated_weight,
+        problem.highest_utilisation(assignment),
+        1,
+        0,
+        time.perf_counter() - started,
+    )
     return _run(problem, assignment, stats)
 
 
-def allocate_greedy(crimes: Sequence[CrimeToAllocate], investigators: Sequence[Investigator],
-                    supervisors: Sequence[Supervisor] = (), *, policy: Policy) -> AllocationRun:
+def allocate_greedy(
+    crimes: Sequence[CrimeToAllocate],
+    investigators: Sequence[Investigator],
+    supervisors: Sequence[Supervisor] = (),
+    *,
+    policy: Policy,
+) -> AllocationRun:
     """The baseline: heaviest crime first, each by the single-crime rule. For comparison only."""
     started = time.perf_counter()
     problem = Problem.build(crimes, investigators, supervisors, policy=policy)
     assignment = greedy(problem)
     objective = problem.evaluate(assignment)
-    stats = SolveStats("greedy", "heuristic", objective.cost, float("nan"), float("nan"),
-                       objective.unallocated_weight, objective.max_utilisation, 0, 0,
-                       time.perf_counter() - started)
+    stats = SolveStats(
+        "greedy",
+        "heuristic",
+        objective.cost,
+        float("nan"),
+        float("nan"),
+        objective.unallocated_weight,
+        problem.highest_utilisation(assignment),
+        0,
+        0,
+        time.perf_counter() - started,
+    )
     return _run(problem, assignment, stats, explain=False)
 
 
-def _run(problem: Problem, assignment: Mapping[str, int | None], stats: SolveStats, *,
-         explain: bool = True) -> AllocationRun:
+def _run(
+    problem: Problem, assignment: Mapping[str, int | None], stats: SolveStats, *, explain: bool = True
+) -> AllocationRun:
     if explain:
-        allocations = explain_allocations(problem, assignment, stats.max_utilisation)
+        allocations = explain_allocations(problem, assignment, problem.evaluate(assignment).max_utilisation)
         unallocated = explain_unallocated(problem, assignment)
     else:
         allocations, unallocated = _bare(problem, assignment)
-    return AllocationRun(policy_version=problem.policy.version, engine_version=ENGINE_VERSION,
-                         allocations=tuple(allocations), unallocated=tuple(unallocated), stats=stats)
+    return AllocationRun(
+        policy_version=problem.policy.version,
+        engine_version=ENGINE_VERSION,
+        allocations=tuple(allocations),
+        unallocated=tuple(unallocated),
+        stats=stats,
+    )
 
 
-def _bare(problem: Problem, assignment: Mapping[str, int | None]) -> tuple[list[Allocation], list[Unallocated]]:
+def _bare(
+    problem: Problem, assignment: Mapping[str, int | None]
+) -> tuple[list[Allocation], list[Unallocated]]:
     """Contract fields without the explanation work (the greedy baseline is for comparison only)."""
     allocations: list[Allocation] = []
     unallocated: list[Unallocated] = []
@@ -73,8 +123,20 @@ def _bare(problem: Problem, assignment: Mapping[str, int | None]) -> tuple[list[
                 unallocated.append(Unallocated(c.id, "greedy baseline found no officer"))
             else:
                 o = problem.officers[i]
-                allocations.append(Allocation(c.id, o.id, c.required_pip, o.pip, c.specialism,
-                                              tuple(sorted(o.specialisms)), 0.0, 0.0, problem.cap_w[i], ()))
+                allocations.append(
+                    Allocation(
+                        c.id,
+                        o.id,
+                        c.required_pip,
+                        o.pip,
+                        c.specialism,
+                        tuple(sorted(o.specialisms)),
+                        0.0,
+                        0.0,
+                        problem.cap_w[i],
+                        (),
+                    )
+                )
     allocations.sort(key=lambda a: a.crime)
     unallocated.sort(key=lambda a: a.crime)
     return allocations, unallocated
@@ -110,8 +172,14 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
             inc = {u.id: base[u.id] for u in units}
         u_star = sum(u.weight for u in units if inc[u.id] is None)
         if u_star > TOL and len(units) > 1:
-            res = solve_component(problem, comp, Stage.LEAST_UNALLOCATED, unallocated_limit=0.0,
-                                  max_utilisation=0.0, time_limit=remaining())
+            res = solve_component(
+                problem,
+                comp,
+                Stage.LEAST_UNALLOCATED,
+                unallocated_limit=0.0,
+                max_utilisation=0.0,
+                time_limit=remaining(),
+            )
             stages += 1
             all_optimal &= res.optimal
             if res.counts is not None and res.objective < u_star - TOL:
@@ -124,9 +192,14 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
     for n, comp in enumerate(components):
         if max_needed[n]:
             if len(incumbent[n]) > 1:  # one-unit components are already exact
-                res = solve_component(problem, comp, Stage.LEAST_MAX_UTILISATION,
-                                      unallocated_limit=unalloc_limit[n], max_utilisation=0.0,
-                                      time_limit=remaining())
+                res = solve_component(
+                    problem,
+                    comp,
+                    Stage.LEAST_MAX_UTILISATION,
+                    unallocated_limit=unalloc_limit[n],
+                    max_utilisation=0.0,
+                    time_limit=remaining(),
+                )
                 stages += 1
                 all_optimal &= res.optimal
                 if res.counts is not None and res.objective < _max_util(problem, incumbent[n]) - TOL:
@@ -148,8 +221,14 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
             cost += part
             bound += part
             continue
-        res = solve_component(problem, comp, Stage.LEAST_COST, unallocated_limit=unalloc_limit[n],
-                              max_utilisation=z_star, time_limit=remaining())
+        res = solve_component(
+            problem,
+            comp,
+            Stage.LEAST_COST,
+            unallocated_limit=unalloc_limit[n],
+            max_utilisation=z_star,
+            time_limit=remaining(),
+        )
         stages += 1
         all_optimal &= res.optimal
         if res.counts is None:
@@ -159,26 +238,37 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
         else:
             assignment.update(_assign(problem, comp, res))
             cost += res.objective
-        bound += res.dual_bound if res.dual_bound > -float("inf") else 0.0
+        bound += res.dual_bound  # -inf when HiGHS proved nothing: the gap then reads as unknown (inf)
     objective = problem.evaluate(assignment)
-    gap = 0.0 if abs(objective.cost) < TOL else max(0.0, (objective.cost - bound) / abs(objective.cost))
+    if abs(objective.cost) < TOL:
+        gap = 0.0
+    else:
+        gap = max(0.0, (objective.cost - bound) / abs(objective.cost)) if math.isfinite(bound) else math.inf
     stats = SolveStats(
-        method="milp-highs", status="optimal" if all_optimal else "time limit: best found",
-        objective=objective.cost, dual_bound=bound, mip_gap=gap,
-        unallocated_weight=objective.unallocated_weight, max_utilisation=objective.max_utilisation,
-        components=len(components), stages_solved=stages, seconds=time.perf_counter() - started)
+        method="milp-highs",
+        status="optimal" if all_optimal else "time limit: best found",
+        objective=objective.cost,
+        dual_bound=bound,
+        mip_gap=gap,
+        unallocated_weight=objective.unallocated_weight,
+        max_utilisation=problem.highest_utilisation(assignment),
+        components=len(components),
+        stages_solved=stages,
+        seconds=time.perf_counter() - started,
+    )
     return assignment, stats
 
 
 def _assign(problem: Problem, comp: list[int], res: StageResult) -> dict[str, int | None]:
     """Interchangeable units of a class go to officers in id order: deterministic whatever the input order."""
     out: dict[str, int | None] = {}
+    counts = res.counts or {}
     for k in comp:
         cls = problem.classes[k]
         units = sorted(cls.units, key=lambda u: u.id)
         at = 0
         for i in sorted(cls.candidates):
-            for _ in range(res.counts.get((k, i), 0)):
+            for _ in range(counts.get((k, i), 0)):
                 out[units[at].id] = i
                 at += 1
         for u in units[at:]:
@@ -192,5 +282,7 @@ def _max_util(problem: Problem, assignment: Mapping[str, int | None]) -> float:
     for uid, i in assignment.items():
         if i is not None:
             extra[i] = extra.get(i, 0.0) + weights[uid]
-    return max((utilisation(problem.officers[i].weighted_load + w, problem.cap_w[i]) for i, w in extra.items()),
-               default=0.0)
+    return max(
+        (utilisation(problem.officers[i].weighted_load + w, problem.cap_w[i]) for i, w in extra.items()),
+        default=0.0,
+    )

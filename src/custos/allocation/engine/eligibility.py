@@ -23,8 +23,16 @@ SPECIALISM = "specialism"
 PROBATIONER_TIER = "probationer_tier"
 CASELOAD_CAP = "caseload_cap"
 WEIGHTED_CAP = "weighted_load_cap"
-CONSTRAINT_ORDER = (OUT_OF_SCOPE, UNAVAILABLE, CONFLICT, PIP, SPECIALISM, PROBATIONER_TIER, CASELOAD_CAP,
-                    WEIGHTED_CAP)
+CONSTRAINT_ORDER = (
+    OUT_OF_SCOPE,
+    UNAVAILABLE,
+    CONFLICT,
+    PIP,
+    SPECIALISM,
+    PROBATIONER_TIER,
+    CASELOAD_CAP,
+    WEIGHTED_CAP,
+)
 CAPACITY_CODES = frozenset({CASELOAD_CAP, WEIGHTED_CAP})
 
 BASIS_HARD_RULES = "reference investigation §1 hard rules [D]"
@@ -49,14 +57,15 @@ class Unit:
     split_from_group: str | None = None
 
 
-def make_unit(crimes: Sequence[CrimeToAllocate], *, policy: Policy, split_from: str | None = None) -> Unit:
+def make_unit(crimes: Sequence[CrimeToAllocate], *, policy: Policy, split_from: Unit | None = None) -> Unit:
+    """One unit; a member split from a linked group keeps the group's boroughs (the series spans them)."""
     ordered = tuple(sorted(crimes, key=lambda c: c.id))
     return Unit(
         id=ordered[0].id,
         crimes=ordered,
         weight=sum(weight_of(c, policy=policy) for c in ordered),
         count=len(ordered),
-        boroughs=frozenset(c.borough for c in ordered),
+        boroughs=split_from.boroughs if split_from else frozenset(c.borough for c in ordered),
         teams=frozenset((c.borough, c.team) for c in ordered),
         required_pip=max(c.required_pip for c in ordered),
         specialisms=frozenset(c.specialism for c in ordered if c.specialism),
@@ -64,7 +73,7 @@ def make_unit(crimes: Sequence[CrimeToAllocate], *, policy: Policy, split_from: 
         conflicts=frozenset().union(*(c.conflicts for c in ordered)),
         series=frozenset(c.linked_series for c in ordered if c.linked_series),
         suspects=frozenset().union(*(c.suspect_ids for c in ordered)),
-        split_from_group=split_from,
+        split_from_group=split_from.id if split_from else None,
     )
 
 
@@ -80,8 +89,9 @@ def linked_groups(crimes: Sequence[CrimeToAllocate]) -> list[list[CrimeToAllocat
 
     first_with: dict[str, str] = {}
     for c in sorted(crimes, key=lambda c: c.id):
-        tags = ([f"series:{c.linked_series}"] if c.linked_series else []) + [f"suspect:{s}" for s in
-                                                                             sorted(c.suspect_ids)]
+        tags = ([f"series:{c.linked_series}"] if c.linked_series else []) + [
+            f"suspect:{s}" for s in sorted(c.suspect_ids)
+        ]
         for tag in tags:
             if tag in first_with:
                 a, b = find(first_with[tag]), find(c.id)
@@ -98,8 +108,9 @@ def linked_groups(crimes: Sequence[CrimeToAllocate]) -> list[list[CrimeToAllocat
 class Rules:
     """Policy values and lookups the constraint checks need, read once per run."""
 
-    def __init__(self, investigators: Iterable[Investigator], supervisors: Iterable[Supervisor], *,
-                 policy: Policy) -> None:
+    def __init__(
+        self, investigators: Iterable[Investigator], supervisors: Iterable[Supervisor], *, policy: Policy
+    ) -> None:
         self.policy = policy
         self.scope = str(policy.get(key("scope")))
         if self.scope not in ("borough", "force"):
@@ -131,51 +142,87 @@ class Rules:
         """Every hard constraint except capacity, which the solver tracks as loads change."""
         return (
             self.in_scope(unit, officer)
-            and officer.available and officer.availability > 0
+            and officer.available
+            and officer.availability > 0
             and officer.id not in unit.conflicts
             and officer.pip >= unit.required_pip
             and unit.specialisms <= officer.specialisms
             and (not officer.probationer or unit.tier <= self.probationer_max_tier)
         )
 
-    def failures(self, unit: Unit, officer: Investigator, *, extra_count: int = 0,
-                 extra_load: float = 0.0) -> list[ConstraintFailure]:
+    def failures(
+        self, unit: Unit, officer: Investigator, *, extra_count: int = 0, extra_load: float = 0.0
+    ) -> list[ConstraintFailure]:
         """Every hard constraint the pair breaks, given the officer also takes ``extra_*`` from this batch."""
         out: list[ConstraintFailure] = []
         p = self.policy
         if not self.in_scope(unit, officer):
-            out.append(ConstraintFailure(OUT_OF_SCOPE, f"{officer.id} is in borough {officer.borough}, not "
-                                         f"{_join(unit.boroughs)}", p.basis(key("scope"))))
+            out.append(
+                ConstraintFailure(
+                    OUT_OF_SCOPE,
+                    f"{officer.id} is in borough {officer.borough}, not {_join(unit.boroughs)}",
+                    p.basis(key("scope")),
+                )
+            )
         if not officer.available or officer.availability <= 0:
-            out.append(ConstraintFailure(UNAVAILABLE, f"{officer.id} is unavailable (leave or abstraction)",
-                                         BASIS_HARD_RULES))
+            out.append(
+                ConstraintFailure(
+                    UNAVAILABLE, f"{officer.id} is unavailable (leave or abstraction)", BASIS_HARD_RULES
+                )
+            )
         if officer.id in unit.conflicts:
-            out.append(ConstraintFailure(CONFLICT, f"{officer.id} has a declared conflict of interest",
-                                         BASIS_HARD_RULES))
+            out.append(
+                ConstraintFailure(
+                    CONFLICT, f"{officer.id} has a declared conflict of interest", BASIS_HARD_RULES
+                )
+            )
         if officer.pip < unit.required_pip:
-            out.append(ConstraintFailure(PIP, f"{officer.id} is PIP{officer.pip}, PIP{unit.required_pip} "
-                                         "required", BASIS_HARD_RULES))
+            out.append(
+                ConstraintFailure(
+                    PIP,
+                    f"{officer.id} is PIP{officer.pip}, PIP{unit.required_pip} required",
+                    BASIS_HARD_RULES,
+                )
+            )
         missing = sorted(unit.specialisms - officer.specialisms)
         if missing:
-            out.append(ConstraintFailure(SPECIALISM, f"{officer.id} lacks specialism {', '.join(missing)}",
-                                         BASIS_HARD_RULES))
+            out.append(
+                ConstraintFailure(
+                    SPECIALISM, f"{officer.id} lacks specialism {', '.join(missing)}", BASIS_HARD_RULES
+                )
+            )
         if officer.probationer and unit.tier > self.probationer_max_tier:
-            out.append(ConstraintFailure(PROBATIONER_TIER, f"{officer.id} is a probationer: tiers up to "
-                                         f"T{self.probationer_max_tier} only, this is T{unit.tier}",
-                                         p.basis(key("probationer_max_tier"))))
+            out.append(
+                ConstraintFailure(
+                    PROBATIONER_TIER,
+                    f"{officer.id} is a probationer: tiers up to "
+                    f"T{self.probationer_max_tier} only, this is T{unit.tier}",
+                    p.basis(key("probationer_max_tier")),
+                )
+            )
         if officer.available and officer.availability > 0:
             red_count = self.probationer_caseload_red if officer.probationer else self.caseload_red
             count_cap = math.floor(red_count * officer.availability + EPS)
             count_after = officer.open_crimes + extra_count + unit.count
             if count_after > count_cap:
                 red = "probationer_caseload_red" if officer.probationer else "caseload_red"
-                out.append(ConstraintFailure(CASELOAD_CAP, f"{officer.id} would hold {count_after} crimes, cap "
-                                             f"{count_cap}", p.basis(key(red))))
+                out.append(
+                    ConstraintFailure(
+                        CASELOAD_CAP,
+                        f"{officer.id} would hold {count_after} crimes, cap {count_cap}",
+                        p.basis(key(red)),
+                    )
+                )
             w_cap = self.weighted_load_cap * officer.availability
             load_after = officer.weighted_load + extra_load + unit.weight
             if load_after > w_cap + EPS:
-                out.append(ConstraintFailure(WEIGHTED_CAP, f"{officer.id} would carry weighted load "
-                                             f"{load_after:g}, cap {w_cap:g}", p.basis(key("weighted_load_cap"))))
+                out.append(
+                    ConstraintFailure(
+                        WEIGHTED_CAP,
+                        f"{officer.id} would carry weighted load {load_after:g}, cap {w_cap:g}",
+                        p.basis(key("weighted_load_cap")),
+                    )
+                )
         return out
 
     # -- preferences --------------------------------------------------------------------------------
@@ -205,15 +252,19 @@ class Rules:
         return frozenset(out)
 
 
-def build_units(crimes: Sequence[CrimeToAllocate], officers: Sequence[Investigator], rules: Rules) -> list[Unit]:
+def build_units(
+    crimes: Sequence[CrimeToAllocate], officers: Sequence[Investigator], rules: Rules
+) -> list[Unit]:
     """Linked groups become one unit when some officer may lawfully take all of them; otherwise they split."""
     units: list[Unit] = []
     for group in linked_groups(crimes):
         unit = make_unit(group, policy=rules.policy)
-        if len(group) == 1 or any(rules.static_ok(unit, o) and not _cap_fails(rules, unit, o) for o in officers):
+        if len(group) == 1 or any(
+            rules.static_ok(unit, o) and not _cap_fails(rules, unit, o) for o in officers
+        ):
             units.append(unit)
         else:
-            units.extend(make_unit([c], policy=rules.policy, split_from=unit.id) for c in group)
+            units.extend(make_unit([c], policy=rules.policy, split_from=unit) for c in group)
     return units
 
 

@@ -50,7 +50,9 @@ def pool_of(problem: Problem, unit: Unit) -> list[int]:
     return [i for i, o in enumerate(problem.officers) if wide or o.borough in unit.boroughs]
 
 
-def _cost_at(problem: Problem, unit: Unit, i: int, loads: Loads, *, holding: bool) -> tuple[float, dict[str, float]]:
+def _cost_at(
+    problem: Problem, unit: Unit, i: int, loads: Loads, *, holding: bool
+) -> tuple[float, dict[str, float]]:
     """Cost of this unit at officer i with final loads; ``holding`` = officer i already carries it."""
     o = problem.officers[i]
     cap = problem.cap_w[i]
@@ -60,8 +62,9 @@ def _cost_at(problem: Problem, unit: Unit, i: int, loads: Loads, *, holding: boo
     return sum(terms.values()), terms
 
 
-def explain_allocations(problem: Problem, assignment: Mapping[str, int | None],
-                        max_utilisation: float) -> list[Allocation]:
+def explain_allocations(
+    problem: Problem, assignment: Mapping[str, int | None], max_utilisation: float
+) -> list[Allocation]:
     loads = final_loads(problem, assignment)
     shown = int(problem.policy.get(key("next_best_shown")))
     # Sequential loads per officer in crime-id order, for load_before/load_after of each crime.
@@ -95,12 +98,23 @@ def explain_allocations(problem: Problem, assignment: Mapping[str, int | None],
         alternatives, binding, eligible = _alternatives(problem, rankings[k], i, total, loads, shown)
         reasons = _reasons(problem, u, o, i, loads, eligible)
         for c in u.crimes:
-            out.append(Allocation(
-                crime=c.id, officer=o.id, required_pip=c.required_pip, officer_pip=o.pip,
-                specialism=c.specialism, officer_specialisms=tuple(sorted(o.specialisms)),
-                load_before=before[c.id], load_after=before[c.id] + weight_of[c.id], cap=problem.cap_w[i],
-                reasons=tuple(reasons), score={**terms, "total": total}, alternatives=tuple(alternatives),
-                binding=tuple(binding)))
+            out.append(
+                Allocation(
+                    crime=c.id,
+                    officer=o.id,
+                    required_pip=c.required_pip,
+                    officer_pip=o.pip,
+                    specialism=c.specialism,
+                    officer_specialisms=tuple(sorted(o.specialisms)),
+                    load_before=before[c.id],
+                    load_after=before[c.id] + weight_of[c.id],
+                    cap=problem.cap_w[i],
+                    reasons=tuple(reasons),
+                    score={**terms, "total": total},
+                    alternatives=tuple(alternatives),
+                    binding=tuple(binding),
+                )
+            )
     out.sort(key=lambda a: a.crime)
     return out
 
@@ -130,8 +144,10 @@ def _reasons(problem: Problem, u: Unit, o: Investigator, i: int, loads: Loads, e
         reasons.append(f"linked group {u.split_from_group} split: no one investigator may take all of it")
     load_after = o.weighted_load + loads.extra_w[i]
     count_after = o.open_crimes + loads.extra_n[i]
-    reasons.append(f"weighted load after this run {load_after:g} of cap {problem.cap_w[i]:g} "
-                   f"({utilisation(load_after, problem.cap_w[i]):.0%})")
+    reasons.append(
+        f"weighted load after this run {load_after:g} of cap {problem.cap_w[i]:g} "
+        f"({utilisation(load_after, problem.cap_w[i]):.0%})"
+    )
     reasons.append(f"caseload after this run {count_after} of cap {problem.cap_n[i]}")
     if rag_status(count_after, o.probationer, policy=pol) is RAG.AMBER:
         reasons.append(f"amber: {count_after} open crimes ({pol.basis(key('caseload_amber'))})")
@@ -164,7 +180,9 @@ def _rank_pool(problem: Problem, u: Unit, loads: Loads, max_utilisation: float) 
         else:
             util = utilisation(o.weighted_load + loads.extra_w[j] + u.weight, problem.cap_w[j])
             if util > max_utilisation + TOL:
-                alt = Alternative(o.id, cost, MAX_UTILISATION, f"would raise the highest utilisation to {util:.0%}")
+                alt = Alternative(
+                    o.id, cost, MAX_UTILISATION, f"would raise the highest utilisation to {util:.0%}"
+                )
             else:
                 detail = ", ".join(f"{k} {v:g}" for k, v in sorted(terms.items()) if v)
                 alt = Alternative(o.id, cost, HIGHER_COST, f"cost {cost:g} ({detail})")
@@ -173,8 +191,9 @@ def _rank_pool(problem: Problem, u: Unit, loads: Loads, max_utilisation: float) 
     return ranked
 
 
-def _alternatives(problem: Problem, ranked: list[Ranked], chosen: int, chosen_cost: float, loads: Loads,
-                  shown: int) -> tuple[list[Alternative], list[str], int]:
+def _alternatives(
+    problem: Problem, ranked: list[Ranked], chosen: int, chosen_cost: float, loads: Loads, shown: int
+) -> tuple[list[Alternative], list[str], int]:
     others = [r for r in ranked if r.index != chosen]
     top: list[Alternative] = []
     for r in others[:shown]:
@@ -184,9 +203,12 @@ def _alternatives(problem: Problem, ranked: list[Ranked], chosen: int, chosen_co
         if best is not None:
             top.append(_relative(best, chosen_cost))
     blocked_cheaper: Counter[str] = Counter(
-        r.alternative.ruled_out_by for r in others if not r.eligible and r.cost < chosen_cost - TOL)
-    binding = [f"{code}: ruled out {n} cheaper candidate(s)" for code, n in
-               sorted(blocked_cheaper.items(), key=lambda kv: _order(kv[0]))]
+        r.alternative.ruled_out_by for r in others if not r.eligible and r.cost < chosen_cost - TOL
+    )
+    binding = [
+        f"{code}: ruled out {n} cheaper candidate(s)"
+        for code, n in sorted(blocked_cheaper.items(), key=lambda kv: _order(kv[0]))
+    ]
     o = problem.officers[chosen]
     if o.open_crimes + loads.extra_n[chosen] >= problem.cap_n[chosen]:
         binding.append(f"caseload_cap: {o.id} is now at its cap of {problem.cap_n[chosen]}")
@@ -200,11 +222,19 @@ def _relative(r: Ranked, chosen_cost: float) -> Alternative:
     if not r.eligible:
         return r.alternative
     if r.cost > chosen_cost + TOL:
-        return Alternative(r.officer, r.cost, HIGHER_COST,
-                           f"{r.alternative.detail} vs {chosen_cost:g} for the chosen officer")
+        return Alternative(
+            r.officer,
+            r.cost,
+            HIGHER_COST,
+            f"{r.alternative.detail} vs {chosen_cost:g} for the chosen officer",
+        )
     # Equal or lower on its own, yet not chosen: only moving other crimes too would make room for it.
-    return Alternative(r.officer, r.cost, EQUAL_COST,
-                       f"{r.alternative.detail} vs {chosen_cost:g}: no better for the batch as a whole")
+    return Alternative(
+        r.officer,
+        r.cost,
+        EQUAL_COST,
+        f"{r.alternative.detail} vs {chosen_cost:g}: no better for the batch as a whole",
+    )
 
 
 def _order(code: str) -> int:
@@ -220,14 +250,16 @@ def explain_unallocated(problem: Problem, assignment: Mapping[str, int | None]) 
         counts: Counter[str] = Counter()
         pool = pool_of(problem, u)
         for j in pool:
-            fails = problem.rules.failures(u, problem.officers[j], extra_count=loads.extra_n[j],
-                                           extra_load=loads.extra_w[j])
+            fails = problem.rules.failures(
+                u, problem.officers[j], extra_count=loads.extra_n[j], extra_load=loads.extra_w[j]
+            )
             if not fails:
                 counts["filled_by_this_batch"] += 1
                 continue
             counts[fails[0].code] += 1
-            if fails[0].code in CAPACITY_CODES and not any(f.code in CAPACITY_CODES for f in problem.rules.failures(
-                    u, problem.officers[j])):
+            if fails[0].code in CAPACITY_CODES and not any(
+                f.code in CAPACITY_CODES for f in problem.rules.failures(u, problem.officers[j])
+            ):
                 counts[fails[0].code] -= 1
                 counts["filled_by_this_batch"] += 1
         reason = _no_capacity_sentence(problem, u, len(pool), counts)
@@ -246,8 +278,11 @@ def _no_capacity_sentence(problem: Problem, u: Unit, pool_size: int, counts: Cou
         wanted += " (not a probationer)"
     wide = problem.rules.scope == "force" or u.tier in problem.rules.force_wide_tiers
     where = "in the force" if wide else f"in borough {', '.join(sorted(u.boroughs))}"
-    parts = [f"{n} {CONSTRAINT_WORDS.get(code, code.replace('_', ' '))}" for code, n in
-             sorted(counts.items(), key=lambda kv: _order(kv[0])) if n]
+    parts = [
+        f"{n} {CONSTRAINT_WORDS.get(code, code.replace('_', ' '))}"
+        for code, n in sorted(counts.items(), key=lambda kv: _order(kv[0]))
+        if n
+    ]
     detail = f"{pool_size} investigators considered" + (f": {'; '.join(parts)}" if parts else "")
     group = f" for linked group of {u.count} crimes" if u.count > 1 else ""
     return f"no {wanted} with capacity {where}{group} ({detail})"

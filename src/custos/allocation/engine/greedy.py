@@ -12,9 +12,10 @@ from .problem import Problem
 from .workload import utilisation
 
 
-def choose(problem: Problem, unit_index: int, extra_w: list[float], extra_n: list[int],
-           current_max: float) -> tuple[int | None, float]:
-    """The best officer for one unit given loads so far: (officer index or None, resulting max utilisation)."""
+def choose(
+    problem: Problem, unit_index: int, extra_w: list[float], extra_n: list[int], current_max: float
+) -> tuple[int | None, float]:
+    """The best officer for one unit given loads so far: (officer index or None, new max utilisation)."""
     u = problem.units[unit_index]
     cls = problem.classes[problem.class_of_unit[u.id]]
     best: tuple[float, float, str] | None = None

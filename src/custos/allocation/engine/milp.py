@@ -20,7 +20,6 @@ from .problem import TOL, Problem
 from .workload import EPS, key
 
 
-
 class Stage(Enum):
     LEAST_UNALLOCATED = 1
     LEAST_MAX_UTILISATION = 2
@@ -38,8 +37,15 @@ class StageResult:
     optimal: bool
 
 
-def solve_component(problem: Problem, classes: list[int], stage: Stage, *, unallocated_limit: float,
-                    max_utilisation: float, time_limit: float) -> StageResult:
+def solve_component(
+    problem: Problem,
+    classes: list[int],
+    stage: Stage,
+    *,
+    unallocated_limit: float,
+    max_utilisation: float,
+    time_limit: float,
+) -> StageResult:
     officers = sorted({i for k in classes for i in problem.classes[k].candidates})
     col_of_officer = {i: n for n, i in enumerate(officers)}
     cost: list[float] = []
@@ -84,12 +90,19 @@ def solve_component(problem: Problem, classes: list[int], stage: Stage, *, unall
         r_cols.append((rc, c.weight))
         entries.append((rc, 1.0))
         row(entries, n, n)
-    z_col = var(1.0, 0.0, math.inf, False) if stage is Stage.LEAST_MAX_UTILISATION else -1
+    z_col = (
+        var(1.0, problem.base_max_utilisation, math.inf, False)
+        if stage is Stage.LEAST_MAX_UTILISATION
+        else -1
+    )
     for n_o, i in enumerate(officers):
         o = problem.officers[i]
         cap = problem.cap_w[i]
-        row([(col, float(cnt)) for col, _, cnt in by_officer[n_o]], -math.inf,
-            float(problem.cap_n[i] - o.open_crimes))
+        row(
+            [(col, float(cnt)) for col, _, cnt in by_officer[n_o]],
+            -math.inf,
+            float(problem.cap_n[i] - o.open_crimes),
+        )
         load_entries = [(col, w) for col, w, _ in by_officer[n_o]]
         if stage is Stage.LEAST_COST:
             upper_load = min(cap, max(max_utilisation * cap, o.weighted_load)) + EPS
@@ -111,13 +124,17 @@ def solve_component(problem: Problem, classes: list[int], stage: Stage, *, unall
         integrality=np.array(integral),
         bounds=Bounds(np.array(lower), np.array(upper)),
         constraints=LinearConstraint(a, np.array(row_lo), np.array(row_hi)),
-        options={"time_limit": time_limit, "mip_rel_gap": float(problem.policy.get(key("solver_mip_rel_gap"))),
-                 "presolve": True},
+        options={
+            "time_limit": time_limit,
+            "mip_rel_gap": float(problem.policy.get(key("solver_mip_rel_gap"))),
+            "presolve": True,
+        },
     )
     bound = getattr(res, "mip_dual_bound", None)
     if res.x is None:
-        return StageResult(None, math.inf, float(bound) if bound is not None else -math.inf, str(res.message),
-                           False)
+        return StageResult(
+            None, math.inf, float(bound) if bound is not None else -math.inf, str(res.message), False
+        )
     counts = {ki: round(res.x[col]) for ki, col in x_cols.items() if res.x[col] > 0.5}
     return StageResult(
         counts=counts,

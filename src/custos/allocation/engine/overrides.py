@@ -47,17 +47,30 @@ class OverrideDecision:
     policy_version: str
 
 
-def check_allocation(crime: CrimeToAllocate, officer: Investigator, supervisors: Sequence[Supervisor] = (), *,
-                     policy: Policy) -> AllocationCheck:
+def check_allocation(
+    crime: CrimeToAllocate, officer: Investigator, supervisors: Sequence[Supervisor] = (), *, policy: Policy
+) -> AllocationCheck:
     """A manual or proposed allocation tested against the same hard constraints the engine uses."""
     rules = Rules([officer], supervisors, policy=policy)
     failures = tuple(rules.failures(make_unit([crime], policy=policy), officer))
-    return AllocationCheck(crime=crime.id, officer=officer.id, allowed=not failures, failures=failures,
-                           policy_version=policy.version)
+    return AllocationCheck(
+        crime=crime.id,
+        officer=officer.id,
+        allowed=not failures,
+        failures=failures,
+        policy_version=policy.version,
+    )
 
 
-def validate_override(crime: CrimeToAllocate, officer: Investigator, *, supervisor_id: str, rationale: str,
-                      supervisors: Sequence[Supervisor], policy: Policy) -> OverrideDecision:
+def validate_override(
+    crime: CrimeToAllocate,
+    officer: Investigator,
+    *,
+    supervisor_id: str,
+    rationale: str,
+    supervisors: Sequence[Supervisor],
+    policy: Policy,
+) -> OverrideDecision:
     """A supervisor may place a crime against the constraints, but only named and with a reason."""
     errors: list[str] = []
     sid = (supervisor_id or "").strip()
@@ -70,6 +83,14 @@ def validate_override(crime: CrimeToAllocate, officer: Investigator, *, supervis
     if not (rationale or "").strip():
         errors.append(OVERRIDE_NEEDS_RATIONALE)
     check = check_allocation(crime, officer, supervisors, policy=policy)
-    return OverrideDecision(crime=crime.id, officer=officer.id, supervisor_id=sid, rationale=(rationale or "").strip(),
-                            valid=not errors, errors=tuple(errors), breaks=check.failures, basis=OVERRIDE_BASIS,
-                            policy_version=policy.version)
+    return OverrideDecision(
+        crime=crime.id,
+        officer=officer.id,
+        supervisor_id=sid,
+        rationale=(rationale or "").strip(),
+        valid=not errors,
+        errors=tuple(errors),
+        breaks=check.failures,
+        basis=OVERRIDE_BASIS,
+        policy_version=policy.version,
+    )

@@ -26,8 +26,13 @@ def _weight(c: CrimeToAllocate, s: dict[str, object]) -> float:
     return w
 
 
-def violations(run: AllocationRun, crimes: Sequence[CrimeToAllocate], investigators: Sequence[Investigator], *,
-               policy: Policy) -> list[str]:
+def violations(
+    run: AllocationRun,
+    crimes: Sequence[CrimeToAllocate],
+    investigators: Sequence[Investigator],
+    *,
+    policy: Policy,
+) -> list[str]:
     """Every hard-constraint breach in ``run``; an empty list means the run is lawful."""
     s = policy.get("allocation")
     crime = {c.id: c for c in crimes}
@@ -47,10 +52,11 @@ def violations(run: AllocationRun, crimes: Sequence[CrimeToAllocate], investigat
         if a.crime in seen:
             out.append(f"{a.crime}: allocated twice")
         seen.add(a.crime)
-        c, o = crime.get(a.crime), officer.get(a.officer)
-        if c is None or o is None:
+        maybe_c, maybe_o = crime.get(a.crime), officer.get(a.officer)
+        if maybe_c is None or maybe_o is None:
             out.append(f"{a.crime}: unknown crime or officer {a.officer}")
             continue
+        c, o = maybe_c, maybe_o
         if o.pip < c.required_pip:
             out.append(f"{c.id}: {o.id} PIP{o.pip} < PIP{c.required_pip}")
         if c.specialism is not None and c.specialism not in o.specialisms:
@@ -63,8 +69,9 @@ def violations(run: AllocationRun, crimes: Sequence[CrimeToAllocate], investigat
             out.append(f"{c.id}: {o.id} has a conflict of interest")
         wide = s["scope"] == "force" or c.tier in s["force_wide_tiers"]
         # A batch-linked group may span boroughs; any member's borough is in scope for all of them.
-        linked_elsewhere = (o.borough in series_boroughs.get(c.linked_series or "", set())
-                            or any(o.borough in suspect_boroughs.get(x, set()) for x in c.suspect_ids))
+        linked_elsewhere = o.borough in series_boroughs.get(c.linked_series or "", set()) or any(
+            o.borough in suspect_boroughs.get(x, set()) for x in c.suspect_ids
+        )
         if not wide and o.borough != c.borough and not linked_elsewhere:
             out.append(f"{c.id}: {o.id} is outside borough {c.borough}")
         added_n[o.id] = added_n.get(o.id, 0) + 1

@@ -52,8 +52,13 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     return float(sorted_values[min(rank, len(sorted_values)) - 1])
 
 
-def load_distribution(run: AllocationRun, crimes: Sequence[CrimeToAllocate], investigators: Sequence[Investigator],
-                      *, policy: Policy) -> LoadDistribution:
+def load_distribution(
+    run: AllocationRun,
+    crimes: Sequence[CrimeToAllocate],
+    investigators: Sequence[Investigator],
+    *,
+    policy: Policy,
+) -> LoadDistribution:
     """Weighted loads and RAG counts after the run (available investigators only)."""
     by_id = {c.id: c for c in crimes}
     extra_w: dict[str, float] = {}
@@ -61,7 +66,8 @@ def load_distribution(run: AllocationRun, crimes: Sequence[CrimeToAllocate], inv
     for a in run.allocations:
         c = by_id[a.crime]
         extra_w[a.officer] = extra_w.get(a.officer, 0.0) + crime_weight(
-            c.tier, c.enhanced_victim, c.open_lines_of_enquiry, policy=policy)
+            c.tier, c.enhanced_victim, c.open_lines_of_enquiry, policy=policy
+        )
         extra_n[a.officer] = extra_n.get(a.officer, 0) + 1
     loads: list[float] = []
     amber = red = 0
@@ -73,17 +79,33 @@ def load_distribution(run: AllocationRun, crimes: Sequence[CrimeToAllocate], inv
         amber += status is RAG.AMBER
         red += status is RAG.RED
     loads.sort()
-    return LoadDistribution(investigators=len(loads), p50=percentile(loads, 50), p90=percentile(loads, 90),
-                            p95=percentile(loads, 95), max=loads[-1] if loads else 0.0, over_amber=amber,
-                            over_red=red)
+    return LoadDistribution(
+        investigators=len(loads),
+        p50=percentile(loads, 50),
+        p90=percentile(loads, 90),
+        p95=percentile(loads, 95),
+        max=loads[-1] if loads else 0.0,
+        over_amber=amber,
+        over_red=red,
+    )
 
 
-def simulate(crimes: Sequence[CrimeToAllocate], investigators: Sequence[Investigator],
-             supervisors: Sequence[Supervisor] = (), *, policy: Policy,
-             overrides: Mapping[str, Any] | None = None) -> WhatIfReport:
+def simulate(
+    crimes: Sequence[CrimeToAllocate],
+    investigators: Sequence[Investigator],
+    supervisors: Sequence[Supervisor] = (),
+    *,
+    policy: Policy,
+    overrides: Mapping[str, Any] | None = None,
+) -> WhatIfReport:
     """Run the batch under ``policy.with_overrides(overrides)``; returns figures only, writes nothing."""
     trial = policy.with_overrides(dict(overrides or {}))
     run = allocate_batch(crimes, investigators, supervisors, policy=trial)
-    return WhatIfReport(policy_version=trial.version, overrides=dict(overrides or {}),
-                        allocated=len(run.allocations), unallocated=len(run.unallocated),
-                        load=load_distribution(run, crimes, investigators, policy=trial), run=run)
+    return WhatIfReport(
+        policy_version=trial.version,
+        overrides=dict(overrides or {}),
+        allocated=len(run.allocations),
+        unallocated=len(run.unallocated),
+        load=load_distribution(run, crimes, investigators, policy=trial),
+        run=run,
+    )

@@ -29,7 +29,7 @@ def key(name: str) -> str:
 
 
 def tier_rank(tier: str) -> int:
-    """"T2" -> 2. Tiers are ordered by their number."""
+    """ "T2" -> 2. Tiers are ordered by their number."""
     if len(tier) < 2 or tier[0] != "T" or not tier[1:].isdigit():
         raise ValueError(f"unknown tier {tier!r}: expected T1, T2, T3 or T4")
     return int(tier[1:])
@@ -146,7 +146,7 @@ class BalanceCurve:
         return out
 
     def cost(self, load: float, cap: float) -> float:
-        """Total balance cost of holding ``load``: the integral of the marginal cost from zero (closed form)."""
+        """Total balance cost of holding ``load``: the integral of the marginal cost from zero."""
         if load <= 0:
             return 0.0
         if cap <= 0:
