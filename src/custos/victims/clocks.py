@@ -1,0 +1,371 @@
+"""The rights checklist and the contact clocks: the obligations opened at the report, investigation events
+and the victim-update obligations they create, marking obligations met (with evidence), the recurring update
+at the agreed frequency, withdrawal of support, and escalation of overdue clocks. Writes, each audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from custos.core import audit
+from custos.core.access import scope_of
+from custos.core.policy import Policy, current_policy
+from custos.crimes import access as crime_access
+from custos.crimes.models import Crime
+from custos.victims import access
+from custos.victims.models import (
+    OPEN_STATUSES,
+    ClockEscalation,
+    InvestigationEvent,
+    Obligation,
+    ObligationStatus,
+    VictimCrime,
+)
+from custos.victims.rules import VICTIM_EVENTS, obligation_due, victim_deadline, victims_code_rights
+from custos.workforce.models import Person
+
+NOT_ALLOWED = "You cannot record or change victims of this crime."
+UNKNOWN_EVENT = "unknown investigation event {event!r}; valid events: {valid}"
+EVENT_IN_FUTURE = "the event date cannot be in the future"
+EVIDENCE_NEEDED = "record the evidence: what was done, how, and for whom"
+BAD_STATUS = "status must be met, declined or not-applicable"
+ALREADY_CLOSED = "this obligation is already closed ({status})"
+SAFE_ROUTE_NEEDED = (
+    "domestic abuse: confirm the acknowledgement was sent by the victim's safe contact route "
+    "({route}) before marking it met"
+)
+NO_SAFE_ROUTE = "domestic abuse: record the victim's safe contact route before sending the acknowledgement"
+MET_IN_FUTURE = "the date it was met cannot be in the future"
+WITHDRAWAL_REASON_REQUIRED = "record the victim's reason for withdrawing support (it is mandatory)"
+ALREADY_WITHDRAWN = "support was already withdrawn on {on}"
+
+# Events (other than ``report``) that an investigation records against a crime.
+INVESTIGATION_EVENTS = tuple(e for e in VICTIM_EVENTS if e != "report")
+DECISION_EVENTS = ("nfa", "decision-not-to-investigate")
+RIGHT_6_UPDATES = ("event-update", "decision-explained", "regular-update")
+
+
+def _person(actor: Any) -> Person | None:
+    pid = scope_of(actor).person_id
+    return Person.objects.filter(pk=pid).first() if pid else None
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+
+def _report_date(crime: Crime) -> date:
+    return crime.reported_on or crime.recorded_on
+
+
+def _make(
+    link: VictimCrime,
+    key: str,
+    trigger: str,
+    trigger_on: date,
+    *,
+    due: date | None,
+    basis: str,
+    policy_version: str,
+    title: str,
+    right: int,
+    event: InvestigationEvent | None = None,
+    status: str = ObligationStatus.DUE,
+    evidence: str = "",
+) -> tuple[Obligation, bool]:
+    return Obligation.objects.get_or_create(
+        link=link,
+        key=key,
+        trigger=trigger,
+        trigger_on=trigger_on,
+        defaults={
+            "right": right,
+            "title": title,
+            "event": event,
+            "due_on": due,
+            "due_basis": basis[:500],
+            "policy_version": policy_version,
+            "status": status,
+            "evidence": evidence,
+        },
+    )
+
+
+def _initial_obligations(link: VictimCrime, *, policy: Policy) -> None:
+    """The obligations that start at the report (idempotent), plus the first regular update."""
+    reported = _report_date(link.crime)
+    frequency = link.victim.update_frequency_days
+    for right in victims_code_rights():
+        for item in right.obligations:
+            if item.trigger not in ("report", "last-update"):
+                continue
+            due = obligation_due(
+                item.key, reported, enhanced=link.enhanced, agreed_frequency_days=frequency, policy=policy
+            )
+            status, evidence = ObligationStatus.DUE, ""
+            if item.key in ("crime-recorded", "needs-assessment"):
+                status, evidence = ObligationStatus.MET, "recorded in Custos"
+            ob, made = _make(
+                link,
+                item.key,
+                item.trigger,
+                reported,
+                due=due.due,
+                basis=due.basis,
+                policy_version=due.policy_version,
+                title=item.title,
+                right=right.number,
+                status=status,
+                evidence=evidence,
+            )
+            if made and status == ObligationStatus.MET:
+                ob.met_on = timezone.localdate()
+                ob.save(update_fields=["met_on"])
+
+
+@dataclass(frozen=True)
+class EventResult:
+    event: InvestigationEvent
+    created: list[Obligation]
+
+
+@transaction.atomic
+def investigation_event_recorded(
+    *, crime: Crime, event: str, occurred_on: date, actor: Any, policy: Policy | None = None
+) -> EventResult:
+    """An investigation event: every victim of the crime gets a victim-update obligation (idempotent).
+
+    Due within 1 working day for enhanced victims and 5 for others, the day of the event being day 0
+    (victims.rules.victim_deadline). A charge also opens the trial-information and expenses obligations.
+    """
+    if event not in INVESTIGATION_EVENTS:
+        raise ValidationError(
+            {"event": [UNKNOWN_EVENT.format(event=event, valid=", ".join(INVESTIGATION_EVENTS))]}
+        )
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": [EVENT_IN_FUTURE]})
+    if getattr(actor, "is_authenticated", False):
+        s = scope_of(actor)
+        links = list(VictimCrime.objects.filter(crime=crime).select_related("crime__officer"))
+        if not (
+            crime_access.can_change_crime(s, crime) or any(access.can_change_link(s, lk) for lk in links)
+        ):
+            raise PermissionError(NOT_ALLOWED)
+    policy = policy or current_policy()
+    row, made = InvestigationEvent.objects.get_or_create(
+        crime=crime, event=event, occurred_on=occurred_on, defaults={"recorded_by": _person(actor)}
+    )
+    key = "decision-explained" if event in DECISION_EVENTS else "event-update"
+    created: list[Obligation] = []
+    rights = {o.key: (r.number, o.title) for r in victims_code_rights() for o in r.obligations}
+    for link in VictimCrime.objects.filter(crime=crime, services=True).select_related("victim"):
+        deadline = victim_deadline(event, occurred_on, link.enhanced, policy=policy)
+        right, title = rights[key]
+        ob, new = _make(
+            link,
+            key,
+            event,
+            occurred_on,
+            due=deadline.due,
+            basis=deadline.basis,
+            policy_version=deadline.policy_version,
+            title=f"{title}: {VICTIM_EVENTS[event][0]}",
+            right=right,
+            event=row,
+        )
+        if new:
+            created.append(ob)
+        if event == "charge":
+            for extra in ("trial-information", "expenses"):
+                due = obligation_due(extra, occurred_on, enhanced=link.enhanced, policy=policy)
+                number, extra_title = rights[extra]
+                ob, new = _make(
+                    link,
+                    extra,
+                    event,
+                    occurred_on,
+                    due=due.due,
+                    basis=due.basis,
+                    policy_version=due.policy_version,
+                    title=extra_title,
+                    right=number,
+                    event=row,
+                )
+                if new:
+                    created.append(ob)
+    if made or created:
+        audit.record(
+            actor=actor,
+            action="custos.victim_event.recorded",
+            obj=row,
+            changes={
+                "crime": crime.reference,
+                "event": event,
+                "occurred_on": str(occurred_on),
+                "obligations_created": len(created),
+            },
+        )
+    return EventResult(row, created)
+
+
+def _next_regular_update(link: VictimCrime, last: date, *, policy: Policy) -> None:
+    """Any Right 6 update restarts the agreed-frequency clock from the day it was given."""
+    if link.support_withdrawn_on is not None or link.crime.status != "open":
+        return
+    for ob in link.obligations.filter(key="regular-update", status__in=OPEN_STATUSES):
+        if ob.trigger_on < last:
+            ob.status = ObligationStatus.NOT_APPLICABLE
+            ob.evidence = f"superseded by the update given on {last}"
+            ob.save(update_fields=["status", "evidence"])
+            ClockEscalation.objects.filter(obligation=ob, resolved_on__isnull=True).update(resolved_on=last)
+    due = obligation_due(
+        "regular-update",
+        last,
+        enhanced=link.enhanced,
+        agreed_frequency_days=link.victim.update_frequency_days,
+        policy=policy,
+    )
+    _make(
+        link,
+        "regular-update",
+        "last-update",
+        last,
+        due=due.due,
+        basis=due.basis,
+        policy_version=due.policy_version,
+        title="Regular update at the agreed frequency and method",
+        right=6,
+    )
+
+
+@transaction.atomic
+def obligation_update(
+    *,
+    actor: Any,
+    obligation: Obligation,
+    status: str,
+    evidence: str,
+    on: date | None = None,
+    safe_route_confirmed: bool = False,
+    policy: Policy | None = None,
+) -> Obligation:
+    """Mark an obligation met, declined by the victim, or not applicable, with the evidence."""
+    link = obligation.link
+    if not access.can_change_link(scope_of(actor), link):
+        raise PermissionError(NOT_ALLOWED)
+    if status not in (ObligationStatus.MET, ObligationStatus.DECLINED, ObligationStatus.NOT_APPLICABLE):
+        raise ValidationError({"status": [BAD_STATUS]})
+    if not obligation.is_open:
+        raise ValidationError({"status": [ALREADY_CLOSED.format(status=obligation.get_status_display())]})
+    errors: dict[str, list[str]] = {}
+    if not evidence.strip():
+        errors["evidence"] = [EVIDENCE_NEEDED]
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        errors["on"] = [MET_IN_FUTURE]
+    if (
+        obligation.key == "written-acknowledgement"
+        and status == ObligationStatus.MET
+        and link.crime.domestic_abuse
+    ):
+        route = link.victim.safe_contact_route.strip()
+        if not route:
+            errors.setdefault("safe_route_confirmed", []).append(NO_SAFE_ROUTE)
+        elif not safe_route_confirmed:
+            errors.setdefault("safe_route_confirmed", []).append(SAFE_ROUTE_NEEDED.format(route=route))
+    _raise(errors)
+    before = audit.snapshot(obligation, ("status", "evidence", "met_on", "met_by_id"))
+    obligation.status = status
+    obligation.evidence = evidence.strip()
+    obligation.met_on = on
+    obligation.met_by = _person(actor)
+    obligation.version += 1
+    obligation.save()
+    ClockEscalation.objects.filter(obligation=obligation, resolved_on__isnull=True).update(resolved_on=on)
+    audit.record(
+        actor=actor,
+        action="custos.victim_obligation.updated",
+        obj=obligation,
+        changes={
+            "victim": link.victim_id,
+            "crime": link.crime.reference,
+            "key": obligation.key,
+            "on_time": obligation.met_on_time,
+            **audit.diff(before, audit.snapshot(obligation, ("status", "evidence", "met_on", "met_by_id"))),
+        },
+    )
+    if status == ObligationStatus.MET and obligation.key in RIGHT_6_UPDATES:
+        _next_regular_update(link, on, policy=policy or current_policy())
+    return obligation
+
+
+@transaction.atomic
+def support_withdraw(*, actor: Any, link: VictimCrime, reason: str, on: date | None = None) -> VictimCrime:
+    """The victim withdraws support: the reason is mandatory; regular updates stop (event updates do not)."""
+    if not access.can_change_link(scope_of(actor), link):
+        raise PermissionError(NOT_ALLOWED)
+    if link.support_withdrawn_on is not None:
+        raise ValidationError({"reason": [ALREADY_WITHDRAWN.format(on=link.support_withdrawn_on)]})
+    if not reason.strip():
+        raise ValidationError({"reason": [WITHDRAWAL_REASON_REQUIRED]})
+    on = on or timezone.localdate()
+    link.support_withdrawn_on = on
+    link.withdrawal_reason = reason.strip()
+    link.save(update_fields=["support_withdrawn_on", "withdrawal_reason"])
+    link.obligations.filter(key="regular-update", status__in=OPEN_STATUSES).update(
+        status=ObligationStatus.NOT_APPLICABLE, evidence=f"victim withdrew support on {on}"
+    )
+    audit.record(
+        actor=actor,
+        action="custos.victim.support_withdrawn",
+        obj=link.victim,
+        changes={"crime": link.crime.reference, "on": str(on), "reason": link.withdrawal_reason},
+    )
+    return link
+
+
+def escalate_overdue(today: date) -> tuple[int, int]:
+    """Overdue open obligations: status overdue, escalated once to the officer and their supervisor."""
+    overdue = Obligation.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today).select_related(
+        "link__crime__officer__line_supervisor", "link__crime__team__supervisor"
+    )
+    checked = created = 0
+    for ob in overdue.iterator(chunk_size=500):
+        checked += 1
+        if ob.status != ObligationStatus.OVERDUE:
+            Obligation.objects.filter(pk=ob.pk).update(status=ObligationStatus.OVERDUE)
+        crime = ob.link.crime
+        officer = crime.officer
+        supervisor = officer.line_supervisor if officer is not None else None
+        if supervisor is None and crime.team is not None:
+            supervisor = crime.team.supervisor
+        _, made = ClockEscalation.objects.get_or_create(
+            obligation=ob, defaults={"officer": officer, "supervisor": supervisor, "created_on": today}
+        )
+        if made:
+            created += 1
+            audit.record(
+                actor=None,
+                action="custos.victim_obligation.escalated",
+                obj=ob,
+                changes={
+                    "crime": crime.reference,
+                    "due_on": str(ob.due_on),
+                    "officer": getattr(officer, "pk", None),
+                    "supervisor": getattr(supervisor, "pk", None),
+                },
+            )
+    return checked, created
+
+
+def days_overdue(due: date | None, today: date) -> int:
+    return max(0, (today - due).days) if due is not None else 0
+
+

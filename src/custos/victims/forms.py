@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django import forms
+
+from custos.core.govuk import GovukFormMixin
+from custos.victims.models import ContactMethod, Representative, ReviewOutcome, VictimKind
+from custos.victims.services import INVESTIGATION_EVENTS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+EVENT_LABELS = {
+    "arrest": "Suspect arrested",
+    "interview": "Suspect interviewed under caution",
+    "release-without-charge": "Suspect released without charge",
+    "bail": "Suspect released on bail",
+    "rui": "Suspect released under investigation",
+    "bail-change": "Bail conditions changed or cancelled",
+    "charge": "Suspect charged",
+    "out-of-court": "Out-of-court disposal",
+    "nfa": "No further action (decision not to prosecute)",
+    "decision-not-to-investigate": "Decision not to investigate",
+}
+
+
+class VictimForm(GovukFormMixin, forms.Form):
+    kind = forms.ChoiceField(choices=VictimKind.choices, initial=VictimKind.PERSON)
+    first_name = forms.CharField(max_length=80, required=False)
+    last_name = forms.CharField(max_length=80, required=False)
+    business_name = forms.CharField(max_length=160, required=False)
+    named_contact = forms.CharField(
+        max_length=160,
+        required=False,
+        help_text="A business without a named contact gets no Victims' Code services.",
+    )
+    date_of_birth = forms.DateField(required=False, widget=DATE)
+    representative = forms.ChoiceField(choices=Representative.choices, required=False)
+    representative_name = forms.CharField(max_length=160, required=False)
+    bereaved_relative = forms.BooleanField(required=False, label="Bereaved close relative")
+    mental_disorder = forms.BooleanField(required=False, label="Mental disorder (Mental Health Act 1983)")
+    impairment = forms.BooleanField(
+        required=False, label="Significant impairment of intelligence and social functioning"
+    )
+    physical_disability = forms.BooleanField(required=False, label="Physical disability or disorder")
+    fear_or_distress = forms.BooleanField(required=False, label="Fear or distress about testifying")
+    contact_method = forms.ChoiceField(choices=ContactMethod.choices)
+    contact_details = forms.CharField(max_length=200, required=False)
+    update_frequency_days = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Update frequency agreed (days)",
+        help_text="Leave blank for the policy default.",
+    )
+    safe_contact_route = forms.CharField(
+        max_length=300, required=False, label="Safe contact route (domestic abuse)"
+    )
+    language = forms.CharField(max_length=60, initial="English")
+    interpreter_needed = forms.BooleanField(required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LinkForm(GovukFormMixin, forms.Form):
+    reference = forms.CharField(max_length=40, label="Crime reference")
+
+
+class AssessForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(max_length=200, label="Why reassess")
+
+
+class ObligationForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        choices=[("met", "Met"), ("declined", "Declined by the victim"), ("not-applicable", "Not applicable")]
+    )
+    evidence = forms.CharField(max_length=2000)
+    on = forms.DateField(required=False, widget=DATE, label="Date")
+    safe_route_confirmed = forms.BooleanField(required=False, label="Sent by the safe contact route")
+
+
+class WithdrawForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="The victim's reason"
+    )
+    on = forms.DateField(required=False, widget=DATE)
+
+
+class EventForm(GovukFormMixin, forms.Form):
+    event = forms.ChoiceField(choices=[(e, EVENT_LABELS.get(e, e)) for e in INVESTIGATION_EVENTS])
+    occurred_on = forms.DateField(widget=DATE, label="Date of the event")
+
+
+class ReviewRequestForm(GovukFormMixin, forms.Form):
+    notified_on = forms.DateField(widget=DATE, label="Date the victim was told of the decision")
+    requested_on = forms.DateField(widget=DATE, required=False, label="Date of the request")
+
+
+class ReviewDecideForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(choices=ReviewOutcome.choices)
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))

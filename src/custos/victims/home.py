@@ -1,0 +1,74 @@
+"""Home panels: overdue victim clocks escalated to the officer in the case and their supervisor; what is due
+for victim care officers; enhanced victims not yet recognised."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+
+from custos.accounts.roles import Role
+from custos.core.access import scope_of
+from custos.core.home_panels import Panel, PanelItem, register
+from custos.victims import selectors
+
+CARE = (Role.VICTIM_CARE_OFFICER, Role.DETECTIVE_INSPECTOR, Role.INVESTIGATION_SUPERVISOR)
+
+
+@register
+def victim_panels(user: Any, today: date) -> list[Panel]:
+    s = scope_of(user)
+    panels: list[Panel] = []
+    if s.person_id is not None and s.sees_personal_data:
+        escalated = list(selectors.escalations_for(person_id=s.person_id)[:10])
+        if escalated:
+            panels.append(
+                Panel(
+                    title="Victim updates overdue",
+                    order=11,
+                    items=[
+                        PanelItem(
+                            text=f"{e.obligation.title} ({e.obligation.link.crime.reference})",
+                            url=reverse("victims:detail", args=[e.obligation.link.victim_id]),
+                            tag="red",
+                            detail=f"was due {e.obligation.due_on:%d %b %Y}"
+                            + ("" if e.officer_id == s.person_id else " · your team"),
+                        )
+                        for e in escalated
+                    ],
+                    link=reverse("victims:worklist") + "?status=overdue",
+                    link_text="All overdue victim clocks",
+                )
+            )
+    if s.has(*CARE):
+        due = selectors.clock_list(actor=user, today=today, audit_search=False)
+        overdue = due.filter(due_on__lt=today).count()
+        today_count = due.filter(due_on=today).count()
+        unrecognised = selectors.unrecognised_enhanced(actor=user).count()
+        panels.append(
+            Panel(
+                title="Victim care",
+                order=13,
+                items=[
+                    PanelItem(
+                        text=f"{overdue} victim clocks overdue",
+                        url=reverse("victims:worklist") + "?status=overdue",
+                        tag="red" if overdue else "green",
+                    ),
+                    PanelItem(
+                        text=f"{today_count} due today",
+                        url=reverse("victims:worklist"),
+                        tag="amber" if today_count else "",
+                    ),
+                    PanelItem(
+                        text=f"{unrecognised} victims entitled to enhanced rights not yet recognised",
+                        url=reverse("victims:list") + "?enhanced=yes",
+                        tag="red" if unrecognised else "green",
+                    ),
+                ],
+                link=reverse("victims:worklist"),
+                link_text="Victim contact clocks",
+            )
+        )
+    return panels

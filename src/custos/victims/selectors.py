@@ -1,0 +1,227 @@
+"""Reads of victims, filtered by need-to-know; every read of one victim and every search is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from custos.core import audit
+from custos.core.access import break_glass_active, not_found, scope_of
+from custos.crimes import selectors as crime_selectors
+from custos.crimes.models import Crime
+from custos.victims import access
+from custos.victims.models import (
+    OPEN_STATUSES,
+    ClockEscalation,
+    Obligation,
+    RightToReview,
+    Victim,
+    VictimCrime,
+)
+
+LINKS = Prefetch("links", queryset=VictimCrime.objects.select_related("crime__officer", "crime__borough"))
+
+
+@dataclass(frozen=True)
+class VictimFilters:
+    q: str = ""
+    crime: str = ""  # crime reference
+    enhanced: bool | None = None
+    kind: str = ""
+
+
+def victim_list(
+    *, actor: Any, filters: VictimFilters | None = None, audit_search: bool = True
+) -> QuerySet[Victim]:
+    f = filters or VictimFilters()
+    qs = Victim.objects.filter(access.victim_view_q(scope_of(actor))).prefetch_related(LINKS)
+    if f.q:
+        for term in f.q.split():
+            qs = qs.filter(
+                Q(first_name__icontains=term)
+                | Q(last_name__icontains=term)
+                | Q(business_name__icontains=term)
+            )
+    if f.crime:
+        qs = qs.filter(links__crime__reference=f.crime)
+    if f.enhanced is not None:
+        qs = qs.filter(links__enhanced=f.enhanced)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    qs = qs.distinct()
+    if audit_search:
+        audit.record_search(
+            actor=actor, action="custos.victim.searched", query=f.__dict__, result_count=qs.count()
+        )
+    return qs
+
+
+def victim_get(*, actor: Any, pk: int, purpose: str = "") -> Victim:
+    """One victim, with the access audited (break-glass flagged)."""
+    victim = Victim.objects.filter(pk=pk).select_related("borough").prefetch_related(LINKS).first()
+    if victim is None:
+        raise not_found()
+    if access.can_view_victim(scope_of(actor), victim):
+        audit.record_access(actor=actor, obj=victim, action="custos.victim.viewed", purpose=purpose)
+        return victim
+    if break_glass_active(actor, "victims.victim", victim.pk):
+        audit.record_access(
+            actor=actor, obj=victim, action="custos.victim.viewed", break_glass=True, purpose="break-glass"
+        )
+        return victim
+    raise not_found()
+
+
+def victim_for_change(*, actor: Any, pk: int) -> Victim:
+    victim = victim_get(actor=actor, pk=pk, purpose="change")
+    if not access.can_change_victim(scope_of(actor), victim):
+        raise not_found()
+    return victim
+
+
+def link_get(*, actor: Any, pk: int, change: bool = False) -> VictimCrime:
+    link = (
+        VictimCrime.objects.select_related("victim", "crime__officer", "crime__borough").filter(pk=pk).first()
+    )
+    s = scope_of(actor)
+    if link is None or not access.can_view_link(s, link):
+        raise not_found()
+    if change and not access.can_change_link(s, link):
+        raise not_found()
+    audit.record_access(
+        actor=actor, obj=link.victim, action="custos.victim.viewed", purpose=f"crime {link.crime_id}"
+    )
+    return link
+
+
+def obligation_for_change(*, actor: Any, pk: int) -> Obligation:
+    ob = Obligation.objects.select_related("link__victim", "link__crime__officer").filter(pk=pk).first()
+    if ob is None or not access.can_change_link(scope_of(actor), ob.link):
+        raise not_found()
+    return ob
+
+
+def review_get(*, actor: Any, pk: int) -> RightToReview:
+    review = (
+        RightToReview.objects.select_related(
+            "link__victim", "link__crime__officer", "decision_maker", "reviewer"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None or not access.can_view_link(scope_of(actor), review.link):
+        raise not_found()
+    return review
+
+
+def obligations_of(victim: Victim) -> QuerySet[Obligation]:
+    return (
+        Obligation.objects.filter(link__victim=victim)
+        .select_related("link__crime", "met_by", "escalation")
+        .order_by("link_id", "right", "due_on", "id")
+    )
+
+
+def crime_for_victims(*, actor: Any, pk: int) -> Crime:
+    """A crime whose victims the actor may see (or add): the crime's own need-to-know, then ours."""
+    return crime_selectors.crime_get(actor=actor, pk=pk)
+
+
+def crime_links(*, actor: Any, crime: Crime) -> list[VictimCrime]:
+    links = list(
+        VictimCrime.objects.filter(crime=crime)
+        .filter(access.link_view_q(scope_of(actor)))
+        .select_related("victim", "crime")
+        .order_by("id")
+    )
+    for link in links:
+        audit.record_access(
+            actor=actor,
+            obj=link.victim,
+            action="custos.victim.viewed",
+            purpose=f"victims of crime {crime.reference}",
+        )
+    return links
+
+
+# --------------------------------------------------------------------------------------------------
+# The victim care worklist: what is due
+
+
+@dataclass(frozen=True)
+class ClockFilters:
+    status: str = ""  # "" (all open) | "due" | "overdue"
+    borough: str = ""
+    right: int | None = None
+    enhanced: bool | None = None
+    due_before: date | None = None
+    key: str = ""
+
+
+CLOCK_SORTS = {
+    "due": ["due_on", "id"],
+    "-due": ["-due_on", "id"],
+    "right": ["right", "due_on", "id"],
+    "crime": ["link__crime__reference", "due_on", "id"],
+    "victim": ["link__victim__last_name", "link__victim__business_name", "due_on", "id"],
+}
+
+
+def clock_list(
+    *,
+    actor: Any,
+    filters: ClockFilters | None = None,
+    sort: str = "due",
+    today: date,
+    audit_search: bool = True,
+) -> QuerySet[Obligation]:
+    """Open obligations in the actor's need-to-know (constant queries: everything shown is joined)."""
+    f = filters or ClockFilters()
+    qs = Obligation.objects.filter(
+        access.link_view_q(scope_of(actor), prefix="link__"), status__in=OPEN_STATUSES
+    ).select_related(
+        "link__victim", "link__crime__borough", "link__crime__officer", "link__crime__team", "escalation"
+    )
+    if f.status == "overdue":
+        qs = qs.filter(due_on__lt=today)
+    elif f.status == "due":
+        qs = qs.filter(Q(due_on__gte=today) | Q(due_on__isnull=True))
+    if f.borough:
+        qs = qs.filter(link__crime__borough__code=f.borough)
+    if f.right is not None:
+        qs = qs.filter(right=f.right)
+    if f.enhanced is not None:
+        qs = qs.filter(link__enhanced=f.enhanced)
+    if f.due_before is not None:
+        qs = qs.filter(due_on__lte=f.due_before)
+    if f.key:
+        qs = qs.filter(key=f.key)
+    qs = qs.order_by(*CLOCK_SORTS.get(sort, CLOCK_SORTS["due"]))
+    if audit_search:
+        audit.record_search(
+            actor=actor,
+            action="custos.victim_clock.searched",
+            query={**f.__dict__, "due_before": str(f.due_before or ""), "sort": sort},
+            result_count=qs.count(),
+        )
+    return qs
+
+
+def escalations_for(*, person_id: int) -> QuerySet[ClockEscalation]:
+    """Open escalations where this person is the officer in the case or their supervisor."""
+    return (
+        ClockEscalation.objects.filter(resolved_on__isnull=True, obligation__status__in=OPEN_STATUSES)
+        .filter(Q(officer_id=person_id) | Q(supervisor_id=person_id))
+        .select_related("obligation__link__crime", "obligation__link__victim", "officer")
+        .order_by("obligation__due_on")
+    )
+
+
+def unrecognised_enhanced(*, actor: Any) -> QuerySet[VictimCrime]:
+    """Victims entitled to enhanced rights whom the force has not recognised (often inherited records)."""
+    return VictimCrime.objects.filter(
+        access.link_view_q(scope_of(actor)), enhanced=True, recognised_enhanced=False
+    ).select_related("victim", "crime")
