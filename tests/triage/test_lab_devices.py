@@ -1,0 +1,448 @@
+"""Devices, custody, triage uploads (service, API, CLI, real scanner), decisions, grading, the queue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from tests.triage.lab_support import (
+    accredit,
+    file_record,
+    hit,
+    make_device,
+    report,
+    report_with_hits,
+    report_without_hits,
+)
+
+from custos.core.models import AuditEvent
+from custos.triage import links, services
+from custos.triage.models import CustodyEvent, Device, DeviceDecision, ExactHash, HashSet, TriageFileMatch
+
+pytestmark = pytest.mark.django_db
+
+
+# --- devices and chain of custody ----------------------------------------------------------------------
+
+
+def test_a_seized_device_is_queued_with_its_custody_opened_and_audited(force: Any) -> None:
+    device = make_device(
+        force, seized_from="premises", premises="12 Acacia Avenue", capacity_bytes=128 * 10**9
+    )
+    assert device.status == "queued" and device.verdict == "not-triaged"
+    first = device.custody.get()
+    assert (first.sequence, first.seal_number, first.purpose) == (1, device.seal_number, "Seizure")
+    assert "premises" in first.from_holder
+    assert AuditEvent.objects.filter(action="custos.device.created", object_id=str(device.pk)).exists()
+
+
+def test_a_device_must_go_to_a_digital_forensics_lab(force: Any) -> None:
+    with pytest.raises(ValidationError) as err:
+        make_device(force, lab_id=force.teams["cid@A"].pk)
+    assert services.NOT_A_LAB in str(err.value)
+
+
+def test_an_investigator_cannot_submit_another_boroughs_device(force: Any) -> None:
+    data = {
+        "exhibit_reference": "X/1",
+        "device_type": "usb",
+        "seal_number": "S1",
+        "seized_from": "suspect",
+        "borough_id": force.boroughs["B"].pk,
+        "lab_id": force.teams["digital-forensics-lab@A"].pk,
+    }
+    with pytest.raises(ValidationError):
+        services.device_create(actor=force.user("investigator", "A"), data=data)
+
+
+def test_handovers_chain_from_holder_to_holder_and_track_the_seal(force: Any) -> None:
+    device = make_device(force)
+    actor = force.user("investigator", "A")
+    services.custody_record(
+        actor=actor,
+        device=device,
+        to_holder="Exhibits officer",
+        location="Property store",
+        purpose="Storage",
+        seal_number=device.seal_number,
+    )
+    e3 = services.custody_record(
+        actor=actor,
+        device=device,
+        to_holder="DFU reception",
+        location="Lab",
+        purpose="Triage",
+        seal_number="NEWSEAL",
+        seal_intact=False,
+    )
+    assert e3.sequence == 3 and e3.from_holder == "Exhibits officer"
+    device.refresh_from_db()
+    assert device.seal_number == "NEWSEAL"
+    assert list(device.custody.values_list("sequence", flat=True)) == [1, 2, 3]
+
+
+def test_the_chain_of_custody_is_append_only_in_the_database(force: Any) -> None:
+    device = make_device(force)
+    event = device.custody.get()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CustodyEvent.objects.filter(pk=event.pk).update(to_holder="someone else")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CustodyEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE triage_custodyevent SET seal_number = 'X' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM triage_custodyevent")
+    assert CustodyEvent.objects.get(pk=event.pk).to_holder == event.to_holder
+
+
+# --- triage results ----------------------------------------------------------------------------------
+
+
+def test_an_upload_keeps_the_verdict_counts_and_matched_files_only(force: Any) -> None:
+    device = make_device(force)
+    result, created = services.result_upload(
+        actor=force.user("investigator"), device=device, report=report_with_hits()
+    )
+    assert created
+    assert (result.verdict, result.matched_files, result.most_severe_category) == ("likely-iioc", 2, "A")
+    assert result.by_category["A"] == 1 and result.by_category_and_kind["C"]["perceptual"] == 1
+    rows = {m.path: m for m in TriageFileMatch.objects.filter(result=result)}
+    assert set(rows) == {"/DCIM/a.jpg", "/DCIM/b.jpg"}  # the non-matching file is not kept
+    assert (rows["/DCIM/b.jpg"].kind, rows["/DCIM/b.jpg"].distance) == ("perceptual", 12)
+    device.refresh_from_db()
+    assert (device.verdict, device.matched_files, device.latest_result_id) == ("likely-iioc", 2, result.pk)
+    again, created_again = services.result_upload(actor=None, device=device, report=report_with_hits())
+    assert again.pk == result.pk and not created_again
+
+
+def test_known_good_files_never_count_as_matches(force: Any) -> None:
+    device = make_device(force)
+    rec = file_record("/Windows/x.dll", b"dll", [hit("A")], known_good=True)
+    result, _ = services.result_upload(actor=None, device=device, report=report([rec], likely=False))
+    assert result.matched_files == 0 and result.verdict == "no-hits"
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (b"not json", "not valid JSON"),
+        (json.dumps({"files": []}).encode(), "'schema_version' is missing"),
+        (json.dumps({**report_without_hits(), "schema_version": "2.0"}).encode(), "schema version 2.0"),
+    ],
+)
+def test_a_malformed_report_is_refused_with_a_reason(body: bytes, fragment: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        services.parse_report(body)
+    assert fragment in " ".join(err.value.messages)
+
+
+def test_upload_through_the_api_then_read_it_back(force: Any, client_for: Any) -> None:
+    device = make_device(force)
+    client = client_for(force.user("ocsae-investigator", "A"))
+    url = f"/api/v1/triage/devices/{device.pk}/results"
+    body = json.dumps(report_with_hits())
+    first = client.post(url, data=body, content_type="application/json")
+    assert first.status_code == 201, first.content
+    assert first.json()["verdict"] == "likely-iioc" and first.json()["created"] is True
+    assert client.post(url, data=body, content_type="application/json").status_code == 200
+    bad = client.post(url, data="{}", content_type="application/json")
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    got = client.get(f"/api/v1/triage/results/{first.json()['id']}").json()
+    assert {m["path"] for m in got["matches"]} == {"/DCIM/a.jpg", "/DCIM/b.jpg"}
+    outsider = client_for(force.user("ocsae-investigator", "B"))
+    assert outsider.post(url, data=body, content_type="application/json").status_code == 404
+
+
+def test_upload_through_the_cli(force: Any, tmp_path: Path, capsys: Any) -> None:
+    from custos.triage import lab_cli
+
+    device = make_device(force)
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report_with_hits()))
+    assert lab_cli.main(["triage-upload", str(path), "--device", str(device.pk)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["verdict"], out["matched_files"], out["created"]) == ("likely-iioc", 2, True)
+    assert lab_cli.main(["triage-upload", str(path), "--device", "999999"]) == 2
+    assert "No device 999999" in capsys.readouterr().err
+    # The same command as the lead wires it under `custos triage upload`.
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    triage = parser.add_subparsers(dest="c").add_parser("triage").add_subparsers(dest="t")
+    lab_cli.add_upload_command(triage)
+    args = parser.parse_args(["triage", "upload", str(path), "--device", str(device.pk)])
+    assert args.handler(args) == 0
+    assert json.loads(capsys.readouterr().out)["created"] is False
+
+
+def test_a_real_scan_report_uploads_end_to_end(force: Any, tmp_path: Path) -> None:
+    from custos.triage.cli import main as scanner
+
+    evidence = tmp_path / "evidence"
+    (evidence / "DCIM").mkdir(parents=True)
+    bad, other = b"generated known-bad bytes", b"an ordinary file"
+    (evidence / "DCIM" / "x.bin").write_bytes(bad)
+    (evidence / "notes.txt").write_bytes(other)
+    hashset = tmp_path / "set.csv"
+    hashset.write_text(f"sha1,category\n{hashlib.sha1(bad).hexdigest()},B\n")  # noqa: S324
+    out = tmp_path / "report.json"
+    assert (
+        scanner(
+            [
+                "triage",
+                "scan",
+                str(evidence),
+                "--hashset",
+                str(hashset),
+                "--json",
+                str(out),
+                "--workers",
+                "1",
+                "--no-pdq",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    device = make_device(force)
+    result, _ = services.upload_report(str(out), device.pk, actor=force.user("digital-forensic-examiner"))
+    assert result.verdict == "likely-iioc" and result.by_category["B"] == 1
+    assert result.matches.get().path.endswith("x.bin")
+
+
+# --- offender management link ------------------------------------------------------------------------
+
+
+def test_a_hit_on_an_rso_device_is_pending_until_offender_management_can_take_it(
+    force: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(links, "offender_hook", lambda: None)
+    device = make_device(force, offender_id=4242)
+    assert device.suspect_is_rso
+    services.result_upload(actor=None, device=device, report=report_with_hits())
+    device.refresh_from_db()
+    assert device.offender_link == "pending"
+    assert AuditEvent.objects.filter(
+        action="custos.device.offender_link_pending", object_id=str(device.pk)
+    ).exists()
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(links, "offender_hook", lambda: lambda **kw: calls.append(kw) or {"tasks": 2})
+    from custos.triage.sweep import offender_links
+
+    first = offender_links(date.today())
+    assert first.created == {"offender-links": 1}
+    assert calls[0]["offender_id"] == 4242 and calls[0]["device"].pk == device.pk
+    assert offender_links(date.today()).created == {"offender-links": 0}  # idempotent
+    device.refresh_from_db()
+    assert device.offender_link == "done"
+    assert DeviceDecision.objects.filter(device=device, kind="offender-link").count() == 1
+
+
+def test_a_device_without_hits_or_nominal_never_calls_offender_management(
+    force: Any, monkeypatch: Any
+) -> None:
+    calls: list[Any] = []
+    monkeypatch.setattr(links, "offender_hook", lambda: lambda **kw: calls.append(kw))
+    services.result_upload(actor=None, device=make_device(force, offender_id=7), report=report_without_hits())
+    services.result_upload(actor=None, device=make_device(force), report=report_with_hits())
+    assert calls == []
+
+
+def test_the_real_offenders_hook_is_used_when_it_exists(force: Any) -> None:
+    hook = links.offender_hook()
+    if hook is None:
+        pytest.skip("custos.offenders.services.triage_hit_on_nominal does not exist yet")
+    offender_model = links.model_or_none("offenders.Offender")
+    offender = offender_model._default_manager.first() if offender_model else None
+    if offender is None:
+        pytest.skip("no offender record to link in this database")
+    device = make_device(force, offender_id=offender.pk)
+    services.result_upload(
+        actor=force.user("digital-forensic-examiner"), device=device, report=report_with_hits()
+    )
+    device.refresh_from_db()
+    assert device.offender_link == "done"
+
+
+# --- examiners' decisions ------------------------------------------------------------------------------
+
+
+def test_a_device_with_no_hits_can_be_returned_with_a_recorded_decision(force: Any) -> None:
+    device = make_device(force)
+    services.result_upload(actor=None, device=device, report=report_without_hits())
+    device.refresh_from_db()
+    decision = services.device_return(
+        actor=force.user("digital-forensic-examiner"), device=device, reason="Triage found nothing; low risk"
+    )
+    device.refresh_from_db()
+    assert device.status == "returned"
+    assert decision.basis.startswith("policy triage.full_examination_always") and decision.policy_version
+
+
+@pytest.mark.parametrize(
+    ("kw", "rep"),
+    [
+        ({"offender_id": 99}, report_without_hits),
+        ({"contact_offending_indicators": True}, report_without_hits),
+        ({}, report_with_hits),
+        ({}, None),
+    ],
+    ids=["rso-suspect", "contact-offending", "hits", "not-triaged"],
+)
+def test_policy_and_hits_prevent_a_return(force: Any, monkeypatch: Any, kw: dict, rep: Any) -> None:
+    monkeypatch.setattr(links, "offender_hook", lambda: None)
+    device = make_device(force, **kw)
+    if rep is not None:
+        services.result_upload(actor=None, device=device, report=rep())
+        device.refresh_from_db()
+    with pytest.raises(ValidationError) as err:
+        services.device_return(actor=force.user("digital-forensic-examiner"), device=device, reason="no")
+    assert "needs a full examination" in " ".join(err.value.messages)
+
+
+def test_examiner_records_results_and_the_device_leaves_the_queue(force: Any) -> None:
+    examiner_user = force.user("digital-forensic-examiner")
+    device = make_device(force)
+    services.device_assign(
+        actor=examiner_user, device=device, examiner=force.people["digital-forensic-examiner@A"]
+    )
+    from custos.triage import selectors
+
+    assert list(selectors.worklist(actor=examiner_user)) == [device]
+    services.device_examination_complete(
+        actor=examiner_user, device=device, findings={"category_a": 3, "category_b": 0, "category_c": 12}
+    )
+    device.refresh_from_db()
+    assert device.status == "examined"
+    assert device.decisions.get(kind="examined").findings == {
+        "category_a": 3,
+        "category_b": 0,
+        "category_c": 12,
+    }
+    with pytest.raises(PermissionError):
+        services.device_assign(
+            actor=force.user("investigator"),
+            device=device,
+            examiner=force.people["digital-forensic-examiner@A"],
+        )
+
+
+# --- grading ---------------------------------------------------------------------------------------------
+
+
+def test_a_graded_hash_joins_the_local_set_after_enough_independent_gradings(
+    force: Any, make_user: Any
+) -> None:
+    examiners = [
+        force.user("digital-forensic-examiner", "A"),
+        force.user("digital-forensic-examiner", "B"),
+        make_user("examiner-3", ["digital-forensic-examiner"]),
+    ]
+    sha256 = hashlib.sha256(b"new material").hexdigest()
+    services.grading_record(actor=examiners[0], category="B", sha256=sha256)
+    with pytest.raises(ValidationError):
+        services.grading_record(actor=examiners[0], category="B", sha256=sha256.upper())
+    g2 = services.grading_record(actor=examiners[1], category="B", sha256=sha256)
+    assert not g2.counted and not ExactHash.objects.filter(sha256=sha256).exists()
+    g3 = services.grading_record(actor=examiners[2], category="B", sha256=sha256, md5="a" * 32)
+    assert g3.counted
+    local = HashSet.objects.get(is_local=True)
+    assert ExactHash.objects.get(sha256=sha256, hash_set=local).category == "B"
+    assert AuditEvent.objects.filter(action="custos.hashset.graded_entry_added").count() == 1
+    with pytest.raises(PermissionError):
+        services.grading_record(actor=force.user("investigator"), category="A", sha256=sha256)
+
+
+# --- the queue --------------------------------------------------------------------------------------------
+
+
+def test_the_queue_shows_expected_starts_and_sla_misses_from_examiner_capacity(force: Any) -> None:
+    from custos.triage import selectors
+
+    accredit(force.people["digital-forensic-examiner@A"])
+    today = date(2026, 11, 25)
+    urgent = make_device(
+        force,
+        referral_grade="very-high",
+        referral_received_on=today,
+        submitted_on=today,
+        suspect_access_to_children=True,
+    )
+    others = [
+        make_device(force, referral_grade="high", referral_received_on=today, submitted_on=today)
+        for _ in range(3)
+    ]
+    view = selectors.lab_queue(actor=force.user("ocsae-investigator"), today=today)
+    assert view.entries[0].device.pk == urgent.pk
+    assert view.labs[0].plan.examiners == 1
+    starts = [e.ranked.expected_start for e in view.entries]
+    assert starts[0] == today and starts == sorted(starts)  # type: ignore[type-var]
+    # 0.4 starts a working day: 25 Nov, 27 Nov, 2 Dec (= the high SLA date), 4 Dec (after it).
+    assert [e.ranked.misses_sla for e in view.entries] == [False, False, False, True]
+    assert {e.device.pk for e in view.entries} == {urgent.pk, *(d.pk for d in others)}
+    outsider = selectors.lab_queue(actor=force.user("ocsae-investigator", "B"), today=today)
+    assert outsider.entries == []
+
+
+def test_the_queue_page_needs_a_constant_number_of_queries_and_never_shows_images(
+    force: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    accredit(force.people["digital-forensic-examiner@A"])
+    for i in range(3):
+        services.result_upload(
+            actor=None, device=make_device(force, suspect_is_rso=bool(i % 2)), report=report_with_hits()
+        )
+    client = client_for(force.user("digital-forensic-examiner"))
+    with django_assert_max_num_queries(40) as few:
+        assert client.get("/triage/").status_code == 200
+    for _ in range(12):
+        make_device(force)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/triage/")
+    assert page.status_code == 200
+    csv_rows = client.get("/triage/?format=csv").content.decode().splitlines()
+    assert len(csv_rows) == 16 and csv_rows[0].startswith("position,exhibit_reference")
+    device = Device.objects.filter(verdict="likely-iioc").first()
+    assert device is not None
+    detail = client.get(f"/triage/devices/{device.pk}/").content
+    result = client.get(f"/triage/results/{device.latest_result_id}/").content
+    assert b"<img" not in detail and b"<img" not in result
+    assert b"/DCIM/a.jpg" in result and b"Chain of custody" in detail
+
+
+def test_home_panels_for_examiners_and_ocsae_investigators(force: Any, client_for: Any) -> None:
+    make_device(force, referral_grade="very-high", referral_received_on=date.today() - timedelta(days=5))
+    for role in ("digital-forensic-examiner", "ocsae-investigator"):
+        body = client_for(force.user(role)).get("/").content
+        assert b"will miss their SLA" in body
+    assert b"Your examinations" in client_for(force.user("digital-forensic-examiner")).get("/").content
+
+
+def test_devices_seized_long_ago_are_ranked_by_age_within_equal_risk(force: Any) -> None:
+    from custos.triage import selectors
+
+    today = date.today()
+    newer = make_device(force, submitted_on=today - timedelta(days=1))
+    older = make_device(force, submitted_on=today - timedelta(days=40))
+    view = selectors.lab_queue(actor=force.user("administrator"), today=today)
+    order = [e.device.pk for e in view.entries]
+    assert order.index(older.pk) < order.index(newer.pk)
+
+
+def test_the_api_queue_returns_rank_reasons_expected_start_and_sla(force: Any, client_for: Any) -> None:
+    accredit(force.people["digital-forensic-examiner@A"])
+    device = make_device(force, referral_grade="high", suspect_is_rso=True)
+    services.result_upload(actor=None, device=device, report=report_with_hits())
+    body = client_for(force.user("digital-forensic-examiner")).get("/api/v1/triage/queue").json()
+    first = body["items"][0]
+    assert first["device"]["id"] == device.pk and first["device"]["verdict"] == "likely-iioc"
+    assert first["expected_start"] and first["misses_sla"] is False and first["full_examination_required"]
+    assert any("triage.ranking.rso" in r["basis"] for r in first["reasons"])
+    assert first["sla_basis"].startswith("policy triage.sla_days.high")
