@@ -19,7 +19,9 @@ def only(roles: tuple[str, ...], ok: int) -> dict[str, int]:
 
 
 def _unallocated(force: Any) -> Any:
-    return shared(force, "unallocated", lambda: make_crime(borough=force.boroughs["A"], team=force.teams["cid@A"]))
+    return shared(
+        force, "unallocated", lambda: make_crime(borough=force.boroughs["A"], team=force.teams["cid@A"])
+    )
 
 
 def _allocation(force: Any) -> Any:
@@ -28,16 +30,23 @@ def _allocation(force: Any) -> Any:
 
         crime = allocated_crime(force)
         return Allocation.objects.create(
-            crime=crime, officer=crime.officer, kind=AllocationKind.ENGINE,
-            explanation={"reasons": ["test"]}, policy_version="test", engine_version="test",
+            crime=crime,
+            officer=crime.officer,
+            kind=AllocationKind.ENGINE,
+            explanation={"reasons": ["test"]},
+            policy_version="test",
+            engine_version="test",
         )
 
     return shared(force, "allocation", build)
 
 
 def _override_body(force: Any) -> dict[str, Any]:
-    return {"crime_id": _unallocated(force).pk, "officer_id": force.people["investigator@A"].pk,
-            "rationale": "Knows the victim's family liaison history"}
+    return {
+        "crime_id": _unallocated(force).pk,
+        "officer_id": force.people["investigator@A"].pk,
+        "rationale": "Knows the victim's family liaison history",
+    }
 
 
 ROUTES = [
@@ -45,18 +54,47 @@ ROUTES = [
     RouteCase("allocation:history", expect=only(SUPERVISORS, 200)),
     RouteCase("allocation:whatif", expect=only(SUPERVISORS, 200)),
     RouteCase("allocation:workload", expect=only(SUPERVISORS, 200)),
-    RouteCase("allocation:run", method="post", data=lambda f: {"dry_run": "on"}, expect=only(SUPERVISORS, 200)),
-    RouteCase("allocation:detail", kwargs=lambda f: {"pk": _allocation(f).pk}, expect=NO_PERSONAL, outsider=404,
-              outsider_exempt=SEE_ALL),
-    RouteCase("allocation:allocate_crime", kwargs=lambda f: {"pk": _unallocated(f).pk}, method="post",
-              expect=only(SUPERVISORS, 302), outsider=404, outsider_exempt=("administrator",)),
-    RouteCase("allocation:override", kwargs=lambda f: {"pk": _unallocated(f).pk}, expect=only(OVERRIDERS, 200),
-              outsider=404),
-    RouteCase("api-1:run_allocation", method="post", data=lambda f: {"dry_run": True}, expect=only(SUPERVISORS, 200)),
+    RouteCase(
+        "allocation:run", method="post", data=lambda f: {"dry_run": "on"}, expect=only(SUPERVISORS, 200)
+    ),
+    RouteCase(
+        "allocation:detail",
+        kwargs=lambda f: {"pk": _allocation(f).pk},
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+    ),
+    RouteCase(
+        "allocation:allocate_crime",
+        kwargs=lambda f: {"pk": _unallocated(f).pk},
+        method="post",
+        expect=only(SUPERVISORS, 302),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
+        "allocation:override",
+        kwargs=lambda f: {"pk": _unallocated(f).pk},
+        expect=only(OVERRIDERS, 200),
+        outsider=404,
+    ),
+    RouteCase(
+        "api-1:run_allocation", method="post", data=lambda f: {"dry_run": True}, expect=only(SUPERVISORS, 200)
+    ),
     RouteCase("api-1:list_allocations", expect=only(SUPERVISORS, 200)),
     RouteCase("api-1:allocation_queue", expect=only(SUPERVISORS, 200)),
-    RouteCase("api-1:get_allocation", kwargs=lambda f: {"allocation_id": _allocation(f).pk}, expect=NO_PERSONAL,
-              outsider=404, outsider_exempt=SEE_ALL),
-    RouteCase("api-1:override_allocation", method="post", data=_override_body, expect=only(OVERRIDERS, 201),
-              outsider=404),
+    RouteCase(
+        "api-1:get_allocation",
+        kwargs=lambda f: {"allocation_id": _allocation(f).pk},
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+    ),
+    RouteCase(
+        "api-1:override_allocation",
+        method="post",
+        data=_override_body,
+        expect=only(OVERRIDERS, 201),
+        outsider=404,
+    ),
 ]

@@ -9,10 +9,21 @@ from tests.routecases import RouteCase
 
 NO_PERSONAL = {"inspector": 404, "performance-analyst": 404}
 SEE_ALL = ("administrator", "professional-standards")
-RECORDERS = ("investigator", "ocsae-investigator", "investigation-supervisor", "detective-inspector", "administrator")
+RECORDERS = (
+    "investigator",
+    "ocsae-investigator",
+    "investigation-supervisor",
+    "detective-inspector",
+    "administrator",
+)
 OTHERS = (
-    "offender-manager", "mosovo-supervisor", "digital-forensic-examiner", "victim-care-officer",
-    "performance-analyst", "inspector", "professional-standards",
+    "offender-manager",
+    "mosovo-supervisor",
+    "digital-forensic-examiner",
+    "victim-care-officer",
+    "performance-analyst",
+    "inspector",
+    "professional-standards",
 )
 
 
@@ -45,15 +56,39 @@ def _new_crime(force: Any) -> dict[str, Any]:
 
 ROUTES = [
     RouteCase("crimes:list", expect=NO_PERSONAL),
-    RouteCase("crimes:detail", kwargs=crime_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL),
+    RouteCase(
+        "crimes:detail", kwargs=crime_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+    ),
     RouteCase("crimes:create", expect=recorders(200)),
     RouteCase("crimes:import", expect=recorders(200)),
-    RouteCase("crimes:suspect_add", kwargs=crime_kwargs, method="post", expect=recorders(302), outsider=404,
-              outsider_exempt=("administrator",), data=lambda f: {"status": "identified", "description": "tall"}),
+    RouteCase(
+        "crimes:suspect_add",
+        kwargs=crime_kwargs,
+        method="post",
+        expect=recorders(302),
+        outsider=404,
+        outsider_exempt=("administrator",),
+        data=lambda f: {"status": "identified", "description": "tall"},
+    ),
     RouteCase("api-1:list_crimes"),
-    RouteCase("api-1:get_crime", kwargs=crime_api_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL),
-    RouteCase("api-1:create_crime", method="post", data=_new_crime, expect=recorders(201, 403), outsider=403,
-              outsider_exempt=("administrator",)),
-    RouteCase("api-1:patch_crime", kwargs=crime_api_kwargs, method="patch", data=_patch_body,
-              expect=recorders(200), outsider=404, outsider_exempt=("administrator",)),
+    RouteCase(
+        "api-1:get_crime", kwargs=crime_api_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+    ),
+    RouteCase(
+        "api-1:create_crime",
+        method="post",
+        data=_new_crime,
+        expect=recorders(201, 403),
+        outsider=403,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
+        "api-1:patch_crime",
+        kwargs=crime_api_kwargs,
+        method="patch",
+        data=_patch_body,
+        expect=recorders(200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
 ]

@@ -1,0 +1,355 @@
+"""Demo crimes: a year of recorded crime per borough at a realistic mix, with the open caseload held by
+investigators as it was inherited from before Custos (uneven: some officers over 25 crimes, and some
+crimes with officers below the PIP level their tier needs), a share left unallocated, and a year of
+finalised crimes with outcomes; indecent-image (IIOC) cases finalised so that 60% are NFA_CORE.
+
+Volumes per borough and year: demo ≈ 1,000 (three boroughs), borough ≈ 30,000 with ≈ 2,000 open,
+london ≈ 28,000 × 32 ≈ 900,000 with ≈ 60,000 open. Finalised crimes are written compactly: the row only,
+without suspects, plans or history (enough for rates, workload ages and drill-down). Deterministic from
+``random.Random(seed)``; bulk inserts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from tqdm import tqdm
+
+from custos.allocation.inputs import investigator_q
+from custos.core.policy import current_policy
+from custos.crimes.intake import CrimeFacts, crime_values
+from custos.crimes.models import Crime, CrimeStatus, Suspect, SuspectStatus
+from custos.workforce.models import Borough, Person, TeamType
+
+PER_BOROUGH = {"demo": (1000, 200), "borough": (30000, 2000), "london": (28000, 1880)}  # (a year, open)
+IIOC_FINALISED = {
+    "demo": 25,
+    "borough": 60,
+    "london": 40,
+}  # per borough, multiples of 5: 60% NFA_CORE exactly
+UNALLOCATED_SHARE = 0.08
+BATCH = 5000
+
+# (offence key, share of recorded crime): a plausible police.uk-like mix, not official figures.
+MIX: tuple[tuple[str, float], ...] = (
+    ("theft-other", 13.0),
+    ("shoplifting", 8.0),
+    ("common-assault", 11.0),
+    ("abh-s47", 6.0),
+    ("harassment", 5.5),
+    ("stalking", 1.5),
+    ("criminal-damage-dwelling", 3.0),
+    ("criminal-damage-vehicle", 4.0),
+    ("criminal-damage-other", 2.0),
+    ("burglary-residential", 5.0),
+    ("burglary-business", 2.0),
+    ("theft-of-vehicle", 3.5),
+    ("theft-from-vehicle", 6.0),
+    ("theft-from-person", 3.5),
+    ("bicycle-theft", 2.0),
+    ("robbery-personal", 3.0),
+    ("robbery-commercial", 0.3),
+    ("robbery-armed", 0.3),
+    ("public-order-s4", 2.5),
+    ("public-order-s5", 3.0),
+    ("drug-possession", 4.0),
+    ("drug-trafficking", 0.8),
+    ("possession-blade", 1.5),
+    ("fraud", 3.0),
+    ("sexual-assault", 1.0),
+    ("rape", 0.7),
+    ("controlling-coercive-behaviour", 1.5),
+    ("gbh-s20", 1.2),
+    ("gbh-s18", 0.4),
+    ("threats-to-kill", 0.4),
+    ("child-cruelty", 0.3),
+    ("sexual-activity-child", 0.2),
+    ("iioc-possession", 0.2),
+    ("iioc-making", 0.2),
+    ("arson", 0.4),
+)
+# Outcome mix for finalised crimes by how often a suspect is found: (outcome, weight).
+OUTCOMES_VOLUME = ((18, 62), (14, 8), (16, 10), (15, 3), (1, 7), (8, 5), (3, 2), (20, 3))
+OUTCOMES_PERSON = ((16, 30), (15, 10), (14, 8), (18, 12), (1, 18), (3, 6), (8, 8), (21, 3), (20, 5))
+PERSON_GROUPS = {
+    "violence",
+    "sexual",
+    "domestic-abuse",
+    "stalking-harassment",
+    "child-abuse",
+    "child-sexual-abuse",
+}
+IIOC_NFA = (16, 15, 18)  # NFA_CORE outcomes used for the IIOC cases
+IIOC_POSITIVE = (1, 3)
+NEEDS = {1: "named", 3: "named", 8: "named", 21: "named", 15: "identified", 16: "identified"}
+
+
+def _weighted(rng: random.Random, table: tuple[tuple[Any, float], ...]) -> Any:
+    total = sum(w for _, w in table)
+    x = rng.random() * total
+    for item, w in table:
+        x -= w
+        if x <= 0:
+            return item
+    return table[-1][0]
+
+
+class _Templates:
+    """Tiering and harm computed once per distinct set of facts (the rules are pure and deterministic)."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.policy = current_policy()
+        self.cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def values(self, offence: str, **facts: Any) -> dict[str, Any]:
+        key = (offence, tuple(sorted(facts.items())))
+        if key not in self.cache:
+            values, errors = crime_values(
+                CrimeFacts(offence_key=offence, recorded_on=self.today, **facts),
+                today=self.today,
+                policy=self.policy,
+            )
+            if errors:
+                raise ValueError(f"demo crime {offence} {facts}: {errors}")
+            for k in ("recorded_on", "occurred_on", "reported_on", "location", "summary"):
+                values.pop(k, None)
+            self.cache[key] = values
+        return dict(self.cache[key])
+
+
+def _facts(rng: random.Random, offence: str) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    if offence.startswith("robbery") and rng.random() < 0.2:
+        facts["weapon"] = True
+    if offence in ("common-assault", "abh-s47", "harassment", "stalking") and rng.random() < 0.25:
+        facts["domestic_abuse"] = True
+    if rng.random() < 0.04:
+        facts["vulnerable_victim"] = True
+    if offence == "robbery-commercial":
+        facts["commercial_victim"] = True
+    facts["expected_lines_of_enquiry"] = rng.choice((2, 3, 3, 4, 4, 5, 6))
+    return facts
+
+
+def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | None = None) -> int:
+    rng = random.Random(seed * 7919 + 4)
+    today = today or date.today()
+    templates = _Templates(today)
+    per_year, per_open = PER_BOROUGH[scale]
+    boroughs = list(Borough.objects.order_by("code"))
+    written = 0
+    bar = tqdm(boroughs, desc="Seeding crimes", unit="borough", disable=not progress)
+    for borough in bar:
+        bar.set_postfix_str(borough.name)
+        written += _seed_borough(rng, templates, borough, per_year, per_open, IIOC_FINALISED[scale], today)
+    return written
+
+
+def _officers(borough: Borough) -> dict[str, list[Person]]:
+    people = list(
+        Person.objects.filter(investigator_q(), borough=borough)
+        .select_related("team")
+        .order_by("staff_number")
+    )
+    pools: dict[str, list[Person]] = {"detective": [], "pip1": [], "probationer": [], "ocsae": []}
+    for p in people:
+        team_type = p.team.team_type if p.team else ""
+        if team_type == TeamType.OCSAE:
+            pools["ocsae"].append(p)
+        elif p.pip_level >= 2:
+            pools["detective"].append(p)
+        elif p.probationer:
+            pools["probationer"].append(p)
+        else:
+            pools["pip1"].append(p)
+    return pools
+
+
+def _holder(
+    rng: random.Random,
+    pools: dict[str, list[Person]],
+    required_pip: int,
+    heavy: list[Person],
+    heavy_share: float = 0.0,
+) -> Person | None:
+    """Who held a crime before Custos: mostly a fitting officer, unevenly, sometimes not a fitting one."""
+    if heavy and rng.random() < heavy_share:
+        return rng.choice(heavy)  # a few officers carry far more than their share (about 30 crimes each)
+    if required_pip >= 2:
+        pool = pools["detective"] or pools["pip1"]
+        if rng.random() < 0.03 and pools["pip1"]:
+            pool = pools["pip1"]  # complex crime with a PIP1 officer: inherited mis-allocation
+    else:
+        pool = pools["pip1"] + pools["probationer"] if rng.random() < 0.7 else pools["detective"]
+    return rng.choice(pool) if pool else None
+
+
+def _seed_borough(
+    rng: random.Random,
+    templates: _Templates,
+    borough: Borough,
+    per_year: int,
+    per_open: int,
+    iioc_finalised: int,
+    today: date,
+) -> int:
+    pools = _officers(borough)
+    everyone = pools["detective"] + pools["pip1"] + pools["probationer"]
+    heavy = rng.sample(everyone, k=min(len(everyone), max(2, len(everyone) // 40))) if everyone else []
+    heavy_share = min(0.5, 30 * len(heavy) / max(1, per_open))
+    teams = {p.team_id for p in everyone if p.team_id}
+    team_ids = sorted(teams)
+    sequence = iter(range(1, 10**8))
+
+    def reference(on: date) -> str:
+        return f"{borough.code}/{on:%y}/{next(sequence):07d}"
+
+    rows: list[Crime] = []
+    suspects: list[tuple[int, Suspect]] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal rows, suspects, written
+        if not rows:
+            return
+        Crime.objects.bulk_create(rows, batch_size=BATCH)
+        Suspect.objects.bulk_create(
+            [Suspect(crime=rows[i], status=s.status, name=s.name) for i, s in suspects], batch_size=BATCH
+        )
+        written += len(rows) + len(suspects)
+        rows, suspects = [], []
+
+    def add(crime: Crime, suspect: Suspect | None = None) -> None:
+        rows.append(crime)
+        if suspect is not None:
+            suspects.append((len(rows) - 1, suspect))
+        if len(rows) >= BATCH:
+            flush()
+
+    for offence in _stream(rng, per_year - per_open):
+        if offence.startswith("iioc"):
+            continue  # finalised IIOC cases are written below, with the outcome mix the figure comes from
+        recorded = today - timedelta(days=rng.randint(20, 365))
+        values = templates.values(offence, **_facts(rng, offence))
+        group = offence.split("-")[0]
+        table = (
+            OUTCOMES_PERSON
+            if values["sexual"]
+            or values["domestic_abuse"]
+            or group
+            in ("common", "abh", "gbh", "harassment", "stalking", "rape", "sexual", "child", "controlling")
+            else OUTCOMES_VOLUME
+        )
+        outcome = _weighted(rng, table)
+        officer = _holder(rng, pools, values["required_pip"], [])
+        finalised = recorded + timedelta(days=rng.randint(3, 120))
+        add(
+            Crime(
+                reference=reference(recorded),
+                borough=borough,
+                team_id=officer.team_id if officer else None,
+                officer=officer,
+                recorded_on=recorded,
+                occurred_on=recorded,
+                reported_on=recorded,
+                status=CrimeStatus.FINALISED,
+                outcome=outcome,
+                outcome_on=min(finalised, today),
+                finalised_on=min(finalised, today),
+                **values,
+            )
+        )
+    for i in range(iioc_finalised):
+        offence = "iioc-possession" if i % 2 else "iioc-making"
+        recorded = today - timedelta(days=rng.randint(60, 365))
+        outcome = IIOC_NFA[i % 3] if i % 5 < 3 else IIOC_POSITIVE[i % 2]
+        officer = (
+            rng.choice(pools["ocsae"] or pools["detective"] or everyone)
+            if everyone or pools["ocsae"]
+            else None
+        )
+        status = NEEDS.get(outcome)
+        suspect = (
+            Suspect(status=SuspectStatus.NAMED, name="Demo suspect")
+            if status == "named"
+            else (Suspect(status=SuspectStatus.IDENTIFIED) if status == "identified" else None)
+        )
+        add(
+            Crime(
+                reference=reference(recorded),
+                borough=borough,
+                team_id=officer.team_id if officer else None,
+                officer=officer,
+                recorded_on=recorded,
+                occurred_on=recorded,
+                reported_on=recorded,
+                status=CrimeStatus.FINALISED,
+                outcome=outcome,
+                outcome_on=recorded + timedelta(days=90),
+                finalised_on=min(recorded + timedelta(days=90), today),
+                **templates.values(offence),
+            ),
+            suspect,
+        )
+    for offence in _stream(rng, per_open):
+        age = int(rng.expovariate(1 / 45))
+        recorded = today - timedelta(days=min(age, 400))
+        values = templates.values(offence, **_facts(rng, offence))
+        officer = (
+            None
+            if rng.random() < UNALLOCATED_SHARE
+            else _holder(rng, pools, values["required_pip"], heavy, heavy_share)
+        )
+        suspect = None
+        if rng.random() < 0.35:
+            suspect = (
+                Suspect(status=SuspectStatus.NAMED, name="Named suspect")
+                if rng.random() < 0.6
+                else Suspect(status=SuspectStatus.IDENTIFIED)
+            )
+        team_id = officer.team_id if officer else (rng.choice(team_ids) if team_ids else None)
+        add(
+            Crime(
+                reference=reference(recorded),
+                borough=borough,
+                team_id=team_id,
+                officer=officer,
+                recorded_on=recorded,
+                occurred_on=recorded,
+                reported_on=recorded,
+                status=CrimeStatus.OPEN,
+                **values,
+            ),
+            suspect,
+        )
+    # The inspectorate's example: a commercial robbery with many lines of enquiry held by a PIP1 probationer.
+    trainee = pools["probationer"][0] if pools["probationer"] else None
+    if trainee is not None:
+        values = templates.values("robbery-commercial", commercial_victim=True, expected_lines_of_enquiry=9)
+        recorded = today - timedelta(days=40)
+        add(
+            Crime(
+                reference=reference(recorded),
+                borough=borough,
+                team_id=trainee.team_id,
+                officer=trainee,
+                recorded_on=recorded,
+                occurred_on=recorded,
+                reported_on=recorded,
+                status=CrimeStatus.OPEN,
+                summary="Armed-looking robbery of a convenience store; CCTV, witnesses, phone and forensics.",
+                **values,
+            ),
+            Suspect(status=SuspectStatus.IDENTIFIED, description="two males, masked"),
+        )
+    flush()
+    return written
+
+
+def _stream(rng: random.Random, n: int) -> Iterator[str]:
+    for _ in range(n):
+        yield _weighted(rng, MIX)

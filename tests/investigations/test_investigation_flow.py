@@ -1,0 +1,188 @@
+"""Investigation quality in the Django layer: plan at allocation, lines of enquiry, reviews and their
+escalation, outcome validation, finalisation only with every line resolved, NFA sign-off, NFA rates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from custos.crimes.models import Crime, CrimeStatus
+from custos.investigations import services
+from custos.investigations.models import InvestigationPlan, OutcomeStatus, ReviewEscalation
+from custos.investigations.services import line_update, outcome_propose, outcome_signoff, review_record
+from tests.crimes.factories import Unit
+
+
+@pytest.fixture
+def unit(make_person: Any, make_user: Any) -> Unit:
+    return Unit(make_person, make_user)
+
+
+def _allocated(unit: Any, **kw: Any) -> Crime:
+    crime = unit.crime(officer=unit.dc, **kw)
+    services.plan_create(actor=None, crime=crime, owner=unit.dc, allocated_on=date.today())
+    return crime
+
+
+def _resolve_all(unit: Any, crime: Crime) -> None:
+    for line in InvestigationPlan.objects.get(crime=crime).lines.all():
+        line_update(actor=unit.investigator, line=line, status="not-available", reason="Checked; none exists")
+
+
+def test_the_plan_comes_from_the_policy_template_with_the_first_review_one_working_day_on(unit: Any) -> None:
+    from custos.core.policy import current_policy
+    from custos.core.workingdays import add_working_days
+    from custos.investigations.rules import plan_template
+
+    crime = _allocated(unit, offence="burglary-residential")
+
+    plan = InvestigationPlan.objects.get(crime=crime)
+    expected = [t.key for t in plan_template("burglary-residential", policy=current_policy()).lines]
+    assert list(plan.lines.order_by("id").values_list("key", flat=True)) == expected
+    assert plan.next_review_due == add_working_days(date.today(), 1)
+
+
+def test_a_line_of_enquiry_needs_a_known_status_and_a_reason(unit: Any) -> None:
+    crime = _allocated(unit)
+    line = InvestigationPlan.objects.get(crime=crime).lines.first()
+    assert line is not None
+
+    with pytest.raises(ValidationError) as no_reason:
+        line_update(actor=unit.investigator, line=line, status="pursued", reason=" ")
+    with pytest.raises(ValidationError):
+        line_update(actor=unit.investigator, line=line, status="ignored", reason="x")
+    done = line_update(actor=unit.investigator, line=line, status="pursued", reason="Statement taken")
+
+    assert "reason" in no_reason.value.message_dict
+    assert (done.status, done.owner, done.decided_on) == ("pursued", unit.dc, date.today())
+
+
+def test_a_crime_cannot_be_finalised_while_a_line_of_enquiry_is_open(unit: Any) -> None:
+    crime = _allocated(unit)
+
+    with pytest.raises(ValidationError) as refused:
+        outcome_propose(actor=unit.investigator, crime=crime, outcome=18)
+
+    assert any("still open" in m for m in refused.value.message_dict["outcome"])
+    assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("outcome", "suspects", "allowed"),
+    [
+        (21, (), False),  # needs a named suspect
+        (21, (("named", "Sam Doe", ""),), True),
+        (16, (), False),  # needs an identified suspect
+        (16, (("identified", "", ""),), True),
+        (18, (("named", "Sam Doe", ""),), False),  # needs none
+        (14, (), True),
+        (0, (), False),  # never final
+    ],
+)
+def test_outcomes_are_validated_against_the_suspect(
+    unit: Any, outcome: int, suspects: Any, allowed: bool
+) -> None:
+    crime = _allocated(unit, suspects=suspects)
+    _resolve_all(unit, crime)
+
+    if allowed:
+        decision = outcome_propose(
+            actor=unit.investigator,
+            crime=crime,
+            outcome=outcome,
+            rationale="Reason given",
+            victim_informed=True,
+        )
+        assert decision.outcome == outcome
+    else:
+        with pytest.raises(ValidationError):
+            outcome_propose(actor=unit.investigator, crime=crime, outcome=outcome)
+
+
+def test_an_nfa_outcome_waits_for_a_supervisors_sign_off_with_a_rationale(unit: Any) -> None:
+    crime = _allocated(unit)
+    _resolve_all(unit, crime)
+
+    decision = outcome_propose(actor=unit.investigator, crime=crime, outcome=18)
+    assert decision.status == OutcomeStatus.AWAITING_SIGNOFF
+    assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.OPEN
+    with pytest.raises(PermissionError):
+        outcome_signoff(actor=unit.investigator, crime=crime, rationale="Fine")
+    with pytest.raises(ValidationError):
+        outcome_signoff(actor=unit.supervisor, crime=crime, rationale=" ")
+    signed = outcome_signoff(actor=unit.supervisor, crime=crime, rationale="All lines exhausted")
+
+    assert signed.signed_off_by == unit.ds and signed.status == OutcomeStatus.FINALISED
+    finalised = Crime.objects.get(pk=crime.pk)
+    assert (finalised.status, finalised.outcome) == (CrimeStatus.FINALISED, 18)
+
+
+def test_a_charge_finalises_at_once_without_sign_off(unit: Any) -> None:
+    crime = _allocated(unit, suspects=(("named", "Sam Doe", ""),))
+    _resolve_all(unit, crime)
+
+    decision = outcome_propose(actor=unit.investigator, crime=crime, outcome=1)
+
+    assert decision.status == OutcomeStatus.FINALISED
+    assert Crime.objects.get(pk=crime.pk).outcome == 1
+
+
+def test_a_review_sets_the_next_one_by_tier_and_an_overdue_one_escalates_once(unit: Any) -> None:
+    from custos.core.sweep import run_all
+
+    t1 = _allocated(unit, offence="theft-other")
+    t2 = _allocated(unit, offence="robbery-personal", weapon=True)
+    review_record(actor=unit.supervisor, crime=t1, direction="Check CCTV")
+    review_record(actor=unit.supervisor, crime=t2, direction="Arrest plan")
+    assert InvestigationPlan.objects.get(crime=t1).next_review_due == date.today() + timedelta(days=28)
+    assert InvestigationPlan.objects.get(crime=t2).next_review_due == date.today() + timedelta(days=14)
+    with pytest.raises(PermissionError):
+        review_record(actor=unit.investigator, crime=t1, direction="Self review")
+
+    later = date.today() + timedelta(days=20)
+    run_all(later)
+    run_all(later)
+
+    escalation = ReviewEscalation.objects.get()
+    assert escalation.plan.crime == t2
+    assert escalation.escalate_to_rank == "inspector" and escalation.escalate_to == unit.di
+
+
+def test_the_iioc_nfa_core_rate_of_60_percent_is_reproduced_from_the_demo_data(
+    unit: Any, client_for: Any
+) -> None:
+    from custos.crimes.demo import seed_part
+
+    seed_part(scale="demo", seed=1, progress=False)
+
+    page = client_for(unit.admin).get("/investigations/nfa-rates/?by=group")
+    api = client_for(unit.admin).get("/api/v1/investigations/nfa-rates?by=group").json()
+
+    iioc = next(r for r in api if r["group"] == "iioc")
+    assert iioc["nfa_core_percent"] == 60.0
+    assert b"60.0%" in page.content
+
+
+def test_the_worklist_and_supervision_pages_run_a_constant_number_of_queries(
+    unit: Any, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    investigator, supervisor = client_for(unit.investigator), client_for(unit.supervisor)
+    for _ in range(3):
+        _allocated(unit)
+    investigator.get("/investigations/")
+    supervisor.get("/investigations/supervision/")
+    with django_assert_max_num_queries(20):
+        assert investigator.get("/investigations/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert supervisor.get("/investigations/supervision/").status_code == 200
+    for _ in range(20):
+        _allocated(unit)
+    with django_assert_max_num_queries(20):
+        assert investigator.get("/investigations/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert supervisor.get("/investigations/supervision/").status_code == 200
+    with django_assert_max_num_queries(40):
+        assert investigator.get("/").status_code == 200
