@@ -137,6 +137,8 @@ def crime_links(*, actor: Any, crime: Crime) -> list[VictimCrime]:
         .select_related("victim", "crime")
         .order_by("id")
     )
+    query = {"crime": crime.reference}
+    audit.record_search(actor=actor, action="custos.victim.searched", query=query, result_count=len(links))
     for link in links:
         audit.record_access(
             actor=actor,

@@ -1,0 +1,62 @@
+"""The compliance report: obligations met on time by right, team and borough; enhanced identification;
+overdue ages; aggregates only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from tests.victims.helpers import add_victim, born_years_before, crime_in_a
+
+from custos.victims import compliance, services
+from custos.victims.models import Obligation, VictimCrime
+
+pytestmark = pytest.mark.django_db
+
+
+def test_compliance_numbers(force: Any, client_for: Any) -> None:
+    today = date.today()
+    reported = today - timedelta(days=40)
+    actor = force.user("investigator", "A")
+    crime = crime_in_a(force, reported=reported)
+    add_victim(force, crime, first_name="Adult", date_of_birth=date(1980, 1, 1))
+    young = add_victim(force, crime, first_name="Young", date_of_birth=born_years_before(reported, 15))
+    # An inherited record: entitled to enhanced rights (aged 15) but never recognised before Custos.
+    VictimCrime.objects.filter(victim=young).update(recognised_enhanced=False, inherited=True)
+    referrals = list(Obligation.objects.filter(key="support-referral").order_by("id"))
+    services.obligation_update(
+        actor=actor, obligation=referrals[0], status="met", evidence="Referred", on=referrals[0].due_on
+    )
+    services.obligation_update(
+        actor=actor,
+        obligation=referrals[1],
+        status="met",
+        evidence="Referred late",
+        on=referrals[1].due_on + timedelta(days=3),
+    )
+    report = compliance.compliance_report(actor=force.user("inspector", "A"), today=today)
+    right4 = next(s for s in report.by_right if s.label.startswith("Right 4"))
+    assert (right4.total, right4.on_time, right4.percent) == (2, 1, 50.0)
+    assert report.enhanced_entitled == 1 and report.enhanced_recognised == 0
+    assert report.identification_percent == 0.0
+    overdue = Obligation.objects.filter(status__in=("due", "overdue"), due_on__lt=today).count()
+    assert report.overdue_total == overdue > 0
+    assert sum(n for _, n in report.overdue_bands) == overdue
+    assert [s.label for s in report.by_team] == [force.teams["cid@A"].name]
+    assert [s.label for s in report.by_borough] == [force.boroughs["A"].name]
+    page = client_for(force.user("inspector", "A")).get("/victims/compliance/")
+    assert page.status_code == 200 and b"Young" not in page.content and b"Adult" not in page.content
+    csv = client_for(force.user("performance-analyst", "A")).get("/victims/compliance/?format=csv")
+    assert (
+        csv.status_code == 200 and b"enhanced-identification" in csv.content and b"Young" not in csv.content
+    )
+
+
+def test_a_supervisor_sees_only_their_boroughs_aggregates(force: Any) -> None:
+    add_victim(force, crime_in_a(force))
+    own = compliance.compliance_report(actor=force.user("investigation-supervisor", "A"), today=date.today())
+    other = compliance.compliance_report(
+        actor=force.user("investigation-supervisor", "B"), today=date.today()
+    )
+    assert own.victim_crimes == 1 and other.victim_crimes == 0

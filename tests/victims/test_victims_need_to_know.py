@@ -1,0 +1,73 @@
+"""Need-to-know for victims: the predicate and the queryset filter agree (hypothesis), and who sees what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.victims.helpers import add_victim, crime_in_a
+
+from custos.accounts.roles import Role
+from custos.core.access import ActorScope
+from custos.victims import access
+from custos.victims.models import Victim, VictimCrime
+from custos.workforce.models import Person
+
+ROLE_SETS = st.frozensets(st.sampled_from(list(Role)), max_size=3)
+
+
+def _victims(force: Any) -> None:
+    from tests.crimes.factories import make_crime
+
+    add_victim(force, crime_in_a(force), first_name="Held")
+    add_victim(force, crime_in_a(force, held=False), first_name="Unallocated")
+    other = make_crime(
+        borough=force.boroughs["B"], team=force.teams["cid@B"], officer=force.people["investigator@B"]
+    )
+    add_victim(force, other, actor=force.user("investigator", "B"), first_name="Elsewhere")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(roles=ROLE_SETS, actor_index=st.integers(min_value=0, max_value=200))
+def test_victim_rules_agree_with_their_filters(force: Any, roles: frozenset[Role], actor_index: int) -> None:
+    if not VictimCrime.objects.exists():
+        _victims(force)
+    people = list(Person.objects.all().order_by("pk"))
+    me = people[actor_index % len(people)]
+    scope = ActorScope(user_id=1, roles=roles, person_id=me.pk, borough_id=me.borough_id, team_id=me.team_id)
+    links = list(VictimCrime.objects.select_related("crime__officer"))
+    visible = set(VictimCrime.objects.filter(access.link_view_q(scope)).values_list("pk", flat=True))
+    changeable = set(VictimCrime.objects.filter(access.link_change_q(scope)).values_list("pk", flat=True))
+    for link in links:
+        assert (link.pk in visible) == access.can_view_link(scope, link), (roles, me, link)
+        assert (link.pk in changeable) == access.can_change_link(scope, link), (roles, me, link)
+    seen = set(Victim.objects.filter(access.victim_view_q(scope)).values_list("pk", flat=True))
+    for victim in Victim.objects.prefetch_related("links__crime__officer"):
+        assert (victim.pk in seen) == access.can_view_victim(scope, victim), (roles, me, victim)
+
+
+def test_inspectors_and_analysts_never_see_a_named_victim(force: Any) -> None:
+    _victims(force)
+    for role in (Role.INSPECTOR, Role.PERFORMANCE_ANALYST):
+        scope = ActorScope(user_id=1, roles=frozenset({role}), person_id=None, borough_id=None, team_id=None)
+        assert not Victim.objects.filter(access.victim_view_q(scope)).exists()
+        assert access.can_view_compliance(scope)
+
+
+def test_the_officer_their_team_supervisor_and_borough_victim_care_see_the_victim(force: Any) -> None:
+    _victims(force)
+    held = VictimCrime.objects.select_related("crime__officer").get(victim__first_name="Held")
+
+    def scope(key: str, role: Role) -> ActorScope:
+        p = force.people[key]
+        return ActorScope(
+            user_id=1, roles=frozenset({role}), person_id=p.pk, borough_id=p.borough_id, team_id=p.team_id
+        )
+
+    assert access.can_view_link(scope("investigator@A", Role.INVESTIGATOR), held)
+    assert access.can_view_link(scope("investigation-supervisor@A", Role.INVESTIGATION_SUPERVISOR), held)
+    assert access.can_view_link(scope("victim-care-officer@A", Role.VICTIM_CARE_OFFICER), held)
+    assert access.can_view_link(scope("detective-inspector@A", Role.DETECTIVE_INSPECTOR), held)
+    assert not access.can_view_link(scope("offender-manager@A", Role.OFFENDER_MANAGER), held)
+    assert not access.can_view_link(scope("victim-care-officer@B", Role.VICTIM_CARE_OFFICER), held)
