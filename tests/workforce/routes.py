@@ -130,6 +130,8 @@ ROUTES = [
     ),
     RouteCase("workforce:teams", expect=NO_PERSONAL),
     RouteCase("workforce:team", kwargs=_team, expect=NO_PERSONAL),
+    RouteCase("workforce:team_create", expect={"administrator": 200}, default=404),
+    RouteCase("workforce:team_edit", kwargs=_team, expect={"administrator": 200}, default=404),
     RouteCase("workforce:training"),
     RouteCase("accounts:login", anonymous=200),
     RouteCase("accounts:logout", method="post", default=302, anonymous=302),

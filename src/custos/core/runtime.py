@@ -87,13 +87,13 @@ def worker(*, batch: bool = False) -> int:
     with acting_as(RequestContext(client="worker")):
         _beat(name)
         if batch:
-            call_command("db_worker", batch=True, verbosity=0)
+            call_command("db_worker", batch=True, reload=False, verbosity=0)
             return 0
         stop = threading.Event()
         t = threading.Thread(target=_heartbeat_loop, args=(name, stop), daemon=True)
         t.start()
         try:
-            call_command("db_worker", interval=1.0)
+            call_command("db_worker", interval=1.0, reload=False)
         finally:
             stop.set()
     return 0

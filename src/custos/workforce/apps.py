@@ -14,6 +14,7 @@ class WorkforceConfig(DomainAppConfig):
         from django.urls import reverse
 
         from custos.core.forms import BreakGlassType, register_break_glass
+
         super().ready()  # access, home and sweep registrations
         from custos.workforce.models import Person
 

@@ -102,3 +102,23 @@ class PersonFilterForm(GovukFormMixin, forms.Form):
 
 
 __all__ = ["AbsenceForm", "AbsenceKind", "AccreditationForm", "PersonFilterForm", "PersonForm"]
+
+
+class TeamForm(GovukFormMixin, forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["borough", "name", "team_type", "supervisor"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sups = Person.objects.filter(active=True).exclude(
+            rank__in=["constable", "detective-constable", "pcso"]
+        )
+        if self.instance.pk:
+            sups = sups.filter(borough_id=self.instance.borough_id)
+            self.fields["borough"].disabled = True
+        self.fields["supervisor"].queryset = sups.select_related("borough")  # type: ignore[attr-defined]
+        self.fields["supervisor"].required = False
+
+    def _post_clean(self) -> None:
+        pass

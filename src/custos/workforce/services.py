@@ -141,6 +141,45 @@ def _history_snapshot(person: Person, actor: Any) -> None:
     )
 
 
+TEAM_SUPERVISOR_OTHER_BOROUGH = "The team supervisor must work in the team's borough."
+TEAM_SUPERVISOR_RANK = "A team supervisor must be a sergeant (or staff band C) or above."
+TEAM_NAME_TAKEN = "There is already a team with that name in this borough."
+
+
+@transaction.atomic
+def team_save(*, actor: Any, team: Team, data: dict[str, Any]) -> Team:
+    """Create or change a team (administrators only)."""
+    from custos.workforce import ranks
+
+    if not scope_of(actor).is_admin:
+        raise PermissionError(NOT_ALLOWED)
+    creating = team.pk is None
+    before = {} if creating else audit.snapshot(team, ["name", "team_type", "supervisor_id"])
+    for k, v in data.items():
+        setattr(team, k, v)
+    problems: dict[str, list[str]] = {}
+    sup = team.supervisor
+    if sup is not None:
+        if sup.borough_id != team.borough_id:
+            problems.setdefault("supervisor", []).append(TEAM_SUPERVISOR_OTHER_BOROUGH)
+        if ranks.seniority(sup.rank) < ranks.seniority(ranks.Rank.SERGEANT):
+            problems.setdefault("supervisor", []).append(TEAM_SUPERVISOR_RANK)
+    if Team.objects.filter(borough_id=team.borough_id, name__iexact=team.name).exclude(pk=team.pk).exists():
+        problems.setdefault("name", []).append(TEAM_NAME_TAKEN)
+    if problems:
+        raise ValidationError(problems)
+    team.full_clean(validate_constraints=False)
+    team.save()
+    after = audit.snapshot(team, ["name", "team_type", "supervisor_id"])
+    audit.record(
+        actor=actor,
+        action="custos.team.created" if creating else "custos.team.updated",
+        obj=team,
+        changes=after if creating else audit.diff(before, after),
+    )
+    return team
+
+
 @transaction.atomic
 def absence_add(
     *, actor: Any, person: Person, kind: str, starts_on: date, ends_on: date, note: str = ""

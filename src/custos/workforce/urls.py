@@ -21,5 +21,7 @@ urlpatterns = [
     ),
     path("teams/", views.teams, name="teams"),
     path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("teams/new/", views.team_edit, name="team_create"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
     path("training/", views.training, name="training"),
 ]

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.workforce import access, selectors, services
-from custos.workforce.forms import AbsenceForm, AccreditationForm, PersonFilterForm, PersonForm
-from custos.workforce.models import Absence, Accreditation, Borough, Person
+from custos.workforce.forms import AbsenceForm, AccreditationForm, PersonFilterForm, PersonForm, TeamForm
+from custos.workforce.models import Absence, Accreditation, Borough, Person, Team
 from custos.workforce.ranks import RANK_CHOICES
 
 
@@ -265,6 +265,26 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise not_found()
     members = selectors.person_list(actor=request.user).filter(team=team)
     return render(request, "workforce/team_detail.html", {"team": team, "members": members})
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not request.user.has_perm("workforce.manage_teams"):
+        raise not_found()
+    team = get_object_or_404(Team, pk=pk) if pk else Team()
+    form = TeamForm(request.POST or None, instance=team)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in ("name", "team_type", "supervisor")}
+        if not team.pk:
+            data["borough"] = form.cleaned_data["borough"]
+        try:
+            team = services.team_save(actor=request.user, team=team, data=data)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, f"{team} saved.")
+            return redirect("workforce:team", pk=team.pk)
+    return render(request, "workforce/team_form.html", {"form": form, "team": team})
 
 
 @login_required
