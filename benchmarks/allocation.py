@@ -120,8 +120,10 @@ def make_force(
     return crimes, investigators, supervisors
 
 
-def run(seed: int, n_crimes: int, n_investigators: int, policy: Policy) -> dict[str, object]:
-    crimes, investigators, supervisors = make_force(seed, n_crimes, n_investigators)
+def run(
+    seed: int, n_crimes: int, n_investigators: int, policy: Policy, boroughs: int = 32
+) -> dict[str, object]:
+    crimes, investigators, supervisors = make_force(seed, n_crimes, n_investigators, boroughs)
     t0 = time.perf_counter()
     greedy = allocate_greedy(crimes, investigators, supervisors, policy=policy)
     greedy_s = time.perf_counter() - t0
@@ -133,6 +135,7 @@ def run(seed: int, n_crimes: int, n_investigators: int, policy: Policy) -> dict[
     return {
         "crimes": n_crimes,
         "investigators": n_investigators,
+        "boroughs": boroughs,
         "seed": seed,
         "batch_seconds": round(batch_s, 3),
         "greedy_seconds": round(greedy_s, 3),
@@ -162,8 +165,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--crimes", type=int, default=5000)
     parser.add_argument("--investigators", type=int, default=3000)
+    parser.add_argument("--boroughs", type=int, default=32)
     args = parser.parse_args()
-    print(json.dumps(run(args.seed, args.crimes, args.investigators, current_policy()), indent=2))
+    print(
+        json.dumps(run(args.seed, args.crimes, args.investigators, current_policy(), args.boroughs), indent=2)
+    )
 
 
 if __name__ == "__main__":
