@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db.models import F
+from tests.crimes.factories import make_crime
 
 from custos.victims.demo import seed_part
 from custos.victims.models import Obligation, VictimCrime
-from tests.crimes.factories import make_crime
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +42,4 @@ def test_demo_victims_for_seeded_crimes(force: Any) -> None:
     assert (
         Obligation.objects.filter(status="due", due_on__isnull=False).exclude(key="regular-update").exists()
     )
-    assert Obligation.objects.filter(status="met", met_on__gt=models_f("due_on")).exists()
-
-
-def models_f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
+    assert Obligation.objects.filter(status="met", met_on__gt=F("due_on")).exists()

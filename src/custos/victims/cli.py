@@ -1,0 +1,100 @@
+"""``custos victims event REF EVENT DATE`` records an investigation event (starting the victims' contact
+clocks); ``custos victims clocks [--overdue]`` lists what is due to victims, as the worklist does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from custos.core.calc import UserError, iso_date
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    victims = sub.add_parser("victims", help="victims: investigation events and contact clocks")
+    victims_sub = victims.add_subparsers(dest="victims_command", metavar="COMMAND", required=True)
+    ev = victims_sub.add_parser("event", help="record an investigation event against a crime")
+    ev.add_argument("reference", help="crime reference")
+    ev.add_argument("event", help="arrest, interview, release-without-charge, bail, rui, charge, nfa, ...")
+    ev.add_argument("date", type=iso_date)
+    ev.add_argument("--user", default="", help="account to act as (default: the first administrator)")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(handler=_event)
+    clocks = victims_sub.add_parser("clocks", help="list victim obligations that are due")
+    clocks.add_argument("--overdue", action="store_true")
+    clocks.add_argument("--user", default="", help="account whose need-to-know applies")
+    clocks.add_argument("--limit", type=int, default=50)
+    clocks.add_argument("--json", action="store_true")
+    clocks.set_defaults(handler=_clocks)
+
+
+def _print(out: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(out, indent=2, default=str))
+        return
+    rows = out if isinstance(out, list) else [out]
+    for row in rows:
+        print("  ".join(f"{k}: {v}" for k, v in row.items()))
+
+
+def _event(args: argparse.Namespace) -> int:
+    from custos.cli import _django
+
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from custos.crimes.cli import cli_actor
+    from custos.crimes.models import Crime
+    from custos.victims.services import investigation_event_recorded
+
+    crime = Crime.objects.filter(reference=args.reference).first()
+    if crime is None:
+        raise UserError(f"unknown crime {args.reference!r}")
+    try:
+        result = investigation_event_recorded(
+            crime=crime, event=args.event, occurred_on=args.date, actor=cli_actor(args.user)
+        )
+    except ValidationError as exc:
+        raise UserError("; ".join(exc.messages)) from None
+    except PermissionError as exc:
+        raise UserError(str(exc)) from None
+    _print(
+        [
+            {"victim": o.link.victim_id, "obligation": o.key, "due": o.due_on, "basis": o.due_basis}
+            for o in result.created
+        ],
+        args.json,
+    )
+    return 0
+
+
+def _clocks(args: argparse.Namespace) -> int:
+    from custos.cli import _django
+
+    _django()
+    from django.utils import timezone
+
+    from custos.crimes.cli import cli_actor
+    from custos.victims.selectors import ClockFilters, clock_list
+
+    today = timezone.localdate()
+    qs = clock_list(
+        actor=cli_actor(args.user),
+        filters=ClockFilters(status="overdue" if args.overdue else ""),
+        today=today,
+    )
+    _print(
+        [
+            {
+                "due": o.due_on,
+                "crime": o.link.crime.reference,
+                "victim": o.link.victim.display_name,
+                "enhanced": o.link.enhanced,
+                "obligation": o.key,
+                "basis": o.due_basis,
+            }
+            for o in qs[: args.limit]
+        ],
+        args.json,
+    )
+    return 0
