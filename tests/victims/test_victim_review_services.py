@@ -188,6 +188,7 @@ def test_an_upheld_review_reopens_the_investigation_and_audits_it(force: Any) ->
         review=review,
         outcome="upheld",
         reasons="CCTV not pursued; reinvestigate",
+        on=date(2025, 10, 20),
     )
     assert decided.reviewer == force.people["detective-inspector@A"]
     crime = Crime.objects.get(pk=link.crime_id)

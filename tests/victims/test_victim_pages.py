@@ -1,0 +1,62 @@
+"""The victim pages end to end through the Django test client: record, checklist, events, withdrawal, panels."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from tests.victims.helpers import add_victim, crime_in_a
+
+from custos.victims.models import ClockEscalation, Victim, VictimCrime
+from custos.victims.sweep import escalate_overdue_clocks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_a_victim_and_see_the_checklist_with_reasons(force: Any, client_for: Any) -> None:
+    crime = crime_in_a(force, offence="burglary-business")
+    client = client_for(force.user("investigator", "A"))
+    response = client.post(
+        f"/victims/crimes/{crime.pk}/add/",
+        {
+            "kind": "business",
+            "business_name": "Corner Shop Ltd",
+            "contact_method": "email",
+            "language": "English",
+        },
+    )
+    assert response.status_code == 302
+    victim = Victim.objects.get(business_name="Corner Shop Ltd")
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert "No Victims&#x27; Code services" in page and "named contact" in page
+
+
+def test_the_checklist_lists_all_twelve_rights_and_withdrawal_needs_a_reason(
+    force: Any, client_for: Any
+) -> None:
+    victim = add_victim(force, crime_in_a(force))
+    client = client_for(force.user("victim-care-officer", "A"))
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert all(f"Right {n}:" in page for n in range(1, 13))
+    link = VictimCrime.objects.get(victim=victim)
+    response = client.post(f"/victims/links/{link.pk}/withdraw/", {"reason": ""}, follow=True)
+    assert "reason for withdrawing support" in response.content.decode()
+    link.refresh_from_db()
+    assert link.support_withdrawn_on is None
+
+
+def test_recording_an_event_on_the_crime_page_and_the_escalation_home_panel(
+    force: Any, client_for: Any
+) -> None:
+    crime = crime_in_a(force, reported=date(2025, 11, 3))
+    add_victim(force, crime, first_name="Robin")
+    client = client_for(force.user("investigator", "A"))
+    response = client.post(
+        f"/victims/crimes/{crime.pk}/events/", {"event": "arrest", "occurred_on": "2025-11-04"}
+    )
+    assert response.status_code == 302
+    escalate_overdue_clocks(date.today())
+    assert ClockEscalation.objects.filter(supervisor=force.people["investigation-supervisor@A"]).exists()
+    home = client_for(force.user("investigation-supervisor", "A")).get("/").content.decode()
+    assert "Victim updates overdue" in home
