@@ -1,4 +1,4 @@
-"""The victim pages end to end through the Django test client: record, checklist, events, withdrawal, panels."""
+"""Victim pages end to end through the test client: record, checklist, events, withdrawal, panels."""
 
 from __future__ import annotations
 
