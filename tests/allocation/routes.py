@@ -31,7 +31,7 @@ def _allocation(force: Any) -> Any:
         crime = allocated_crime(force)
         return Allocation.objects.create(
             crime=crime,
-            officer=crime.officer,
+            officer=force.people["investigator@A"],
             kind=AllocationKind.ENGINE,
             explanation={"reasons": ["test"]},
             policy_version="test",

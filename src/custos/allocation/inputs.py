@@ -60,7 +60,9 @@ def held_crimes(officer_ids: Iterable[int] | None, *, today: date) -> list[HeldC
     qs = Crime.objects.filter(status=CrimeStatus.OPEN, officer__isnull=False).exclude(tier="")
     if officer_ids is not None:
         qs = qs.filter(officer_id__in=list(officer_ids))
+    # "id" first: one row per crime (values() before annotate() groups by every listed field).
     rows = qs.values(
+        "id",
         "officer_id",
         "tier",
         "expected_lines_of_enquiry",
