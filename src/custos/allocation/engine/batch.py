@@ -152,15 +152,17 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
     stages = 0
     all_optimal = True
 
-    def remaining() -> float:
-        return max(1.0, limit - (time.perf_counter() - started))
+    def share(fraction: float, solves_left: int) -> float:
+        """An even share of what is left of the time limit, so one hard component cannot starve the rest."""
+        left = limit - (time.perf_counter() - started)
+        return max(1.0, fraction * left / max(1, solves_left))
 
     # Stage 1 and 2 per component, using the greedy answer as incumbent where it already meets the bound.
     incumbent: list[dict[str, int | None]] = []
     unalloc_limit: list[float] = []
     lower = problem.base_max_utilisation
     max_needed: list[bool] = []
-    for comp in components:
+    for n, comp in enumerate(components):
         units = [u for k in comp for u in problem.classes[k].units]
         if len(units) == 1:
             # One unit: its own best choice against the untouched force is exact for stages 1 and 2.
@@ -178,7 +180,7 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                 Stage.LEAST_UNALLOCATED,
                 unallocated_limit=0.0,
                 max_utilisation=0.0,
-                time_limit=remaining(),
+                time_limit=share(0.25, len(components) - n),
             )
             stages += 1
             all_optimal &= res.optimal
@@ -198,7 +200,7 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                     Stage.LEAST_MAX_UTILISATION,
                     unallocated_limit=unalloc_limit[n],
                     max_utilisation=0.0,
-                    time_limit=remaining(),
+                    time_limit=share(0.25, len(components) - n),
                 )
                 stages += 1
                 all_optimal &= res.optimal
@@ -227,7 +229,7 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
             Stage.LEAST_COST,
             unallocated_limit=unalloc_limit[n],
             max_utilisation=z_star,
-            time_limit=remaining(),
+            time_limit=share(1.0, len(components) - n),
         )
         stages += 1
         all_optimal &= res.optimal
