@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 from collections.abc import Sequence
 
@@ -26,8 +27,9 @@ from custos.allocation.engine.verify import violations
 from .helpers import policy
 
 POLICY = policy()
+# ALLOC_EXAMPLES=400 for a deeper local search; the default keeps the folder under a minute.
 SETTINGS = settings(
-    max_examples=int(__import__("os").environ.get("ALLOC_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("ALLOC_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -143,7 +145,8 @@ def test_never_worse_than_the_greedy_baseline(cs: list[CrimeToAllocate], os: lis
     if abs(batch.stats.unallocated_weight - greedy.stats.unallocated_weight) < 1e-9:
         assert batch_max <= greedy_max + 1e-9
         if abs(batch_max - greedy_max) < 1e-9:
-            assert batch.stats.objective <= greedy.stats.objective + 1e-6 * max(1.0, greedy.stats.objective)
+            gap = float(POLICY.get("allocation.solver_mip_rel_gap"))
+            assert batch.stats.objective <= greedy.stats.objective + gap * max(1.0, greedy.stats.objective)
 
 
 @given(crimes(n_max=6), officers(n_max=4), st.integers(0, 2**32 - 1))
