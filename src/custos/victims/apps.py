@@ -38,9 +38,9 @@ class VictimsConfig(DomainAppConfig):
         register_break_glass(
             "victims.victim",
             BreakGlassType(
-                "Victim record (victim number)",
+                "Victim of a crime (crime reference)",
                 Victim,
-                "pk",
+                "links__crime__reference",
                 lambda v: reverse("victims:detail", args=[v.pk]),
             ),
         )
