@@ -33,7 +33,9 @@ def _record_failed_visit(page: Page, offender_id: int, when: str, outcome: str) 
     page.get_by_role("button", name="Save visit").click()
 
 
-def test_recording_a_second_failed_visit_opens_the_s96b_task(page: Page, force: Any) -> None:
+def test_recording_a_second_failed_visit_opens_the_s96b_task(
+    transactional_db: Any, page: Page, force: Any
+) -> None:
     from custos.offenders.models import OffenderTask
     from tests.offenders.factories import make_offender
 

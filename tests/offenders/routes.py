@@ -251,7 +251,7 @@ ROUTES = [
         outsider_exempt=SEE_ALL,
         sensitive=True,
     ),
-    RouteCase("api-1:list_offender_visits", sensitive=False),
+    RouteCase("api-1:list_offender_visits", sensitive=True),
     RouteCase(
         "api-1:create_offender_visit",
         method="post",
@@ -261,7 +261,7 @@ ROUTES = [
         outsider=404,
         outsider_exempt=("administrator",),
     ),
-    RouteCase("api-1:list_offender_tasks"),
+    RouteCase("api-1:list_offender_tasks", sensitive=True),
     RouteCase(
         "api-1:close_offender_task",
         kwargs=_task_api,

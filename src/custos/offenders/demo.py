@@ -236,7 +236,7 @@ def _history(plans: list[_Plan], *, rng: random.Random, today: date) -> int:
                 away.append(
                     AwayPeriod(offender=o, kind="custody", start=today - timedelta(days=rng.randint(20, 90)))
                 )
-            last_annual = today - timedelta(days=rng.randint(30, 330))
+            last_annual = today - timedelta(days=rng.randint(30, 362))
             if p.situation == "missed-notification":
                 last_annual = today - timedelta(days=365 + rng.randint(5, 40))
             notes.append(
@@ -347,7 +347,7 @@ def _last_seen(situation: str, interval: int, rng: random.Random, today: date) -
     if situation == "overdue":
         return today - timedelta(days=interval + rng.randint(2, max(3, interval // 3)))
     if situation == "overdue-by-interval":
-        return today - timedelta(days=int(interval * 1.5) + rng.randint(2, 5))
+        return today - timedelta(days=interval * 2 + rng.randint(2, 5))
     if situation == "two-intervals":
         return today - timedelta(days=interval * 2 + rng.randint(10, 60))
     if situation == "s96b":
