@@ -43,7 +43,7 @@ def test_a_charge_starts_the_enhanced_victims_one_working_day_clock(
     _sign_in(page, force.user("investigator", "A"))
     page.goto(f"/victims/crimes/{crime.pk}/")
     expect(page.get_by_test_id("crime-victims")).to_contain_text("enhanced")
-    page.get_by_label("Event").select_option("charge")
+    page.get_by_label("Event", exact=True).select_option("charge")
     page.get_by_test_id("record-event").click()
     expect(page.get_by_test_id("events")).to_contain_text("charge")
 
