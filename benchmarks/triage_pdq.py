@@ -94,10 +94,12 @@ def main() -> None:
         f"{args.count} JPEGs {args.width}x{args.height} ({len(scenes)} scenes), {cores} cores, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
-    t_base, base = baseline(paths)
-    t_full, full = ours(root, None, cores)
-    t_fast, fast = ours(root, 512, cores)
     n = args.count
+    t_base, base = baseline(paths)
+    print(f"baseline done: {n / t_base:.2f} images/s", flush=True)
+    t_full, full = ours(root, None, cores)
+    print(f"full-resolution scan done: {n / t_full:.2f} images/s", flush=True)
+    t_fast, fast = ours(root, 512, cores)
     print(f"baseline single-process pdqhash loop: {n / t_base:.2f} images/s ({t_base:.1f} s)")
     print(
         f"custos scan, full resolution, {cores} workers: {n / t_full:.2f} images/s -> {t_base / t_full:.2f}x "
