@@ -104,3 +104,16 @@ def test_checkpoint_discards_a_torn_last_line_and_keeps_whole_ones(tmp_path: Pat
     assert sorted(final.records) == ["a", "b", "c"]
     final.close(remove=False)
     assert all(json.loads(line) for line in path.read_text().splitlines())
+
+
+def test_outputs_written_inside_the_scanned_folder_are_never_scanned(tmp_path: Path, policy: Policy) -> None:
+    (tmp_path / "a.txt").write_bytes(b"abc")
+    out = tmp_path / "report.json"
+    Checkpoint(checkpoint_path(str(out)), {"path": "stale"}, resume=False).close(remove=False)
+    opts = ScanOptions(
+        source=str(tmp_path), json_out=str(out), html_out=str(tmp_path / "r.html"), workers=1, progress=False
+    )
+    first = scan(opts, policy=policy)
+    assert [f["path"].rsplit("/", 1)[-1] for f in first["files"]] == ["a.txt"]
+    again = scan(opts, policy=policy)  # report.json and r.html now exist in the folder
+    assert [f["path"].rsplit("/", 1)[-1] for f in again["files"]] == ["a.txt"]

@@ -119,14 +119,15 @@ def worker_options(policy: Policy, opts: ScanOptions) -> worker.WorkerOptions:
 
 
 def _identity(spec: SourceSpec) -> dict[str, Any]:
-    st = os.stat(spec.path)
-    return {
-        "path": spec.path,
-        "kind": spec.kind,
-        "segments": list(spec.segments),
-        "size": st.st_size if spec.kind != "folder" else None,
-        "mtime_ns": st.st_mtime_ns,
-    }
+    """What a checkpoint must match to be resumed: the same image file, or the same folder path.
+
+    A folder's own mtime is left out: writing the report or checkpoint into it would change it.
+    """
+    identity: dict[str, Any] = {"path": spec.path, "kind": spec.kind, "segments": list(spec.segments)}
+    if spec.kind != "folder":
+        st = os.stat(spec.path)
+        identity.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+    return identity
 
 
 class _Progress:
@@ -282,6 +283,13 @@ def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
         ckpt = Checkpoint(checkpoint_path(opts.json_out), _identity(spec), resume=opts.resume)
     except CheckpointMismatch as exc:
         raise ScanError(str(exc)) from None
+    # Our own outputs may sit inside a scanned folder: never scan them.
+    outputs = {
+        os.path.abspath(p)
+        for p in (opts.json_out, opts.html_out, opts.manifest_out, opts.vics_out, ckpt.path)
+        if p
+    }
+    listing.refs = [r for r in listing.refs if r.os_path is None or r.os_path not in outputs]
     done = set(ckpt.records)
     pending = [r for r in listing.refs if r.key not in done]
     resumed = len(listing.refs) - len(pending)
