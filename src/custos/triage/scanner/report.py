@@ -18,7 +18,7 @@ SCHEMA_VERSION = "1.0"
 GENERATOR = "custos-triage"
 VICS_CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Cases"
 # Record fields that stay in the checkpoint but are not part of the published report.
-_INTERNAL = ("key",)
+_INTERNAL = ("key", "parent_key")
 
 
 def public_record(rec: dict[str, Any]) -> dict[str, Any]:

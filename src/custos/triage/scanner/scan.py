@@ -206,7 +206,7 @@ def _ordered(refs: list[FileRef], records: dict[str, dict[str, Any]]) -> list[di
     children: dict[str, list[dict[str, Any]]] = {}
     for rec in records.values():
         if rec.get("container") is not None:
-            parent = rec["key"].rsplit("!/", 1)[0]
+            parent = rec.get("parent_key") or rec["key"].rsplit("!/", 1)[0]
             children.setdefault(parent, []).append(rec)
     out: list[dict[str, Any]] = []
     for ref in refs:
@@ -254,7 +254,8 @@ def _thumbnails(
         key = rec["key"]
         member = None
         if rec.get("container") is not None:
-            key, member = key.rsplit("!/", 1)
+            parent = rec.get("parent_key") or key.rsplit("!/", 1)[0]
+            key, member = parent, key[len(parent) + 2 :]
         ref = refs.get(key)
         if ref is None:
             continue

@@ -204,6 +204,7 @@ def _zip_members(ref: FileRef, zf: zipfile.ZipFile, parent: dict[str, Any]) -> l
             size=info.file_size,
             inode=None,
             container=ref.path,
+            parent_key=ref.key,
             timestamps={
                 "modified": _zip_time(info.date_time),
                 "accessed": None,
