@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from triage_fixtures import encode, gpt_disk, mbr_disk, require_tool, synthetic_image, vhd_fixed
+from triage_fixtures import encode, gpt_disk, mbr_disk, qcow2_image, require_tool, synthetic_image, vhd_fixed
 
 from custos.core.policy import Policy
 from custos.triage.scanner.hashing import hash_bytes
@@ -187,6 +187,19 @@ def test_fixed_vhd_is_opened_through_dfvfs(
     report = _scan(vhd, tmp_path, policy, [])
     assert report["source"]["kind"] == "vhd"
     assert _files(report)["/DCIM/keep.jpg"]["md5"] == hash_bytes(card["photo"]).md5
+
+
+def test_qcow2_is_opened_through_dfvfs_and_deleted_files_still_recovered(
+    card: dict[str, Any], make_ext2: Callable[..., Path], tmp_path: Path, policy: Policy
+) -> None:
+    qcow = tmp_path / "card.qcow2"
+    qcow2_image(make_ext2(card["src"], delete=("/DCIM/gone.jpg",)), qcow)
+    report = _scan(qcow, tmp_path, policy, [str(card["set"])])
+    assert report["source"]["kind"] == "qcow2"
+    files = _files(report)
+    assert files["/DCIM/keep.jpg"]["md5"] == hash_bytes(card["photo"]).md5
+    assert files["/DCIM/gone.jpg"]["deleted"] is True
+    assert files["/DCIM/gone.jpg"]["matches"][0]["category"] == "A"
 
 
 def test_unreadable_file_content_is_an_error_on_that_file_and_the_scan_continues(

@@ -176,3 +176,53 @@ def gpt_disk(out: Path, partitions: list[Path], first_lba: int = 2048) -> list[i
         fh.write(entries)
         fh.write(header(last, 1, last - 32))
     return offsets
+
+
+def qcow2_image(raw: Path, out: Path) -> None:
+    """A qcow2 (v2, 64 KiB clusters, uncompressed) holding the raw disk; all-zero clusters are holes."""
+    cluster = 1 << 16
+    data = raw.read_bytes()
+    size = len(data)
+    n_data = (size + cluster - 1) // cluster
+    assert n_data <= cluster // 8, "one L2 table only"
+    header_c, l1_c, rt_c, rb_c, l2_c = 0, 1, 2, 3, 4
+    next_c = 5
+    l2 = bytearray(cluster)
+    body = []
+    for i in range(n_data):
+        chunk = data[i * cluster : (i + 1) * cluster].ljust(cluster, b"\0")
+        if chunk.count(0) == cluster:
+            continue
+        struct.pack_into(">Q", l2, i * 8, (next_c * cluster) | (1 << 63))
+        body.append(chunk)
+        next_c += 1
+    l1 = bytearray(cluster)
+    struct.pack_into(">Q", l1, 0, (l2_c * cluster) | (1 << 63))
+    refcount_table = bytearray(cluster)
+    struct.pack_into(">Q", refcount_table, 0, rb_c * cluster)
+    refcount_block = bytearray(cluster)
+    for c in range(next_c):
+        struct.pack_into(">H", refcount_block, c * 2, 1)
+    header = bytearray(cluster)
+    struct.pack_into(
+        ">4sIQIIQIIQQIIQ",
+        header,
+        0,
+        b"QFI\xfb",
+        2,
+        0,
+        0,
+        16,
+        size,
+        0,
+        1,
+        l1_c * cluster,
+        rt_c * cluster,
+        1,
+        0,
+        0,
+    )
+    assert header_c == 0
+    out.write_bytes(
+        bytes(header) + bytes(l1) + bytes(refcount_table) + bytes(refcount_block) + bytes(l2) + b"".join(body)
+    )
