@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -50,6 +51,15 @@ class NominalDetailOut(NominalOut):
     whereabouts_verified: bool
     aliases: list[str]
     computed: list[ComputedDateOut]
+
+    @staticmethod
+    def resolve_aliases(obj: Any) -> list[str]:
+        return [str(a) for a in obj.aliases.all()]
+
+    @staticmethod
+    def resolve_computed(obj: Any) -> list[dict[str, Any]]:
+        dates, _ = record_dates(obj, today=timezone.localdate())
+        return [d.__dict__ for d in dates]
 
 
 class NominalFilters(Schema):
@@ -141,18 +151,7 @@ def list_nominals(request: HttpRequest, filters: Query[NominalFilters]) -> Any:
 
 @router.get("/nominals/{offender_id}", response=NominalDetailOut)
 def get_nominal(request: HttpRequest, offender_id: int) -> Any:
-    from django.utils import timezone
-
-    o = selectors.offender_get(actor=request.user, pk=offender_id, purpose="api")
-    dates, _ = record_dates(o, today=timezone.localdate())
-    return {
-        **{f: getattr(o, f) for f in NominalOut.model_fields if f != "borough"},
-        "borough": o.borough.code,
-        "rosh_reason": o.rosh_reason,
-        "whereabouts_verified": o.whereabouts_verified,
-        "aliases": [str(a) for a in o.aliases.all()],
-        "computed": [d.__dict__ for d in dates],
-    }
+    return selectors.offender_get(actor=request.user, pk=offender_id, purpose="api")
 
 
 @router.get("/visits", response=list[VisitOut])

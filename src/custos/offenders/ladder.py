@@ -18,8 +18,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -65,6 +67,13 @@ ESCALATION_TYPES = (
 SYSTEM_DECISION = "resolved: step no longer applies"
 FAILED = tuple(o.value for o in rules.visits.FAILED_ENTRY)
 NOTHING_DUE_RANK = 9
+STATE_COLUMNS = (
+    "last_successful_visit_on",
+    "next_visit_due",
+    "next_notification_due",
+    "ladder_rank",
+    "ladder_steps",
+)
 
 
 @dataclass
@@ -87,6 +96,7 @@ class Facts:
     away: list[rules.AwayPeriod] = field(default_factory=list)
     notifications: list[rules.NotificationEvent] = field(default_factory=list)
     arms_next_review: date | None = None
+    stored: tuple[Any, ...] = ()  # the worklist columns as stored, to write only what changed
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,11 @@ class WantedTask:
     reason: str
     basis: str
     policy_version: str
-    detail: dict[str, Any]
+    detail_of: Any  # () -> dict: built only when the task is opened (most nights it already exists)
+
+    @property
+    def detail(self) -> dict[str, Any]:
+        return self.detail_of() if callable(self.detail_of) else dict(self.detail_of)
 
 
 @dataclass
@@ -156,8 +170,9 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
         "no_fixed_abode",
         "whereabouts_verified",
         "whereabouts_unverified_since",
+        *STATE_COLUMNS,
     ).iterator(chunk_size=5000):
-        pk, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row
+        pk, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row[:11]
         ds = team_sup.get(lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
         ds = ds or (team_sup.get(team) if team else None)
         di = None
@@ -166,7 +181,9 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
             if line is not None and people.get(line, (None, ""))[1] == "detective-inspector":
                 di = line
         di = di or borough_di.get(borough)
-        facts[pk] = Facts(pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified)
+        facts[pk] = Facts(
+            pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified, stored=row[11:]
+        )
     ids = list(facts) if offender_ids is not None else None
 
     def scoped(qs: Any) -> Any:
@@ -257,6 +274,28 @@ def _quiet_ladder(f: Facts, *, today: date, missed: bool, policy: Policy) -> rul
     )
 
 
+def _step_detail(step: rules.LadderStep, s96b: rules.S96BCheck | None) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "step": step.step.value,
+        "actions": [
+            {
+                "action": a.action,
+                "owner": a.owner,
+                "due": a.due.isoformat() if a.due else None,
+                "basis": a.basis,
+            }
+            for a in step.actions
+        ],
+    }
+    if s96b is not None:
+        detail["conditions"] = [
+            {"code": c.code, "met": c.met, "basis": c.basis, "explanation": c.explanation}
+            for c in s96b.conditions
+        ]
+        detail["failed_attempts"] = [d.isoformat() for d in s96b.failed_attempts]
+    return detail
+
+
 def evaluate(f: Facts, *, today: date, policy: Policy) -> Evaluation:
     deadline = notification_deadline(f, policy=policy)
     missed = (
@@ -287,24 +326,7 @@ def evaluate(f: Facts, *, today: date, policy: Policy) -> Evaluation:
         elif kind in (TaskKind.BREACH_CASE, TaskKind.S96B_CONSIDERATION):
             watcher = f.di_id if owner != f.di_id else f.ds_id
         first_due = min((a.due for a in step.actions if a.due is not None), default=None)
-        detail: dict[str, Any] = {
-            "step": step.step.value,
-            "actions": [
-                {
-                    "action": a.action,
-                    "owner": a.owner,
-                    "due": a.due.isoformat() if a.due else None,
-                    "basis": a.basis,
-                }
-                for a in step.actions
-            ],
-        }
-        if kind == TaskKind.S96B_CONSIDERATION and ladder.s96b is not None:
-            detail["conditions"] = [
-                {"code": c.code, "met": c.met, "basis": c.basis, "explanation": c.explanation}
-                for c in ladder.s96b.conditions
-            ]
-            detail["failed_attempts"] = [d.isoformat() for d in ladder.s96b.failed_attempts]
+        detail = partial(_step_detail, step, ladder.s96b if kind == TaskKind.S96B_CONSIDERATION else None)
         wanted.append(
             WantedTask(
                 f.id,
@@ -516,50 +538,20 @@ def _open_breach_cases(tasks: list[OffenderTask], *, today: date) -> list[Breach
 
 
 def _store_state(evals: list[Evaluation], *, today: date) -> None:
-    """Write the worklist sort keys (rank, due dates, steps) where they changed."""
-    rows = Offender.objects.filter(active=True)
-    if len(evals) <= 500:
-        rows = Offender.objects.filter(pk__in=[e.facts.id for e in evals])
-    current = {
-        row[0]: row[1:]
-        for row in rows.values_list(
-            "id",
-            "last_successful_visit_on",
-            "next_visit_due",
-            "next_notification_due",
-            "ladder_rank",
-            "ladder_steps",
-        )
-    }
-    changed: list[Offender] = []
+    """Write the worklist sort keys (rank, due dates, steps) where they changed, one executemany."""
+    rows: list[tuple[Any, ...]] = []
     for e in evals:
         steps = ",".join(s.step.value for s in e.ladder.steps)[:120]
         note = e.notification.due if e.notification is not None else None
         new = (e.facts.last_successful, e.ladder.due, note, e.rank, steps)
-        if current.get(e.facts.id) != new:
-            changed.append(
-                Offender(
-                    pk=e.facts.id,
-                    last_successful_visit_on=new[0],
-                    next_visit_due=new[1],
-                    next_notification_due=new[2],
-                    ladder_rank=new[3],
-                    ladder_steps=new[4],
-                    ladder_evaluated_on=today,
-                )
-            )
-    Offender.objects.bulk_update(
-        changed,
-        [
-            "last_successful_visit_on",
-            "next_visit_due",
-            "next_notification_due",
-            "ladder_rank",
-            "ladder_steps",
-            "ladder_evaluated_on",
-        ],
-        batch_size=1000,
-    )
+        if e.facts.stored != new:
+            rows.append((*new, today, e.facts.id))
+    if not rows:
+        return
+    table = connection.ops.quote_name(Offender._meta.db_table)
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in (*STATE_COLUMNS, "ladder_evaluated_on"))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
 
 
 def run(

@@ -1,0 +1,39 @@
+"""`custos offenders show|search|worklist --json`: need-to-know applies and every read is audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from custos.cli import main
+from custos.core.models import AuditEvent
+from tests.offenders.factories import add_visit, make_offender
+
+
+def test_show_prints_computed_dates_and_the_ladder_and_is_audited(force: Any, capsys: Any) -> None:
+    o = make_offender(force, managed_since=date(2012, 1, 1))
+    add_visit(o, date(2017, 5, 4), "seen-and-entered")
+    assert main(["offenders", "show", o.reference, "--user", "offender-manager-a", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reference"] == o.reference
+    assert "breach-case" in {s["step"] for s in out["ladder"]}
+    assert any(c["label"] == "Next visit due" for c in out["computed"])
+    assert AuditEvent.objects.filter(
+        action="custos.offender.viewed", object_id=str(o.pk), purpose="cli"
+    ).exists()
+
+
+def test_an_outsider_gets_a_clear_refusal(force: Any, capsys: Any) -> None:
+    o = make_offender(force)
+    assert main(["offenders", "show", o.reference, "--user", "offender-manager-b", "--json"]) == 2
+    assert "need-to-know" in capsys.readouterr().err
+
+
+def test_search_by_name_is_audited(force: Any, capsys: Any) -> None:
+    make_offender(force, first_name="Derek", last_name="Hollins")
+    assert (
+        main(["offenders", "search", "--name", "Derek Hollis", "--user", "offender-manager-a", "--json"]) == 0
+    )
+    assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["Derek Hollins"]
+    assert AuditEvent.objects.filter(action="custos.offender.searched").exists()
