@@ -233,7 +233,12 @@ def test_a_hit_on_an_rso_device_is_pending_until_offender_management_can_take_it
     ).exists()
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(links, "offender_hook", lambda: lambda **kw: calls.append(kw) or {"tasks": 2})
+
+    def hook(**kw: Any) -> dict[str, int]:
+        calls.append(kw)
+        return {"tasks": 2}
+
+    monkeypatch.setattr(links, "offender_hook", lambda: hook)
     from custos.triage.sweep import offender_links
 
     first = offender_links(date.today())

@@ -1,4 +1,4 @@
-"""Lab-queue ranking, referral SLAs, the full-examination rule, capacity and grading consensus (pure: no db)."""
+"""Ranking, referral SLAs, the full-examination rule, capacity and grading consensus (pure: no db)."""
 
 from __future__ import annotations
 
@@ -203,7 +203,7 @@ def test_expected_starts_never_go_backwards_down_the_queue(n: int, examiners: in
     capacity.plan(queue, [capacity.Examiner(i, fte) for i in range(examiners)], today=TODAY, policy=POLICY)
     starts = [d.expected_start for d in queue]
     assert all(s is not None for s in starts)
-    assert starts == sorted(starts)  # type: ignore[type-var]
+    assert starts == sorted(starts)
 
 
 # --- grading ------------------------------------------------------------------------------------------
