@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 from tests.conftest import verify_client
 from tests.crimes.factories import Unit
 
+SLOW_MS = 90_000
+
 
 @pytest.fixture
 def unit(make_person: Any, make_user: Any) -> Unit:
@@ -32,6 +34,10 @@ def test_allocate_explain_investigate_review_and_finalise_with_nfa_sign_off(
 ) -> None:
     crime = unit.crime(offence="robbery-personal", weapon=True)  # T2: only the PIP2 detective qualifies
     url = f"/investigations/crimes/{crime.pk}/"
+    # Each POST runs the engine or the rules, then redirects: on a loaded box that can take over 10 s.
+    page.set_default_timeout(SLOW_MS)
+    page.set_default_navigation_timeout(SLOW_MS)
+    expect.set_options(timeout=SLOW_MS)
 
     _sign_in(page, unit.supervisor, live_server)
     page.goto(url)
