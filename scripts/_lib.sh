@@ -5,6 +5,9 @@ CUSTOS_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CUSTOS_REPO
 # Never let uv fetch an interpreter: Python 3.12 comes from the machine (pyenv or Debian), per .python-version.
 export UV_PYTHON_DOWNLOADS=never
+# Some environments set PYTHONDONTWRITEBYTECODE; then every pytest worker and every `custos` subprocess
+# recompiles Django, pydantic and the app from source, which multiplies the suite's time on 2 cores.
+unset PYTHONDONTWRITEBYTECODE
 # uv and pip verify TLS against SSL_CERT_FILE when it is set; point them at Debian's bundle (which carries any
 # CA the machine's network needs) if nothing else is configured.
 if [ -z "${SSL_CERT_FILE:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then

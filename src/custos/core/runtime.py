@@ -43,6 +43,8 @@ def serve(*, host: str, port: int, prod: bool) -> int:
             raise UserError(
                 "--prod needs production settings: set CUSTOS_PRODUCTION=1, SECRET_KEY and ALLOWED_HOSTS"
             )
+        # Static files are served by whitenoise from STATIC_ROOT in production: collect them first.
+        call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = shutil.which("gunicorn") or os.path.join(os.path.dirname(sys.executable), "gunicorn")
         workers = str(int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1)))
         os.execv(  # noqa: S606 - replaces this process with gunicorn
@@ -60,7 +62,9 @@ def serve(*, host: str, port: int, prod: bool) -> int:
                 os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             ],
         )
-    call_command("collectstatic", interactive=False, verbosity=0) if not settings.DEBUG else None
+    if not settings.DEBUG:
+        # Without DEBUG whitenoise serves only collected files.
+        call_command("collectstatic", interactive=False, verbosity=0)
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
     return 0
 
