@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from tests.victims.helpers import add_victim, crime_in_a
 
 from custos.core.models import AuditEvent
 from custos.crimes.models import Crime, CrimeStatus
-from custos.victims import reviews, services
+from custos.victims import services
 from custos.victims.models import VictimCrime
+from custos.victims.rules.vrr import SAME_PERSON
+from tests.victims.helpers import add_victim, crime_in_a
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +149,7 @@ def test_the_reviewer_must_not_be_the_decision_maker_and_must_outrank_them(force
             outcome="upheld",
             reasons="Further enquiries",
         )
-    assert reviews.SAME_PERSON in str(err.value)
+    assert SAME_PERSON in str(err.value)
     with pytest.raises(PermissionError):
         services.review_decide(
             actor=force.user("victim-care-officer", "A"), review=review, outcome="upheld", reasons="x"
@@ -190,6 +191,7 @@ def test_an_upheld_review_reopens_the_investigation_and_audits_it(force: Any) ->
         reasons="CCTV not pursued; reinvestigate",
         on=date(2025, 10, 20),
     )
+    print("DEBUG", list(AuditEvent.objects.values_list("action", "object_type", "object_id")))
     assert decided.reviewer == force.people["detective-inspector@A"]
     crime = Crime.objects.get(pk=link.crime_id)
     assert crime.status == CrimeStatus.OPEN and crime.outcome is None
