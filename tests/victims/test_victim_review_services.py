@@ -191,7 +191,6 @@ def test_an_upheld_review_reopens_the_investigation_and_audits_it(force: Any) ->
         reasons="CCTV not pursued; reinvestigate",
         on=date(2025, 10, 20),
     )
-    print("DEBUG", list(AuditEvent.objects.values_list("action", "object_type", "object_id")))
     assert decided.reviewer == force.people["detective-inspector@A"]
     crime = Crime.objects.get(pk=link.crime_id)
     assert crime.status == CrimeStatus.OPEN and crime.outcome is None
