@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tests.crimes.factories import make_crime
-
 from custos.crimes.models import Crime
+from tests.crimes.factories import make_crime
 
 
 def crime_in_a(

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from tests.victims.helpers import add_victim, born_years_before, crime_in_a
 
 from custos.core.models import AuditEvent
 from custos.victims import services
 from custos.victims.models import ClockEscalation, InvestigationEvent, Obligation, ObligationStatus
 from custos.victims.sweep import escalate_overdue_clocks
+from tests.victims.helpers import add_victim, born_years_before, crime_in_a
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.victims.helpers import add_victim, crime_in_a
 
 from custos.victims.models import ClockEscalation, Victim, VictimCrime
 from custos.victims.sweep import escalate_overdue_clocks
+from tests.victims.helpers import add_victim, crime_in_a
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.victims.helpers import crime_in_a
 
 from custos.core.models import AuditEvent
+from tests.victims.helpers import crime_in_a
 
 pytestmark = pytest.mark.django_db
 

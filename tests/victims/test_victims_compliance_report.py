@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from tests.victims.helpers import add_victim, born_years_before, crime_in_a
 
 from custos.victims import compliance, services
 from custos.victims.models import Obligation, VictimCrime
+from tests.victims.helpers import add_victim, born_years_before, crime_in_a
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from django.db.models import F
-from tests.crimes.factories import make_crime
 
 from custos.victims.demo import seed_part
 from custos.victims.models import Obligation, VictimCrime
+from tests.crimes.factories import make_crime
 
 pytestmark = pytest.mark.django_db
 

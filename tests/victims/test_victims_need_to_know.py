@@ -6,13 +6,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.victims.helpers import add_victim, crime_in_a
 
 from custos.accounts.roles import Role
 from custos.core.access import ActorScope
 from custos.victims import access
 from custos.victims.models import Victim, VictimCrime
 from custos.workforce.models import Person
+from tests.victims.helpers import add_victim, crime_in_a
 
 ROLE_SETS = st.frozensets(st.sampled_from(list(Role)), max_size=3)
 
