@@ -268,8 +268,9 @@ ROUTES = [
     ),
     RouteCase(
         "api-1:request_victim_review",
+        kwargs=lambda f: {"link_id": _link(f).pk},
         method="post",
-        data=lambda f: {"link_id": _link(f).pk, "notified_on": TODAY},
+        data=lambda f: {"notified_on": TODAY},
         expect=only(CHANGERS, 201),
         outsider=404,
         outsider_exempt=ADMIN_ONLY,

@@ -162,7 +162,6 @@ class EventOut(Schema):
 
 
 class ReviewIn(Schema):
-    link_id: int
     notified_on: date
     requested_on: date | None = None
     suspect_interviewed: bool | None = None
@@ -340,9 +339,9 @@ def record_investigation_event(request: HttpRequest, crime_id: int, payload: Eve
     }
 
 
-@router.post("/reviews", response={201: ReviewOut})
-def request_victim_review(request: HttpRequest, payload: ReviewIn) -> Any:
-    link = selectors.link_get(actor=request.user, pk=payload.link_id, change=True)
+@router.post("/links/{link_id}/reviews", response={201: ReviewOut})
+def request_victim_review(request: HttpRequest, link_id: int, payload: ReviewIn) -> Any:
+    link = selectors.link_get(actor=request.user, pk=link_id, change=True)
     review = services.review_request(
         actor=request.user,
         link=link,
