@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.allocation import selectors, services
-from custos.core.access import not_found
+from custos.core.access import not_found, scope_of
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough, Person
 
@@ -92,6 +92,12 @@ def run_allocation(request: HttpRequest, payload: RunIn) -> Any:
         borough = Borough.objects.filter(code=payload.borough).first()
         if borough is None:
             raise ValidationError({"borough": [f"unknown borough {payload.borough!r}"]})
+    scope = scope_of(request.user)
+    if crime is None and borough is None and not scope.is_admin:
+        # A supervisor's batch is their own borough's; only administrators run force-wide.
+        borough = Borough.objects.filter(pk=scope.borough_id or 0).first()
+        if borough is None:
+            raise not_found()
     if not services.can_allocate(
         request.user, crime.borough_id if crime else borough.pk if borough else None
     ):
