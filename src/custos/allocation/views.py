@@ -33,7 +33,10 @@ def _own_borough(request: HttpRequest) -> Borough | None:
     code = request.GET.get("borough") or request.POST.get("borough") or ""
     if s.is_admin:
         return Borough.objects.filter(code=code).first() if code else None
-    return Borough.objects.filter(pk=s.borough_id or 0).first()
+    own = Borough.objects.filter(pk=s.borough_id or 0).first()
+    if own is None:  # only administrators run force-wide
+        raise not_found()
+    return own
 
 
 @login_required
