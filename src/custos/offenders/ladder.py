@@ -296,23 +296,53 @@ def _step_detail(step: rules.LadderStep, s96b: rules.S96BCheck | None) -> dict[s
     return detail
 
 
-def evaluate(f: Facts, *, today: date, policy: Policy) -> Evaluation:
-    deadline = notification_deadline(f, policy=policy)
-    missed = (
-        rules.missed_notifications([deadline], f.notifications, as_of=today) if deadline is not None else ()
-    )
-    ladder = _quiet_ladder(f, today=today, missed=bool(missed), policy=policy) or rules.evaluate_ladder(
+def _full_ladder(
+    f: Facts,
+    *,
+    today: date,
+    missed: Sequence[rules.BreachConsideration],
+    policy: Policy,
+    memo: dict[tuple[Any, ...], rules.LadderResult] | None,
+) -> rules.LadderResult:
+    """`evaluate_ladder` for one offender. It is pure, so within one run offenders with the same inputs
+    (level, last successful visit, whereabouts, missed notifications; no attempts or time away) share one
+    result."""
+    # managed_since only starts the clock of someone never visited.
+    since = None if f.last_successful else f.managed_since
+    unverified = None if f.whereabouts_verified else (f.unverified_since or f.managed_since)
+    key = None
+    if memo is not None and not f.attempts and not f.away:
+        key = (f.level, f.mode, f.last_successful, since, f.whereabouts_verified, unverified, tuple(missed))
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+    result = rules.evaluate_ladder(
         today=today,
         level=f.level,
         mode=rules.ManagementMode(f.mode),
         last_successful=f.last_successful,
-        managed_since=f.managed_since,
+        managed_since=since,
         attempts=f.attempts,
         away=f.away,
         whereabouts_verified=f.whereabouts_verified,
-        whereabouts_unverified_since=f.unverified_since or f.managed_since,
+        whereabouts_unverified_since=unverified,
         missed=missed,
         policy=policy,
+    )
+    if key is not None and memo is not None:
+        memo[key] = result
+    return result
+
+
+def evaluate(
+    f: Facts, *, today: date, policy: Policy, memo: dict[tuple[Any, ...], rules.LadderResult] | None = None
+) -> Evaluation:
+    deadline = notification_deadline(f, policy=policy)
+    missed = (
+        rules.missed_notifications([deadline], f.notifications, as_of=today) if deadline is not None else ()
+    )
+    ladder = _quiet_ladder(f, today=today, missed=bool(missed), policy=policy) or _full_ladder(
+        f, today=today, missed=missed, policy=policy, memo=memo
     )
     wanted: list[WantedTask] = []
     for step in ladder.steps:
@@ -560,7 +590,8 @@ def run(
     """Evaluate and reconcile; returns (created per escalation type, offenders checked)."""
     policy = current_policy()
     facts = load_facts(offender_ids)
-    evals = [evaluate(f, today=today, policy=policy) for f in facts]
+    memo: dict[tuple[Any, ...], rules.LadderResult] = {}
+    evals = [evaluate(f, today=today, policy=policy, memo=memo) for f in facts]
     return reconcile(evals, today=today, actor=actor), len(facts)
 
 
