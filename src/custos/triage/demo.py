@@ -176,7 +176,7 @@ def seed_part(*, scale: str, seed: int, progress: bool = True) -> int:
             borough_id = boroughs[rng.randrange(len(boroughs))].pk
             crime_ref = f"DEMO/{seed}/{start + i + 1:05d}"
         rso = bool(offenders) and rng.random() < 0.22
-        submitted = today - timedelta(days=rng.randint(0, 75))
+        submitted = today - timedelta(days=int(rng.triangular(0, 75, 0)))  # mostly recent, a long tail
         grade = _pick(rng, GRADES)
         dtype = _pick(rng, TYPES)
         outcome = _pick(rng, OUTCOMES)
