@@ -68,8 +68,9 @@ def _device_id(force: Any) -> dict[str, Any]:
 
 
 def _result(force: Any) -> dict[str, Any]:
-    from custos.triage import services
     from tests.triage.lab_support import make_device, report_with_hits
+
+    from custos.triage import services
 
     device = make_device(force)
     result, _ = services.result_upload(actor=None, device=device, report=report_with_hits())

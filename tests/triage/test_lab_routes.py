@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
-
-from custos.core.models import AuditEvent
 from tests.conftest import ALL_ROLES, verify_client
 from tests.core.routes_collect import api_operations, case_url, page_url_names
 from tests.core.test_permission_matrix import _request
 from tests.routecases import RouteCase
 from tests.triage.routes import ROUTES
+
+from custos.core.models import AuditEvent
 
 
 def test_every_triage_route_is_declared() -> None:
