@@ -249,9 +249,11 @@ def _register_domain_commands(sub: argparse._SubParsersAction) -> None:
     from custos.core.domains import DOMAIN_APPS, optional_module
 
     for app in DOMAIN_APPS:
-        module = optional_module(app, "cli")
-        if module is not None:
-            module.register(sub)
+        # triage keeps its Django-side commands (lab_cli) apart from the offline scanner's (cli)
+        for name in ("cli", "lab_cli"):
+            module = optional_module(app, name)
+            if module is not None:
+                module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -212,12 +212,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--version", required=True)
     p.add_argument("--user")
     p.set_defaults(handler=_kit)
-    # Until the lead wires `custos triage upload`, the same command is available on its own.
-    p = subparsers.add_parser("triage-upload", help="attach a scan report to a device in the lab queue")
-    p.add_argument("report", metavar="REPORT.json")
-    p.add_argument("--device", type=int, required=True, metavar="ID")
-    p.add_argument("--user")
-    p.set_defaults(handler=_upload)
 
 
 def main(argv: list[str] | None = None) -> int:
