@@ -36,42 +36,44 @@ def _next_number() -> str:
     return f"T{_counter['n']:06d}"
 
 
-@pytest.fixture
-def make_person(db: Any) -> Callable[..., Any]:
+def _make_person(**kw: Any) -> Any:
     from custos.workforce.models import Person
 
-    def make(**kw: Any) -> Any:
-        defaults: dict[str, Any] = {
-            "staff_number": _next_number(),
-            "first_name": "Test",
-            "last_name": f"Person{_counter['n']}",
-            "rank": "constable",
-            "start_date": date(2015, 1, 1),
-            "pip_level": 1,
-        }
-        defaults.update(kw)
-        return Person.objects.create(**defaults)
+    defaults: dict[str, Any] = {
+        "staff_number": _next_number(),
+        "first_name": "Test",
+        "last_name": f"Person{_counter['n']}",
+        "rank": "constable",
+        "start_date": date(2015, 1, 1),
+        "pip_level": 1,
+    }
+    defaults.update(kw)
+    return Person.objects.create(**defaults)
 
-    return make
+
+def _make_user(
+    username: str, roles: list[str], person: Any = None, password: str = "correct horse battery"
+) -> Any:
+    from custos.accounts import services
+    from custos.accounts.roles import Role
+
+    user = services.user_create(
+        username=username, password=password, roles=[Role(r) for r in roles], validate=False
+    )
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+    return user
+
+
+@pytest.fixture
+def make_person(db: Any) -> Callable[..., Any]:
+    return _make_person
 
 
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
-    from custos.accounts import services
-    from custos.accounts.roles import Role
-
-    def make(
-        username: str, roles: list[str], person: Any = None, password: str = "correct horse battery"
-    ) -> Any:
-        user = services.user_create(
-            username=username, password=password, roles=[Role(r) for r in roles], validate=False
-        )
-        if person is not None:
-            person.user = user
-            person.save(update_fields=["user"])
-        return user
-
-    return make
+    return _make_user
 
 
 def verify_client(client: Any, user: Any) -> Any:
@@ -114,10 +116,11 @@ ROLE_RANKS = {
 }
 
 
-@pytest.fixture
-def force(db: Any, make_person: Callable[..., Any], make_user: Callable[..., Any]) -> Force:
+def _build_force() -> Force:
     """Two boroughs; every role has a persona in A and an outsider in B; supervisors lead their teams."""
     from custos.workforce.models import Borough, Team
+
+    make_person, make_user = _make_person, _make_user
 
     f = Force()
     today = date.today()
@@ -187,6 +190,51 @@ def force(db: Any, make_person: Callable[..., Any], make_user: Callable[..., Any
             f"teammate-{code.lower()}", ["offender-manager"], f.people[f"teammate@{code}"]
         )
     return f
+
+
+# The force is built once per test database (session) and each test gets fresh objects loaded from it, so
+# in-memory caches and edits never leak between tests. Transactional tests flush the database; the next test
+# then rebuilds it inside its own transaction.
+_FORCE_IDS: dict[str, dict[str, int]] = {}
+
+
+def _remember(f: Force) -> None:
+    _FORCE_IDS.clear()
+    for part in ("boroughs", "teams", "users", "people"):
+        _FORCE_IDS[part] = {k: v.pk for k, v in getattr(f, part).items()}
+
+
+def _load_force() -> Force | None:
+    from custos.accounts.models import User
+    from custos.workforce.models import Borough, Person, Team
+
+    if not _FORCE_IDS:
+        return None
+    models = {"boroughs": Borough, "teams": Team, "users": User, "people": Person}
+    f = Force()
+    for part, model in models.items():
+        ids = _FORCE_IDS[part]
+        found = model.objects.in_bulk(list(ids.values()))
+        if len(found) != len(ids):
+            return None
+        getattr(f, part).update({k: found[pk] for k, pk in ids.items()})
+    return f
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        _remember(_build_force())
+
+
+@pytest.fixture
+def force(db: Any) -> Force:
+    loaded = _load_force()
+    if loaded is not None:
+        return loaded
+    built = _build_force()
+    _remember(built)
+    return built
 
 
 ALL_ROLES = tuple(ROLE_RANKS)

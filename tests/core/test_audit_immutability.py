@@ -47,8 +47,9 @@ def test_the_database_refuses_raw_sql(event: AuditEvent) -> None:
 
 
 def test_inserts_still_work(event: AuditEvent) -> None:
+    before = AuditEvent.objects.count()
     audit.record(actor=None, action="custos.test.again")
-    assert AuditEvent.objects.count() == 2
+    assert AuditEvent.objects.count() == before + 1
 
 
 def test_the_audit_is_written_in_the_same_transaction_as_the_change(force: Any) -> None:

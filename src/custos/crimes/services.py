@@ -190,6 +190,10 @@ def crime_update(
         obj=crime,
         changes=audit.diff(before, audit.snapshot(crime, AUDITED_FIELDS)),
     )
+    # A changed offence or flag can change a victim's enhanced entitlement: re-evaluate (audited there).
+    from custos.victims.services import crime_facts_changed
+
+    crime_facts_changed(crime=crime, actor=None)
     return crime
 
 

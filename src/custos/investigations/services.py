@@ -269,6 +269,28 @@ def _finalise(*, actor: Any, crime: Crime, decision: OutcomeDecision) -> None:
     from custos.allocation.models import QueueEntry
 
     QueueEntry.objects.filter(crime=crime).delete()
+    _tell_victims(crime=crime, outcome=decision.outcome, on=today)
+
+
+# Home Office outcome → the Victims' Code event it is for the victim (the decision that starts their clock).
+CHARGE_OUTCOMES = frozenset({1})
+OUT_OF_COURT_OUTCOMES = frozenset({2, 3, 6, 7, 8, 22})
+
+
+def _tell_victims(*, crime: Crime, outcome: int, on: date) -> None:
+    """Finalising a crime starts every victim's update clock (Victims' Code Right 6), same transaction."""
+    from custos.victims.services import investigation_event_recorded
+
+    if outcome in CHARGE_OUTCOMES:
+        event = "charge"
+    elif outcome in OUT_OF_COURT_OUTCOMES:
+        event = "out-of-court"
+    elif outcome in set(current_policy().get("investigations.nfa_broad_outcomes")):
+        event = "nfa"
+    else:
+        return  # outcomes 19 and 20 hand the case to another body, which then informs the victim
+    # actor=None: the finalisation itself is audited with its actor; this is its automatic consequence.
+    investigation_event_recorded(crime=crime, event=event, occurred_on=on, actor=None)
 
 
 @transaction.atomic
