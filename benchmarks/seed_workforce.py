@@ -20,7 +20,9 @@ from pathlib import Path
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", choices=["demo", "borough", "london"], default="london")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
@@ -29,7 +31,9 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": url, "CUSTOS_DATA_DIR": str(tmp)}
     cli = [sys.executable, "-m", "custos.cli"]
     subprocess.run([*cli, "manage", "migrate", "-v0"], env=env, check=True)
-    os.environ.update({"DATABASE_URL": url, "CUSTOS_DATA_DIR": str(tmp), "DJANGO_SETTINGS_MODULE": "custos.settings"})
+    os.environ.update(
+        {"DATABASE_URL": url, "CUSTOS_DATA_DIR": str(tmp), "DJANGO_SETTINGS_MODULE": "custos.settings"}
+    )
     import django
 
     django.setup()

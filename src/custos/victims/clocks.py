@@ -60,7 +60,6 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-
 def _report_date(crime: Crime) -> date:
     return crime.reported_on or crime.recorded_on
 
@@ -367,5 +366,3 @@ def escalate_overdue(today: date) -> tuple[int, int]:
 
 def days_overdue(due: date | None, today: date) -> int:
     return max(0, (today - due).days) if due is not None else 0
-
-
