@@ -254,20 +254,24 @@ def test_a_device_without_hits_or_nominal_never_calls_offender_management(
     assert calls == []
 
 
-def test_the_real_offenders_hook_is_used_when_it_exists(force: Any) -> None:
-    hook = links.offender_hook()
-    if hook is None:
-        pytest.skip("custos.offenders.services.triage_hit_on_nominal does not exist yet")
-    offender_model = links.model_or_none("offenders.Offender")
-    offender = offender_model._default_manager.first() if offender_model else None
-    if offender is None:
-        pytest.skip("no offender record to link in this database")
+def test_a_hit_on_an_rso_device_gives_the_offender_manager_a_risk_review_and_a_visit(force: Any) -> None:
+    from tests.offenders.factories import make_offender
+
+    from custos.offenders.models import OffenderTask
+
+    assert links.offender_hook() is not None
+    offender = make_offender(force)
     device = make_device(force, offender_id=offender.pk)
     services.result_upload(
         actor=force.user("digital-forensic-examiner"), device=device, report=report_with_hits()
     )
     device.refresh_from_db()
     assert device.offender_link == "done"
+    tasks = OffenderTask.objects.filter(offender=offender, status="open")
+    assert {t.kind for t in tasks} >= {"risk-review", "triage-hit-visit"}
+    assert all(
+        t.owner_id == offender.lead_manager_id for t in tasks if t.kind in ("risk-review", "triage-hit-visit")
+    )
 
 
 # --- examiners' decisions ------------------------------------------------------------------------------

@@ -431,3 +431,34 @@ def triage_hit_record(
         due=timezone.localdate() + timedelta(days=1),
         actor=actor,
     )
+
+
+@transaction.atomic
+def triage_hit_on_nominal(*, offender_id: int, device: Any, actor: Any) -> dict[str, Any]:
+    """A triage hit on a registered offender's device (called by the triage lab).
+
+    Issue 3 and issue 5: the offender manager gets a risk-review task (new information is a significant
+    change for ARMS) and an unannounced-visit task. Idempotent: open tasks of those kinds are not duplicated.
+    """
+    offender = Offender.objects.filter(pk=offender_id).first()
+    if offender is None:
+        raise ValidationError(f"No offender {offender_id} on the register.")
+    reference = f"device {device.pk}" + (
+        f" (seal {device.seal_number})" if getattr(device, "seal_number", "") else ""
+    )
+    visit = triage_hit_record(
+        actor=actor, offender=offender, device_reference=reference, summary="likely IIOC on triage"
+    )
+    review = _open_task(
+        offender,
+        TaskKind.RISK_REVIEW,
+        reason=f"triage hit on {reference}: review ARMS and RoSH",
+        basis="APP: ARMS reviewed on significant change; triage hit on the offender's device",
+        due=timezone.localdate() + timedelta(days=1),
+        actor=actor,
+    )
+    return {
+        "offender": offender.pk,
+        "visit_task": visit.pk if visit else None,
+        "risk_review_task": review.pk if review else None,
+    }
