@@ -112,8 +112,13 @@ def _managers(borough: Borough, today: date) -> list[Person]:
 def seed_part(*, scale: str, seed: int, progress: bool = True) -> int:
     rng = random.Random(f"offenders-{seed}")
     today = timezone.localdate()
+    from custos.demo.seed import SCALES
+
+    # Only the boroughs of the force being seeded (a database may hold others, e.g. test fixtures).
     boroughs = list(
-        Borough.objects.filter(teams__team_type=TeamType.OFFENDER_MANAGEMENT).distinct().order_by("code")
+        Borough.objects.filter(teams__team_type=TeamType.OFFENDER_MANAGEMENT, code__in=SCALES[scale].boroughs)
+        .distinct()
+        .order_by("code")
     )
     per = PER_BOROUGH.get(scale, 50)
     rows = 0
