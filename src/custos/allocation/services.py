@@ -40,9 +40,9 @@ from custos.allocation.models import AllocationKind, QueueEntry, RunMode
 from custos.allocation.models import AllocationRun as RunRow
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.history import history_snapshot
 from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime, CrimeStatus
-from custos.crimes.services import history_snapshot
 from custos.workforce.models import Borough, Person
 
 NOT_A_SUPERVISOR = "Only investigation supervisors and detective inspectors may run or override allocation."

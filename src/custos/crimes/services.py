@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.history import history_snapshot
 from custos.core.policy import Policy, current_policy
 from custos.crimes import access
 from custos.crimes.intake import CATEGORY_DEFAULT_OFFENCE, CrimeFacts, crime_values
@@ -199,16 +200,6 @@ def crime_update(
 
 def _user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def history_snapshot(crime: Crime, actor: Any) -> None:
-    # Conditional UPDATEs bypass save(), so write the simple-history row explicitly.
-    crime.history.model.objects.create(
-        history_date=timezone.now(),
-        history_type="~",
-        history_user=actor if getattr(actor, "is_authenticated", False) else None,
-        **{f.attname: getattr(crime, f.attname) for f in Crime._meta.concrete_fields},
-    )
 
 
 @transaction.atomic

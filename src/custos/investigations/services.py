@@ -14,10 +14,10 @@ from django.utils import timezone
 from custos.accounts.roles import Role
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.history import history_snapshot
 from custos.core.policy import Policy, current_policy
 from custos.crimes import access as crime_access
 from custos.crimes.models import Crime, CrimeStatus, SuspectStatus
-from custos.crimes.services import history_snapshot
 from custos.investigations.models import (
     InvestigationPlan,
     LineOfEnquiry,

@@ -226,7 +226,7 @@ def crime_reopen_for_review(*, actor: Any, crime: Crime, review: RightToReview) 
     The outcome is cleared so that a fresh decision must be made and signed off; the earlier outcome stays
     in the crime's history and the investigations app's OutcomeDecision rows.
     """
-    from custos.crimes.services import history_snapshot
+    from custos.core.history import history_snapshot
 
     before = {"status": crime.status, "outcome": crime.outcome, "finalised_on": str(crime.finalised_on)}
     if crime.status == CrimeStatus.OPEN:

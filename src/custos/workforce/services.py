@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.history import history_snapshot
 from custos.workforce import access
 from custos.workforce.models import Absence, Accreditation, Person, Specialism, Team
 from custos.workforce.rules import PersonFacts, person_problems
@@ -125,20 +126,10 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any], expected_
         now = Person.objects.filter(pk=person.pk).values_list("version", flat=True).first()
         raise ValidationError(STALE_VERSION.format(had=expected_version, now=now), code="stale")
     person.refresh_from_db()
-    _history_snapshot(person, actor)
+    history_snapshot(person, actor)
     changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
     audit.record(actor=actor, action="custos.person.updated", obj=person, changes=changes)
     return person
-
-
-def _history_snapshot(person: Person, actor: Any) -> None:
-    # The conditional UPDATE bypasses save(), so write the simple-history row explicitly.
-    person.history.model.objects.create(
-        history_date=timezone.now(),
-        history_type="~",
-        history_user=actor if getattr(actor, "is_authenticated", False) else None,
-        **{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields},
-    )
 
 
 TEAM_SUPERVISOR_OTHER_BOROUGH = "The team supervisor must work in the team's borough."
