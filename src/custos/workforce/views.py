@@ -183,15 +183,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workforce/person_form.html", {"form": form, "person": person})
 
 
-@require_POST
-@login_required
-def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_for_change(actor=request.user, pk=pk)
-    form = AbsenceForm(request.POST)
+def _small_form_submit(request: HttpRequest, pk: int, form: Any, save: Any, done: str) -> HttpResponse:
+    """The inline forms on a person's page: save, or show every problem as a message; back to the page."""
     if form.is_valid():
         try:
-            services.absence_add(actor=request.user, person=person, **form.cleaned_data)
-            messages.success(request, "Absence recorded.")
+            save(form.cleaned_data)
+            messages.success(request, done)
         except ValidationError as exc:
             for msgs in exc.message_dict.values():
                 for m in msgs:
@@ -201,6 +198,20 @@ def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
             for e in errs:
                 messages.error(request, e)
     return redirect("workforce:person", pk=pk)
+
+
+@require_POST
+@login_required
+def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_for_change(actor=request.user, pk=pk)
+    form = AbsenceForm(request.POST)
+    return _small_form_submit(
+        request,
+        pk,
+        form,
+        lambda data: services.absence_add(actor=request.user, person=person, **data),
+        "Absence recorded.",
+    )
 
 
 @require_POST
@@ -218,19 +229,13 @@ def absence_delete(request: HttpRequest, pk: int, absence_id: int) -> HttpRespon
 def accreditation_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_change(actor=request.user, pk=pk)
     form = AccreditationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.accreditation_set(actor=request.user, person=person, **form.cleaned_data)
-            messages.success(request, "Accreditation recorded.")
-        except ValidationError as exc:
-            for msgs in exc.message_dict.values():
-                for m in msgs:
-                    messages.error(request, m)
-    else:
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
-    return redirect("workforce:person", pk=pk)
+    return _small_form_submit(
+        request,
+        pk,
+        form,
+        lambda data: services.accreditation_set(actor=request.user, person=person, **data),
+        "Accreditation recorded.",
+    )
 
 
 @require_POST
