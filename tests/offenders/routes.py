@@ -127,7 +127,32 @@ def _api_visit_body(force: Any) -> dict[str, Any]:
     }
 
 
+def _create_body(force: Any) -> dict[str, Any]:
+    return {
+        "first_name": "Matrix",
+        "last_name": f"Created{next(_n)}",
+        "date_of_birth": "1980-02-03",
+        "sex": "male",
+        "borough": force.boroughs["A"].pk,  # read only for administrators; others get their own borough
+        "mappa_category": 1,
+        "mappa_level": 1,
+        "management_mode": "active",
+        "rosh_level": "medium",
+        "rosh_reason": "route test",
+        "managed_since": "2024-01-01",
+    }
+
+
 ROUTES = [
+    RouteCase("offenders:offender_create", expect=CHANGERS, default=404),
+    RouteCase(
+        "offenders:offender_create",
+        method="post",
+        data=_create_body,
+        id="post",
+        expect=_only((*MANAGERS, "administrator"), 302),
+        default=404,
+    ),
     RouteCase("offenders:worklist", expect=CHANGERS, default=404),
     RouteCase("offenders:dashboard", expect=_only(SUPERVISORS, 200), default=404),
     RouteCase("offenders:search", expect=CHANGERS, default=404),

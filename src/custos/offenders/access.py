@@ -62,6 +62,18 @@ def can_change_offender(s: ActorScope, offender: Any) -> bool:
     return s.is_admin or _manages(s, offender)
 
 
+def can_create_offender(s: ActorScope, borough_id: int | None) -> bool:
+    """Adding a nominal: the roles that manage offenders, in their own borough; administrators anywhere."""
+    if s.is_admin:
+        return True
+    return s.has(*OFFENDER_ROLES) and s.borough_id is not None and s.borough_id == borough_id
+
+
+def may_create_offenders(s: ActorScope) -> bool:
+    """Whether the create page is open to this person at all (for the register's own borough)."""
+    return s.is_admin or (s.has(*OFFENDER_ROLES) and s.borough_id is not None)
+
+
 def is_supervisor(s: ActorScope) -> bool:
     return s.has(*SUPERVISOR_ROLES)
 

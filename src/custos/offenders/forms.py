@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from custos.core.govuk import GovukFormMixin
 from custos.core.policy import current_policy
@@ -14,12 +16,13 @@ from custos.offenders.models import (
     MappaCategory,
     MappaLevel,
     NotifiableKind,
+    Offender,
     TaskKind,
 )
 from custos.offenders.models.nominal import MODE_CHOICES, ROSH_CHOICES, _choices
 from custos.offenders.models.records import VISIT_OUTCOME_LABELS
 from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
-from custos.workforce.models import Borough, Person
+from custos.workforce.models import Borough, Person, Team
 
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -216,3 +219,108 @@ class DetailForm(GovukFormMixin, forms.Form):
 
 
 TASK_KIND_CHOICES = [("", "Any"), *TaskKind.choices]
+
+
+DOB_IN_FUTURE = "Date of birth must be in the past."
+MANAGED_SINCE_IN_FUTURE = "Management cannot start in the future."
+FIRST_NOTIFICATION_BEFORE_BIRTH = "The first notification cannot be before the date of birth."
+TEAM_OTHER_BOROUGH = "Choose a team in the offender's borough."
+LEAD_OTHER_BOROUGH = "Choose an offender manager from the offender's borough."
+BOROUGH_REQUIRED = "Choose the borough that will manage this offender."
+
+
+class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
+    """A new nominal record. The borough is the creator's own unless an administrator chooses it."""
+
+    class Meta:
+        model = Offender
+        fields = [
+            "reference",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "pnc_id",
+            "description",
+            "marks",
+            "borough",
+            "team",
+            "mappa_category",
+            "mappa_level",
+            "management_mode",
+            "rosh_level",
+            "rosh_reason",
+            "lead_manager",
+            "deputy_manager",
+            "managed_since",
+            "first_notification_on",
+            "no_fixed_abode",
+            "preventive_order",
+        ]
+        widgets = {
+            "date_of_birth": DATE,
+            "managed_since": DATE,
+            "first_notification_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "marks": forms.Textarea(attrs={"rows": 2}),
+            "rosh_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"reference": "Leave blank to give the next ON-number."}
+
+    def __init__(self, *args: Any, borough: Borough | None = None, **kwargs: Any) -> None:
+        """``borough``: the creator's own borough (fixed); None lets an administrator choose any."""
+        super().__init__(*args, **kwargs)
+        self.fixed_borough = borough
+        self.fields["reference"].required = False
+        self.fields["rosh_reason"].required = True
+        self.fields["rosh_reason"].label = "RoSH reason"
+        teams = Team.objects.filter(team_type="offender-management").order_by("name")
+        managers = Person.objects.filter(active=True, visor_authorised=True).order_by(
+            "last_name", "first_name"
+        )
+        deputies = Person.objects.filter(active=True).order_by("last_name", "first_name")
+        if borough is not None:
+            del self.fields["borough"]
+            teams, managers = teams.filter(borough=borough), managers.filter(borough=borough)
+            deputies = deputies.filter(borough=borough)
+        else:
+            self.fields["borough"].required = True
+            self.fields["borough"].error_messages["required"] = BOROUGH_REQUIRED
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["lead_manager"].queryset = managers  # type: ignore[attr-defined]
+        self.fields["lead_manager"].help_text = "Must be a ViSOR authorised user with current training."
+        self.fields["deputy_manager"].queryset = deputies  # type: ignore[attr-defined]
+
+    def clean_date_of_birth(self) -> date:
+        dob: date = self.cleaned_data["date_of_birth"]
+        if dob >= timezone.localdate():
+            raise forms.ValidationError(DOB_IN_FUTURE)
+        return dob
+
+    def clean_managed_since(self) -> date:
+        since: date = self.cleaned_data["managed_since"]
+        if since > timezone.localdate():
+            raise forms.ValidationError(MANAGED_SINCE_IN_FUTURE)
+        return since
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        borough = self.fixed_borough or d.get("borough")
+        dob, first = d.get("date_of_birth"), d.get("first_notification_on")
+        if dob and first and first < dob:
+            self.add_error("first_notification_on", FIRST_NOTIFICATION_BEFORE_BIRTH)
+        if borough is not None:
+            team, lead = d.get("team"), d.get("lead_manager")
+            if team is not None and team.borough_id != borough.pk:
+                self.add_error("team", TEAM_OTHER_BOROUGH)
+            if lead is not None and lead.borough_id != borough.pk:
+                self.add_error("lead_manager", LEAD_OTHER_BOROUGH)
+        return d
+
+    def offender_data(self) -> dict[str, Any]:
+        """The cleaned fields as keyword arguments for ``services.offender_create``."""
+        data = {k: v for k, v in self.cleaned_data.items() if k in self.Meta.fields}
+        data["borough"] = self.fixed_borough or data["borough"]
+        for name in ("pnc_id", "description", "marks", "preventive_order", "reference"):
+            data[name] = data.get(name) or ""
+        return data

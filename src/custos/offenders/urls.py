@@ -13,6 +13,7 @@ urlpatterns = [
     path("planner/", views.planner, name="planner"),
     path("calendar/token/", views.calendar_token, name="calendar_token"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("new/", views.offender_create, name="offender_create"),
     path("<int:pk>/", views.offender_detail, name="offender"),
     path("<int:pk>/photos/<int:photo_id>/", views.photo, name="photo"),
     path("<int:pk>/visits/new/", views.visit_record, name="visit_record"),

@@ -29,6 +29,7 @@ from custos.offenders.models import (
 from custos.workforce.models import Borough, Person
 
 NOT_ALLOWED = "You cannot change this offender's record."
+NOT_ALLOWED_CREATE = "You can add offenders only to your own borough's register."
 LEAD_NOT_VISOR = "{name} cannot be the lead offender manager: they are not a ViSOR authorised user."
 LEAD_TRAINING_EXPIRED = (
     "{name} cannot be the lead offender manager: their ViSOR training {when}. "
@@ -102,20 +103,30 @@ MANAGEMENT_FIELDS = [
 ]
 
 
+def _next_reference() -> str:
+    """The next free ON-number (counting alone can collide once any record has been removed)."""
+    n = Offender.objects.count() + 1
+    while Offender.objects.filter(reference=f"ON{n:07d}").exists():
+        n += 1
+    return f"ON{n:07d}"
+
+
 @transaction.atomic
 def offender_create(*, actor: Any, data: dict[str, Any]) -> tuple[Offender, list[str]]:
-    s = scope_of(actor)
-    if not (s.is_admin or s.has(*access.OFFENDER_ROLES)):
-        raise PermissionError(NOT_ALLOWED)
+    """A new nominal, in the creator's own borough (administrators: any). The lead must hold ViSOR status."""
     offender = Offender(**data)
+    if not access.can_create_offender(scope_of(actor), offender.borough_id):
+        raise PermissionError(NOT_ALLOWED_CREATE)
     if not offender.reference:
-        offender.reference = f"ON{Offender.objects.count() + 1:07d}"
+        offender.reference = _next_reference()
     warnings = _check_managers(offender)
     offender.full_clean(exclude=["borough", "team", "lead_manager", "deputy_manager"])
     offender.save()
     audit.record(
         actor=actor, action="custos.offender.created", obj=offender, changes=audit.snapshot(offender)
     )
+    # The RoSH level set at registration is the first managing-level decision: kept in the risk history.
+    _record_rosh(actor, offender, reason=offender.rosh_reason)
     _rerun_ladder(offender, actor)
     return offender, warnings
 

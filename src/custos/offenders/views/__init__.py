@@ -15,6 +15,7 @@ from .actions import (
 )
 from .planner import calendar_feed, calendar_token, planner
 from .record import offender_detail, photo, search
+from .register import offender_create
 from .worklists import dashboard, worklist
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "details_add",
     "management",
     "notification_record",
+    "offender_create",
     "offender_detail",
     "photo",
     "planner",

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from custos.core.access import scope_of
-from custos.offenders import selectors
+from custos.offenders import access, selectors
 from custos.offenders.models import Offender
 from custos.offenders.views.common import require_offender_role, require_supervisor
 from custos.workforce import selectors as workforce_selectors
@@ -84,6 +84,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "tasks": tasks,
             "today": today,
             "query": g.urlencode(),
+            "can_create": access.may_create_offenders(s),
             "levels": Offender._meta.get_field("rosh_level").choices,
             "steps": ["breach-case", "consider-s96b", "overdue-by-interval", "overdue", "due-soon", "away"],
         },
