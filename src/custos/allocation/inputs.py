@@ -4,12 +4,14 @@ Investigators are active officers below sergeant with PIP1 or above in investiga
 specialisms are current workforce accreditations (members of safeguarding teams also hold the
 safeguarding strand that the tiering policy routes child and vulnerable victims to); availability comes
 from today's absences and their contracted hours; their load from the open crimes they hold now.
+A crime carries the staff numbers of officers with an active declared conflict of interest with it
+(the crime itself, its linked series, or a suspect or victim of it by name); the engine excludes them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from custos.allocation.engine import CrimeToAllocate, Investigator, OpenCase, Supervisor, weighted_load
+from custos.allocation.models import ConflictKind, ConflictOfInterest
 from custos.core.policy import Policy
 from custos.crimes.intake import ENHANCED_FLAGS
 from custos.crimes.models import Crime, CrimeStatus, Suspect
@@ -179,7 +182,76 @@ def build_investigators(
     return investigators, supervisors, {p.staff_number: p.pk for p in people}
 
 
-def crime_to_allocate(crime: Crime, suspect_refs: Iterable[str], *, today: date) -> CrimeToAllocate:
+def name_key(name: str) -> str:
+    """A person's name as conflicts are matched on it: case-folded, single spaces."""
+    return " ".join(name.casefold().split())
+
+
+def crime_names(crime_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The name keys of every named suspect and every victim of these crimes."""
+    from custos.victims.models import VictimCrime
+
+    ids = list(crime_ids)
+    out: dict[int, set[str]] = defaultdict(set)
+    for cid, name in (
+        Suspect.objects.filter(crime_id__in=ids).exclude(name="").values_list("crime_id", "name")
+    ):
+        out[cid].add(name_key(name))
+    for cid, first, last, business in VictimCrime.objects.filter(crime_id__in=ids).values_list(
+        "crime_id", "victim__first_name", "victim__last_name", "victim__business_name"
+    ):
+        for name in (f"{first} {last}", business):
+            if name.strip():
+                out[cid].add(name_key(name))
+    return out
+
+
+def conflicted_officers(
+    crimes: Sequence[Crime], *, officer_id: int | None = None
+) -> dict[int, frozenset[str]]:
+    """Per crime pk, the staff numbers of officers with an active conflict of interest with that crime.
+
+    A conflict applies to a crime when it names the crime, the crime's linked series, or (by name) one of
+    its suspects or victims. ``officer_id`` narrows the question to one officer (the commit-time re-check).
+    """
+    if not crimes:
+        return {}
+    pks = [c.pk for c in crimes]
+    series = sorted({c.series_id for c in crimes if c.series_id})
+    qs = ConflictOfInterest.objects.filter(withdrawn_at__isnull=True).filter(
+        Q(kind=ConflictKind.CRIME, crime_id__in=pks)
+        | Q(kind=ConflictKind.SERIES, series_id__in=series)
+        | Q(kind=ConflictKind.PERSON)
+    )
+    if officer_id is not None:
+        qs = qs.filter(officer_id=officer_id)
+    rows = list(qs.values_list("kind", "crime_id", "series_id", "name_key", "officer__staff_number"))
+    by_crime: dict[int, set[str]] = defaultdict(set)
+    by_series: dict[str, set[str]] = defaultdict(set)
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for kind, crime_id, series_id, key, staff_number in rows:
+        if kind == ConflictKind.CRIME:
+            by_crime[crime_id].add(staff_number)
+        elif kind == ConflictKind.SERIES:
+            by_series[series_id].add(staff_number)
+        else:
+            by_name[key].add(staff_number)
+    names = crime_names(pks) if by_name else {}
+    out: dict[int, frozenset[str]] = {}
+    for c in crimes:
+        found = set(by_crime.get(c.pk, ()))
+        if c.series_id:
+            found |= by_series.get(c.series_id, set())
+        for key in names.get(c.pk, ()):
+            found |= by_name.get(key, set())
+        if found:
+            out[c.pk] = frozenset(found)
+    return out
+
+
+def crime_to_allocate(
+    crime: Crime, suspect_refs: Iterable[str], *, today: date, conflicts: Iterable[str] = ()
+) -> CrimeToAllocate:
     return CrimeToAllocate(
         id=crime.reference,
         borough=crime.borough.code,
@@ -191,6 +263,7 @@ def crime_to_allocate(crime: Crime, suspect_refs: Iterable[str], *, today: date)
         open_lines_of_enquiry=crime.expected_lines_of_enquiry,
         linked_series=crime.series_id or None,
         suspect_ids=frozenset(suspect_refs),
+        conflicts=frozenset(conflicts),
         age_days=max(0, (today - crime.recorded_on).days),
     )
 
@@ -219,8 +292,11 @@ def build_inputs(
     if crime_ids is not None and rows:
         scope = rows[0].borough
     investigators, supervisors, officer_pk = build_investigators(borough=scope, today=today, policy=policy)
+    conflicts = conflicted_officers(rows)
     return EngineInputs(
-        crimes=[crime_to_allocate(c, refs[c.pk], today=today) for c in rows],
+        crimes=[
+            crime_to_allocate(c, refs[c.pk], today=today, conflicts=conflicts.get(c.pk, ())) for c in rows
+        ],
         investigators=investigators,
         supervisors=supervisors,
         crime_rows={c.reference: (c.pk, c.version) for c in rows},

@@ -1,10 +1,13 @@
 """Allocation decisions as records: each run, each allocation with its full explanation, each override,
-and the supervisor queue of crimes no eligible investigator could take (with the reason)."""
+the supervisor queue of crimes no eligible investigator could take (with the reason), and the declared
+conflicts of interest that exclude an officer from a crime."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class RunMode(models.TextChoices):
@@ -99,3 +102,80 @@ class QueueEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crime_id}: {self.reason}"
+
+
+class ConflictKind(models.TextChoices):
+    CRIME = "crime", "A crime"
+    PERSON = "person", "A suspect or victim, by name"
+    SERIES = "series", "A linked series"
+
+
+class ConflictOfInterest(models.Model):
+    """An officer's declared conflict of interest with a crime, a named suspect or victim, or a series.
+
+    It lives in the allocation app, not in crimes, because it is an allocation hard constraint about an
+    officer (workforce) and is read only by allocation: the engine's snapshot, the commit-time re-check
+    and the override check. A person-name or series conflict also covers crimes recorded after it was
+    declared, so it cannot be a property of one crime record; and crimes stays free of any dependency on
+    who may investigate. While ``withdrawn_at`` is empty the conflict is active.
+    """
+
+    officer = models.ForeignKey(
+        "workforce.Person", on_delete=models.PROTECT, related_name="conflicts_of_interest"
+    )
+    kind = models.CharField(max_length=10, choices=ConflictKind.choices)
+    crime = models.ForeignKey(
+        "crimes.Crime",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conflicts_of_interest",
+    )
+    person_name = models.CharField("suspect or victim name", max_length=160, blank=True)
+    # person_name case-folded with single spaces: what suspect and victim names are matched on.
+    name_key = models.CharField(max_length=160, blank=True, db_index=True)
+    series_id = models.CharField("linked series", max_length=40, blank=True, db_index=True)
+    reason = models.TextField()
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    declared_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-declared_at", "-pk"]
+        verbose_name = "conflict of interest"
+        verbose_name_plural = "conflicts of interest"
+        indexes = [models.Index(fields=["officer", "withdrawn_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="crime") & models.Q(crime__isnull=False))
+                | (models.Q(kind="person") & ~models.Q(name_key=""))
+                | (models.Q(kind="series") & ~models.Q(series_id="")),
+                name="conflict_names_its_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal_reason=""),
+                name="conflict_withdrawal_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}: {self.target}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def target(self) -> str:
+        if self.kind == ConflictKind.CRIME:
+            return f"crime {self.crime.reference}" if self.crime else "a crime"
+        if self.kind == ConflictKind.SERIES:
+            return f"linked series {self.series_id}"
+        return self.person_name

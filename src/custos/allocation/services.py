@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from custos.accounts.roles import Role
+from custos.allocation import access as conflict_access
 from custos.allocation import inputs
 from custos.allocation.engine import (
     ENGINE_VERSION,
@@ -36,7 +37,7 @@ from custos.allocation.engine import (
     weighted_cap,
 )
 from custos.allocation.models import Allocation as AllocationRow
-from custos.allocation.models import AllocationKind, QueueEntry, RunMode
+from custos.allocation.models import AllocationKind, ConflictKind, ConflictOfInterest, QueueEntry, RunMode
 from custos.allocation.models import AllocationRun as RunRow
 from custos.core import audit
 from custos.core.access import scope_of
@@ -53,6 +54,19 @@ CRIME_NOT_OPEN = "The crime is finalised; it cannot be allocated."
 CRIME_ALREADY_ALLOCATED = "The crime is already allocated; a supervisor override can move it."
 OVERRIDE_STALE = "The crime changed since you opened it; reload and try again."
 OFFICER_NOT_INVESTIGATOR = "That person is not an active investigator."
+CONFLICT_DECLARED = (
+    "conflict: {officer} declared a conflict of interest with the crime during this run; "
+    "left for the next run"
+)
+CONFLICT_NOT_ALLOWED = "You cannot record or withdraw conflicts of interest for this officer."
+CONFLICT_NEEDS_REASON = "Say why there is a conflict of interest."
+CONFLICT_NEEDS_CRIME = "Name the crime the conflict is with."
+CONFLICT_NEEDS_NAME = "Give the suspect's or victim's name."
+CONFLICT_NEEDS_SERIES = "Give the linked series."
+CONFLICT_UNKNOWN_KIND = "A conflict is with a crime, a suspect or victim by name, or a linked series."
+CONFLICT_DUPLICATE = "This officer already has an active conflict of interest with {target}."
+CONFLICT_WITHDRAWAL_NEEDS_REASON = "Say why the conflict of interest no longer applies."
+CONFLICT_ALREADY_WITHDRAWN = "This conflict of interest has already been withdrawn."
 EPS = 1e-9
 
 SUPERVISOR_ROLES = (Role.INVESTIGATION_SUPERVISOR, Role.DETECTIVE_INSPECTOR, Role.ADMINISTRATOR)
@@ -252,6 +266,11 @@ def _commit_one(
             return CONFLICT_CAP.format(
                 officer=allocation.officer, detail=f"weighted load {load:.2f} + {weight:.2f} over {w_cap:.2f}"
             )
+        # A conflict declared after the snapshot binds too (the declaration is not locked by the run).
+        if ConflictOfInterest.objects.filter(officer_id=officer_pk, withdrawn_at__isnull=True).exists():
+            current = Crime.objects.filter(pk=crime_pk).first()
+            if current is not None and inputs.conflicted_officers([current], officer_id=officer_pk):
+                return CONFLICT_DECLARED.format(officer=allocation.officer)
         now = timezone.now()
         updated = Crime.objects.filter(
             pk=crime_pk, officer__isnull=True, status=CrimeStatus.OPEN, version=version
@@ -319,7 +338,10 @@ def allocation_override(
         raise ValidationError({"officer": [OFFICER_NOT_INVESTIGATOR]})
     target = investigators[0]
     refs = crime.suspects.exclude(offender_reference="").values_list("offender_reference", flat=True)
-    to_allocate = inputs.crime_to_allocate(crime, refs, today=today)
+    # A declared conflict is a hard constraint like any other: the override may set it aside, and the
+    # break is recorded with the supervisor's rationale.
+    conflicts = inputs.conflicted_officers([crime], officer_id=officer.pk).get(crime.pk, ())
+    to_allocate = inputs.crime_to_allocate(crime, refs, today=today, conflicts=conflicts)
     decision = validate_override(
         to_allocate,
         target,
@@ -376,3 +398,101 @@ def allocation_override(
         },
     )
     return row
+
+
+# -- conflicts of interest ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConflictIn:
+    kind: str
+    reason: str
+    crime: Crime | None = None
+    person_name: str = ""
+    series_id: str = ""
+
+
+def _conflict_errors(c: ConflictIn) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if c.kind not in ConflictKind.values:
+        errors["kind"] = [CONFLICT_UNKNOWN_KIND]
+    elif c.kind == ConflictKind.CRIME and c.crime is None:
+        errors["crime"] = [CONFLICT_NEEDS_CRIME]
+    elif c.kind == ConflictKind.PERSON and not inputs.name_key(c.person_name):
+        errors["person_name"] = [CONFLICT_NEEDS_NAME]
+    elif c.kind == ConflictKind.SERIES and not c.series_id.strip():
+        errors["series_id"] = [CONFLICT_NEEDS_SERIES]
+    if not c.reason.strip():
+        errors["reason"] = [CONFLICT_NEEDS_REASON]
+    return errors
+
+
+def _conflict_snapshot(row: ConflictOfInterest) -> dict[str, Any]:
+    return {
+        "officer": row.officer.staff_number,
+        "kind": row.kind,
+        "crime": row.crime.reference if row.crime else None,
+        "person_name": row.person_name,
+        "series_id": row.series_id,
+        "reason": row.reason,
+    }
+
+
+@transaction.atomic
+def conflict_declare(*, actor: Any, officer: Person, conflict: ConflictIn) -> ConflictOfInterest:
+    """Record an officer's conflict of interest; from now on the engine never gives them such a crime."""
+    if not conflict_access.can_declare_for(scope_of(actor), officer):
+        raise PermissionError(CONFLICT_NOT_ALLOWED)
+    errors = _conflict_errors(conflict)
+    if errors:
+        raise ValidationError(errors)
+    kind = ConflictKind(conflict.kind)
+    values: dict[str, Any] = {"kind": kind}
+    if kind == ConflictKind.CRIME:
+        values["crime"] = conflict.crime
+    elif kind == ConflictKind.PERSON:
+        values["person_name"] = " ".join(conflict.person_name.split())
+        values["name_key"] = inputs.name_key(conflict.person_name)
+    else:
+        values["series_id"] = conflict.series_id.strip()
+    # Serialise declarations for one officer so that two identical ones cannot both pass the check.
+    Person.objects.select_for_update().filter(pk=officer.pk).first()
+    same = {k: v for k, v in values.items() if k != "person_name"}
+    if ConflictOfInterest.objects.filter(officer=officer, withdrawn_at__isnull=True, **same).exists():
+        probe = ConflictOfInterest(officer=officer, **values)
+        raise ValidationError({"__all__": [CONFLICT_DUPLICATE.format(target=probe.target)]})
+    row = ConflictOfInterest.objects.create(
+        officer=officer,
+        reason=conflict.reason.strip(),
+        declared_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **values,
+    )
+    audit.record(
+        actor=actor, action="custos.conflict_of_interest.declared", obj=row, changes=_conflict_snapshot(row)
+    )
+    return row
+
+
+@transaction.atomic
+def conflict_withdraw(*, actor: Any, conflict: ConflictOfInterest, reason: str) -> ConflictOfInterest:
+    """End a conflict of interest, with the reason; the officer becomes eligible again for such crimes."""
+    if not conflict_access.can_withdraw(scope_of(actor), conflict):
+        raise PermissionError(CONFLICT_NOT_ALLOWED)
+    if not reason.strip():
+        raise ValidationError({"reason": [CONFLICT_WITHDRAWAL_NEEDS_REASON]})
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    updated = ConflictOfInterest.objects.filter(pk=conflict.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=user, withdrawal_reason=reason.strip()
+    )
+    if updated != 1:
+        raise ValidationError({"__all__": [CONFLICT_ALREADY_WITHDRAWN]})
+    conflict.refresh_from_db()
+    history_snapshot(conflict, actor)
+    audit.record(
+        actor=actor,
+        action="custos.conflict_of_interest.withdrawn",
+        obj=conflict,
+        changes={**_conflict_snapshot(conflict), "withdrawal_reason": conflict.withdrawal_reason},
+    )
+    return conflict
