@@ -36,13 +36,14 @@ def encode(im: Image.Image, fmt: str = "JPEG", **kw: object) -> bytes:
     return out.getvalue()
 
 
-def require_tool(name: str) -> str:
-    """Path of an external tool. Missing: FAIL under CI=true (the install script provides it), else skip."""
+def require_tool(name: str, package: str | None = None) -> str:
+    """Path of an external tool. Missing: FAIL under CI=true (scripts/bootstrap installs it), else skip."""
     path = shutil.which(name) or next(
         (p for p in (f"/usr/sbin/{name}", f"/sbin/{name}") if os.access(p, os.X_OK)), None
     )
     if path is None:
-        message = f"{name} is not installed (Debian packages: hashdeep, ewf-tools, e2fsprogs)"
+        packages = package or "hashdeep, ewf-tools, e2fsprogs"
+        message = f"{name} is not installed (Debian packages: {packages}; scripts/bootstrap installs them)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -2,7 +2,11 @@
 
 pytsk3 is used rather than dfvfs for the walk because dfvfs lists no deleted entries; TSK lists names
 and orphan inodes marked unallocated, and reads their blocks where the file system has not reused them.
-It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660.
+It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-lab.md lists which ones are tested).
+
+File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
+labels, the exFAT allocation bitmap and up-case table) is not user content and is left out of the listing;
+every rule for that is narrow enough that a user's file can never be skipped by it (see ``_is_fs_metadata``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ import pytsk3
 from .refs import FileRef, iso_utc
 
 _ORPHANS = "$OrphanFiles"
+# NTFS reserves MFT records 0-23 for itself ($MFT ... $UpCase, spares); $Extend (record 11) holds the rest.
+_NTFS_RESERVED_RECORDS = 24
+_NTFS_EXTEND = 11
+_VOLUME_LABEL_SUFFIX = " (Volume Label Entry)"  # how TSK names FAT/exFAT volume-label directory entries
+_EXFAT_METADATA = frozenset({"$ALLOC_BITMAP", "$UPCASE_TABLE", "$VOLUME_GUID", "$TEXFAT"})
 
 
 def _enum_names(prefix: str) -> dict[int, str]:
@@ -62,6 +71,47 @@ def fs_type_name(fs: Any) -> str:
     return _FS_NAMES.get(int(fs.info.ftype), str(fs.info.ftype))
 
 
+def _is_fs_metadata(fs_type: str, dir_inode: int, root: int, name: str, meta: Any) -> bool:
+    """True for TSK's view of the file system's own structures (never for a user's file)."""
+    if fs_type == "ntfs":
+        # A user file can never occupy a reserved MFT record, nor be created inside $Extend.
+        return int(meta.addr) < _NTFS_RESERVED_RECORDS or dir_inode == _NTFS_EXTEND
+    if fs_type.startswith("fat") or fs_type == "exfat":
+        if name.endswith(_VOLUME_LABEL_SUFFIX) and int(meta.size) == 0:
+            return True  # a label entry has no content
+        # TSK gives these special root entries no timestamps; a user's file of the same name always has them.
+        return (
+            fs_type == "exfat"
+            and dir_inode == root
+            and name in _EXFAT_METADATA
+            and not any(getattr(meta, t, 0) for t in ("mtime", "atime", "crtime"))
+        )
+    return False
+
+
+def _deleted_meta(fs: Any, fs_type: str, name_info: Any) -> Any:
+    """The metadata of a deleted name whose metadata TSK did not load with the directory entry.
+
+    pytsk3 lists directories with ``tsk_fs_dir_get``, which drops the metadata of a deleted NTFS name whenever
+    the MFT record's sequence number differs from the one in the name. Windows increments the sequence
+    number when it frees a record, so every properly deleted NTFS file arrives here without metadata
+    (``fls`` shows them: ``tsk_fs_dir_walk`` adjusts the sequence). The record is taken when it is still
+    unallocated and its sequence is the name's or one more (freed once, never reused).
+    """
+    addr = int(name_info.meta_addr)
+    if fs_type != "ntfs" or not addr or not int(name_info.flags) & pytsk3.TSK_FS_NAME_FLAG_UNALLOC:
+        return None
+    try:
+        meta = fs.open_meta(inode=addr).info.meta
+    except OSError:
+        return None
+    if meta is None or not int(meta.flags) & pytsk3.TSK_FS_META_FLAG_UNALLOC:
+        return None
+    if int(meta.seq) - int(name_info.meta_seq) not in (0, 1):
+        return None  # the record was reused by another file since this name pointed at it
+    return meta
+
+
 def _timestamps(meta: Any) -> dict[str, str | None]:
     def ts(name: str) -> str | None:
         return iso_utc(getattr(meta, name, 0), getattr(meta, f"{name}_nano", 0) or 0)
@@ -72,6 +122,7 @@ def _timestamps(meta: Any) -> dict[str, str | None]:
 def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str, str]]) -> Iterator[FileRef]:
     """Regular files, allocated and deleted, with $OrphanFiles last (deleted inodes with no name left)."""
     emitted: set[int] = set()
+    fs_type = fs_type_name(fs)
     seen_dirs: set[int] = set()
     root = int(fs.info.root_inum)
     orphan_dirs: list[tuple[int, str]] = []
@@ -91,8 +142,10 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
         subdirs: list[tuple[int, str, bool]] = []
         for entry in directory:
             name = entry.info.name.name.decode("utf-8", "replace")
-            meta = entry.info.meta
-            if name in (".", "..") or meta is None:
+            if name in (".", ".."):
+                continue
+            meta = entry.info.meta or _deleted_meta(fs, fs_type, entry.info.name)
+            if meta is None or _is_fs_metadata(fs_type, inode, root, name, meta):
                 continue
             path = f"{dir_path}/{name}"
             name_unalloc = bool(int(entry.info.name.flags) & pytsk3.TSK_FS_NAME_FLAG_UNALLOC)

@@ -1,0 +1,225 @@
+"""Every file system the scanner claims, built in the test: FAT16, FAT32, NTFS, exFAT, ISO 9660 (Joliet, Rock
+Ridge, plain), and MBR/GPT disks whose partitions hold different file systems. Each image is built and scanned
+once per module; the tests assert paths, hashes, deleted flags and hash-set matches."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from triage_fixtures import encode, gpt_disk, mbr_disk, require_tool, synthetic_image
+from triage_fs_builders import exfat_image, fat_image, iso_image, ntfs_image
+
+from custos.core.policy import current_policy
+from custos.triage.scanner.hashing import hash_bytes
+from custos.triage.scanner.pdq import hash_image_bytes
+from custos.triage.scanner.scan import ScanOptions, scan
+
+KEEP = encode(synthetic_image(301, (320, 240)), "JPEG", quality=90)
+GONE = encode(synthetic_image(302, (320, 240)), "JPEG", quality=90)
+NOTE = b"meet at the usual place\n"
+# The set knows GONE exactly and KEEP only perceptually (the PDQ of a smaller, re-encoded copy).
+KEEP_COPY = encode(synthetic_image(301, (320, 240)).resize((200, 150)), "JPEG", quality=70)
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str, Callable[[Path], Path]], dict[str, Any]]:
+    """Build an image once per module and scan it against the generated hash sets; cached by name."""
+    root = tmp_path_factory.mktemp("fs")
+    exact = root / "exact.csv"
+    exact.write_text(f"md5,category\n{hash_bytes(GONE).md5.upper()},A\n")
+    pdq = root / "pdq.csv"
+    pdq_hash = hash_image_bytes(KEEP_COPY, min_quality=0, min_side=1).pdq
+    pdq.write_text(f"pdq,category,source\n{pdq_hash},B,lab\n")
+    reports: dict[str, dict[str, Any]] = {}
+
+    def get(name: str, build: Callable[[Path], Path]) -> dict[str, Any]:
+        if name not in reports:
+            image = build(root / name)
+            reports[name] = scan(
+                ScanOptions(
+                    source=str(image),
+                    json_out=str(root / f"{name}.json"),
+                    hashsets=[str(exact), str(pdq)],
+                    workers=1,
+                    progress=False,
+                ),
+                policy=current_policy(),
+            )
+        return reports[name]
+
+    return get
+
+
+def _files(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f["path"]: f for f in report["files"]}
+
+
+def _assert_keep_found(file: dict[str, Any]) -> None:
+    assert file["deleted"] is False
+    assert (file["md5"], file["sha1"], file["sha256"]) == (
+        hash_bytes(KEEP).md5,
+        hash_bytes(KEEP).sha1,
+        hash_bytes(KEEP).sha256,
+    )
+    assert file["type"] == "jpeg"
+    [match] = file["matches"]
+    assert (match["kind"], match["category"]) == ("perceptual", "B")
+
+
+def _assert_gone_recovered(file: dict[str, Any]) -> None:
+    assert file["deleted"] is True
+    assert file["sha256"] == hash_bytes(GONE).sha256
+    assert [(m["kind"], m["category"]) for m in file["matches"]] == [("exact", "A")]
+
+
+@pytest.mark.parametrize("bits", [16, 32])
+def test_fat_files_long_names_and_a_deleted_file_are_found_hashed_and_matched(
+    built: Callable[..., dict[str, Any]], bits: int
+) -> None:
+    report = built(
+        f"fat{bits}.raw",
+        lambda p: fat_image(
+            p,
+            {
+                "/DCIM/keep.jpg": KEEP,
+                "/DCIM/Holiday photo from the lake.txt": NOTE,
+                "/DCIM/gone.jpg": GONE,
+            },
+            bits=bits,
+            delete=("/DCIM/gone.jpg",),
+        ),
+    )
+    assert [v["file_system"] for v in report["source"]["volumes"]] == [f"fat{bits}"]
+    files = _files(report)
+    _assert_keep_found(files["/DCIM/keep.jpg"])
+    assert files["/DCIM/Holiday photo from the lake.txt"]["md5"] == hash_bytes(NOTE).md5
+    [deleted] = [f for f in report["files"] if f["deleted"]]
+    # FAT overwrites the first character of a deleted short name: TSK shows it as "_".
+    assert deleted["path"] == "/DCIM/_one.jpg"
+    _assert_gone_recovered(deleted)
+    assert len(files) == 3  # no volume-label entry, no $FAT1/$MBR virtual files
+    assert report["summary"]["deleted_files"] == 1
+
+
+def test_ntfs_files_and_a_deleted_file_are_found_without_the_file_system_own_files(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built(
+        "ntfs.raw",
+        lambda p: ntfs_image(
+            p, {"/keep.jpg": KEEP, "/notes.txt": NOTE, "/gone.jpg": GONE}, delete=("/gone.jpg",)
+        ),
+    )
+    assert [v["file_system"] for v in report["source"]["volumes"]] == ["ntfs"]
+    files = _files(report)
+    assert sorted(files) == ["/gone.jpg", "/keep.jpg", "/notes.txt"]  # no $MFT, $LogFile, $Extend/...
+    _assert_keep_found(files["/keep.jpg"])
+    assert files["/notes.txt"]["timestamps"]["born"]
+    _assert_gone_recovered(files["/gone.jpg"])
+
+
+def test_an_empty_exfat_volume_opens_and_reports_its_file_system(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built("exfat-empty.raw", lambda p: exfat_image(p, {}))
+    assert [v["file_system"] for v in report["source"]["volumes"]] == ["exfat"]
+    assert report["files"] == []  # the label, allocation bitmap and up-case table are not user files
+    assert report["source"]["errors"] == []
+
+
+def test_exfat_files_and_a_deleted_file_are_found_hashed_and_matched(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built(
+        "exfat.raw",
+        lambda p: exfat_image(
+            p, {"/keep.jpg": KEEP, "/notes.txt": NOTE, "/gone.jpg": GONE}, delete=("/gone.jpg",)
+        ),
+    )
+    files = _files(report)
+    assert sorted(files) == ["/gone.jpg", "/keep.jpg", "/notes.txt"]
+    _assert_keep_found(files["/keep.jpg"])
+    # exFAT (like FAT) stores wall-clock time; TSK reads it in the scanning process's zone (Django sets TZ).
+    written = datetime(2024, 5, 17, 14, 30, 12).astimezone(UTC)
+    assert files["/keep.jpg"]["timestamps"]["modified"] == written.isoformat().replace("+00:00", "Z")
+    _assert_gone_recovered(files["/gone.jpg"])
+
+
+TREE = {"/DCIM/Long photo name.jpg": KEEP, "/DCIM/Camera Roll/notes.txt": NOTE}
+
+
+@pytest.mark.parametrize(
+    ("extensions", "paths"),
+    [
+        (("-J", "-R"), ["/DCIM/Camera Roll/notes.txt", "/DCIM/Long photo name.jpg"]),
+        # TSK reads Joliet names but not Rock Ridge ones: without Joliet the examiner sees ISO 9660 names.
+        (("-R",), ["/DCIM/CAMERA_R/NOTES.TXT", "/DCIM/LONG_PHO.JPG"]),
+    ],
+)
+def test_iso9660_files_are_found_with_joliet_names_when_present(
+    built: Callable[..., dict[str, Any]], extensions: tuple[str, ...], paths: list[str]
+) -> None:
+    report = built(f"disc{''.join(extensions)}.iso", lambda p: iso_image(p, TREE, *extensions))
+    assert [v["file_system"] for v in report["source"]["volumes"]] == ["iso9660"]
+    files = _files(report)
+    assert sorted(files) == paths
+    _assert_keep_found(files[paths[1]])
+    assert files[paths[0]]["md5"] == hash_bytes(NOTE).md5
+
+
+def _ext2(out: Path, files: dict[str, bytes]) -> Path:
+    src = out.with_suffix(".src")
+    for path, data in files.items():
+        (src / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (src / path.lstrip("/")).write_bytes(data)
+    subprocess.run(
+        [require_tool("mke2fs", "e2fsprogs"), "-q", "-t", "ext2", "-d", str(src), "-F", str(out), "4M"],
+        check=True,
+    )
+    return out
+
+
+def _disk(build: Callable[[Path, list[Path]], list[int]], parts: list[Path], out: Path) -> Path:
+    build(out, parts)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("table", "layout"),
+    [
+        ("dos", [("fat16", "ext2")]),
+        ("gpt", [("ntfs", "exfat")]),
+    ],
+)
+def test_every_partition_of_a_disk_with_different_file_systems_is_scanned(
+    built: Callable[..., dict[str, Any]], table: str, layout: list[tuple[str, str]]
+) -> None:
+    [(first, second)] = layout
+    makers: dict[str, Callable[[Path, dict[str, bytes]], Path]] = {
+        "fat16": lambda p, f: fat_image(p, f, bits=16),
+        "ext2": _ext2,
+        "ntfs": ntfs_image,
+        "exfat": exfat_image,
+    }
+
+    def build(out: Path) -> Path:
+        one = makers[first](out.with_name(f"{table}-p1.raw"), {"/keep.jpg": KEEP})
+        two = makers[second](out.with_name(f"{table}-p2.raw"), {"/gone.jpg": GONE})
+        return _disk(mbr_disk if table == "dos" else gpt_disk, [one, two], out)
+
+    report = built(f"{table}-disk.raw", build)
+    volumes = report["source"]["volumes"]
+    assert [v.get("file_system") for v in volumes] == [first, second]
+    assert {v["table"] for v in volumes} == {table}
+    files = _files(report)
+    assert sorted(files) == ["p1:/keep.jpg", "p2:/gone.jpg"]
+    _assert_keep_found(files["p1:/keep.jpg"])
+    assert files["p2:/gone.jpg"]["matches"][0]["category"] == "A"
+    assert files["p2:/gone.jpg"]["deleted"] is False
