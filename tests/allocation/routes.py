@@ -49,6 +49,46 @@ def _override_body(force: Any) -> dict[str, Any]:
     }
 
 
+_declared = {"n": 0}
+
+
+def _conflict(force: Any) -> Any:
+    """A fresh active conflict of the investigator in A, recorded by their supervisor (not self-declared)."""
+    from custos.allocation.models import ConflictKind, ConflictOfInterest
+
+    _declared["n"] += 1
+    return ConflictOfInterest.objects.create(
+        officer=force.people["investigator@A"],
+        kind=ConflictKind.PERSON,
+        person_name=f"Route Person {_declared['n']}",
+        name_key=f"route person {_declared['n']}",
+        reason="Neighbour",
+        declared_by=force.users["investigation-supervisor@A"],
+    )
+
+
+def _shared_conflict(force: Any) -> Any:
+    return shared(force, "conflict", lambda: _conflict(force))
+
+
+def _declare_body(force: Any) -> dict[str, Any]:
+    _declared["n"] += 1
+    return {
+        "officer_id": force.people["investigator@A"].pk,
+        "kind": "person",
+        "person_name": f"Declared Person {_declared['n']}",
+        "reason": "Former partner",
+    }
+
+
+# Who may see the investigator in A's conflicts: themselves, their line supervisor (the DS), the borough's
+# allocators, and force-wide readers. Who may record or withdraw for them: themselves (their own
+# declarations only), whoever manages their record (line and team supervisor, borough DI), administrators.
+CONFLICT_READERS = ("investigator", "investigation-supervisor", "detective-inspector", *SEE_ALL)
+CONFLICT_RECORDERS = ("investigator", "investigation-supervisor", "detective-inspector", "administrator")
+CONFLICT_MANAGERS = ("investigation-supervisor", "detective-inspector", "administrator")
+WORKLOAD_READERS = ("investigator", "investigation-supervisor", "detective-inspector", "administrator")
+
 ROUTES = [
     RouteCase("allocation:queue", expect=only(SUPERVISORS, 200)),
     RouteCase("allocation:history", expect=only(SUPERVISORS, 200)),
@@ -96,5 +136,48 @@ ROUTES = [
         data=_override_body,
         expect=only(OVERRIDERS, 201),
         outsider=404,
+    ),
+    RouteCase("allocation:conflicts", expect=NO_PERSONAL),
+    RouteCase(
+        "allocation:conflict_withdraw",
+        kwargs=lambda f: {"pk": _conflict(f).pk},
+        method="post",
+        data=lambda f: {"reason": "Moved away; no longer in contact"},
+        expect=only(CONFLICT_MANAGERS, 302),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
+        "allocation:officer_workload",
+        kwargs=lambda f: {"pk": f.people["investigator@A"].pk},
+        expect=only(WORKLOAD_READERS, 200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase("api-1:list_conflicts", expect=NO_PERSONAL),
+    RouteCase(
+        "api-1:declare_conflict",
+        method="post",
+        data=_declare_body,
+        expect=only(CONFLICT_RECORDERS, 201),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
+        "api-1:get_conflict",
+        kwargs=lambda f: {"conflict_id": _shared_conflict(f).pk},
+        expect=only(CONFLICT_READERS, 200),
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
+    ),
+    RouteCase(
+        "api-1:withdraw_conflict",
+        kwargs=lambda f: {"conflict_id": _conflict(f).pk},
+        method="post",
+        data=lambda f: {"reason": "Moved away; no longer in contact"},
+        expect=only(CONFLICT_MANAGERS, 200),
+        outsider=404,
+        outsider_exempt=("administrator",),
     ),
 ]

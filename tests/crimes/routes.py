@@ -62,6 +62,13 @@ ROUTES = [
     RouteCase("crimes:create", expect=recorders(200)),
     RouteCase("crimes:import", expect=recorders(200)),
     RouteCase(
+        "crimes:edit",
+        kwargs=crime_kwargs,
+        expect=recorders(200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
         "crimes:suspect_add",
         kwargs=crime_kwargs,
         method="post",

@@ -1,5 +1,6 @@
 # No `from __future__ import annotations` here: django-ninja resolves parameter types at import time.
-"""/api/v1/allocations: run (one crime or a batch, optionally dry), list, get, override, the queue."""
+"""/api/v1/allocations: run (one crime or a batch, optionally dry), list, get, override, the queue, and
+conflicts of interest (list, declare, get, withdraw)."""
 
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from custos.allocation import selectors, services
+from custos.allocation import access, selectors, services
 from custos.core.access import not_found, scope_of
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough, Person
@@ -146,6 +147,103 @@ def override_allocation(request: HttpRequest, payload: OverrideIn) -> Any:
         expected_version=payload.version,
     )
     return 201, selectors.allocation_get(actor=request.user, pk=row.pk)
+
+
+class ConflictOut(Schema):
+    id: int
+    officer_id: int
+    officer: str = Field(..., alias="officer.staff_number")
+    kind: str
+    crime_id: int | None
+    crime: str | None
+    person_name: str
+    series_id: str
+    reason: str
+    declared_by: str | None
+    declared_at: datetime
+    active: bool
+    withdrawn_at: datetime | None
+    withdrawn_by: str | None
+    withdrawal_reason: str
+
+    @staticmethod
+    def resolve_crime(obj: Any) -> str | None:
+        return obj.crime.reference if obj.crime else None
+
+    @staticmethod
+    def resolve_declared_by(obj: Any) -> str | None:
+        return obj.declared_by.username if obj.declared_by else None
+
+    @staticmethod
+    def resolve_withdrawn_by(obj: Any) -> str | None:
+        return obj.withdrawn_by.username if obj.withdrawn_by else None
+
+
+class ConflictIn(Schema):
+    officer_id: int
+    kind: str = Field(..., description="crime, person or series")
+    crime_id: int | None = None
+    person_name: str = Field("", max_length=160)
+    series_id: str = Field("", max_length=40)
+    reason: str = Field(..., max_length=2000)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+def _require_personal(request: HttpRequest) -> None:
+    if not scope_of(request.user).sees_personal_data:
+        raise not_found()
+
+
+@router.get("/conflicts", response=list[ConflictOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_conflicts(
+    request: HttpRequest,
+    officer_id: int | None = None,
+    crime_id: int | None = None,
+    status: str = "active",
+) -> Any:
+    _require_personal(request)
+    active = {"active": True, "withdrawn": False}.get(status)
+    return selectors.conflicts(actor=request.user, officer_id=officer_id, crime_id=crime_id, active=active)
+
+
+@router.post("/conflicts", response={201: ConflictOut})
+def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Any:
+    _require_personal(request)
+    s = scope_of(request.user)
+    officer = Person.objects.filter(pk=payload.officer_id).first()
+    if officer is None or not access.can_declare_for(s, officer):
+        raise not_found()
+    crime = crime_selectors.crime_get(actor=request.user, pk=payload.crime_id) if payload.crime_id else None
+    row = services.conflict_declare(
+        actor=request.user,
+        officer=officer,
+        conflict=services.ConflictIn(
+            kind=payload.kind,
+            reason=payload.reason,
+            crime=crime,
+            person_name=payload.person_name,
+            series_id=payload.series_id,
+        ),
+    )
+    return 201, selectors.conflicts(actor=request.user, active=None).get(pk=row.pk)
+
+
+@router.get("/conflicts/{conflict_id}", response=ConflictOut)
+def get_conflict(request: HttpRequest, conflict_id: int) -> Any:
+    return selectors.conflict_get(actor=request.user, pk=conflict_id)
+
+
+@router.post("/conflicts/{conflict_id}/withdraw", response=ConflictOut)
+def withdraw_conflict(request: HttpRequest, conflict_id: int, payload: WithdrawIn) -> Any:
+    row = selectors.conflicts(actor=request.user, active=None).filter(pk=conflict_id).first()
+    if row is None or not access.can_withdraw(scope_of(request.user), row):
+        raise not_found()
+    services.conflict_withdraw(actor=request.user, conflict=row, reason=payload.reason)
+    return selectors.conflicts(actor=request.user, active=None).get(pk=row.pk)
 
 
 @router.get("/{allocation_id}", response=AllocationOut)

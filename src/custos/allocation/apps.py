@@ -19,4 +19,18 @@ class AllocationConfig(DomainAppConfig):
             "allocation:workload",
             frozenset({"investigation-supervisor", "detective-inspector", "administrator"}),
         ),
+        (
+            "Conflicts of interest",
+            "allocation:conflicts",
+            frozenset(
+                {
+                    "investigator",
+                    "ocsae-investigator",
+                    "investigation-supervisor",
+                    "detective-inspector",
+                    "professional-standards",
+                    "administrator",
+                }
+            ),
+        ),
     ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from custos.allocation.models import ConflictKind
 from custos.core.govuk import GovukFormMixin
 from custos.workforce.models import Person
 
@@ -32,3 +33,32 @@ class WhatIfForm(GovukFormMixin, forms.Form):
     tier_weight_t2 = forms.FloatField(label="Tier weight T2", min_value=0.1, max_value=100)
     tier_weight_t3 = forms.FloatField(label="Tier weight T3", min_value=0.1, max_value=100)
     enhanced_victim_factor = forms.FloatField(label="Enhanced-victim factor", min_value=1, max_value=10)
+
+
+class ConflictForm(GovukFormMixin, forms.Form):
+    officer = forms.ModelChoiceField(queryset=Person.objects.none(), label="Officer")
+    kind = forms.ChoiceField(label="The conflict is with", choices=ConflictKind.choices)
+    crime_reference = forms.CharField(
+        label="Crime reference", required=False, max_length=40, help_text="For a conflict with a crime."
+    )
+    person_name = forms.CharField(
+        label="Suspect's or victim's name",
+        required=False,
+        max_length=160,
+        help_text="Matched against the suspects and victims of every crime, now and later.",
+    )
+    series_id = forms.CharField(label="Linked series", required=False, max_length=40)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="The relationship or interest, briefly."
+    )
+
+    def __init__(self, *args: object, officers: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if officers is not None:
+            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+
+
+class WithdrawConflictForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why it no longer applies", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

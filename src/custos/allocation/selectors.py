@@ -11,12 +11,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from custos.allocation import inputs
+from custos.allocation import access, inputs
 from custos.allocation.engine import RAG, crime_weight, over_red_flag, rag_status
-from custos.allocation.models import Allocation, AllocationKind, QueueEntry
+from custos.allocation.models import Allocation, AllocationKind, ConflictKind, ConflictOfInterest, QueueEntry
+from custos.core import audit
 from custos.core.access import not_found, scope_of
 from custos.core.policy import Policy
 from custos.crimes import access as crime_access
+from custos.crimes.models import Crime
 from custos.workforce.models import Borough, Person
 
 
@@ -214,3 +216,83 @@ def boroughs_in_view(actor: Any) -> QuerySet[Borough]:
     if s.is_admin:
         return Borough.objects.all()
     return Borough.objects.filter(pk=s.borough_id) if s.borough_id else Borough.objects.none()
+
+
+# -- conflicts of interest ------------------------------------------------------------------------------
+
+
+def conflicts(
+    *, actor: Any, officer_id: int | None = None, crime_id: int | None = None, active: bool | None = True
+) -> QuerySet[ConflictOfInterest]:
+    """Conflicts in the actor's view; ``active`` None for all, False for withdrawn ones only."""
+    qs = ConflictOfInterest.objects.filter(access.conflict_view_q(scope_of(actor))).select_related(
+        "officer", "officer__borough", "crime", "declared_by", "withdrawn_by"
+    )
+    if officer_id is not None:
+        qs = qs.filter(officer_id=officer_id)
+    if crime_id is not None:
+        qs = qs.filter(crime_id=crime_id)
+    if active is not None:
+        qs = qs.filter(withdrawn_at__isnull=active)
+    return qs.order_by("-declared_at", "-pk")
+
+
+def conflict_get(*, actor: Any, pk: int) -> ConflictOfInterest:
+    """One conflict, if in view; the read is audited (it says something personal about an officer)."""
+    row = conflicts(actor=actor, active=None).filter(pk=pk).first()
+    if row is None:
+        raise not_found()
+    audit.record_access(actor=actor, obj=row, action="custos.conflict_of_interest.viewed")
+    return row
+
+
+def conflicts_for_crime(*, actor: Any, crime: Crime) -> list[ConflictOfInterest]:
+    """Active conflicts in view that bind on this crime: with it, its series, or a suspect or victim."""
+    names = inputs.crime_names([crime.pk]).get(crime.pk, set())
+    q = Q(kind=ConflictKind.CRIME, crime_id=crime.pk)
+    if crime.series_id:
+        q |= Q(kind=ConflictKind.SERIES, series_id=crime.series_id)
+    if names:
+        q |= Q(kind=ConflictKind.PERSON, name_key__in=sorted(names))
+    return list(conflicts(actor=actor).filter(q))
+
+
+@dataclass
+class OfficerWorkload:
+    person: Person
+    load: InvestigatorLoad
+    crimes: list[Crime]
+
+
+def officer_workload(*, actor: Any, person_id: int, today: date, policy: Policy) -> OfficerWorkload:
+    """One officer's workload page: their RAG, the open crimes they hold (oldest first)."""
+    person = Person.objects.select_related("borough", "team", "line_supervisor").filter(pk=person_id).first()
+    if person is None or not access.can_view_workload_of(scope_of(actor), person):
+        raise not_found()
+    held = inputs.held_crimes([person.pk], today=today)
+    cases = [h.case for h in held]
+    ages = sorted(c.age_days for c in cases)
+    bands: dict[str, int] = defaultdict(int)
+    for a in ages:
+        bands[_band(a)] += 1
+    load = InvestigatorLoad(
+        person=person,
+        open_crimes=len(cases),
+        weighted_load=round(
+            sum(
+                crime_weight(c.tier, c.enhanced_victim, c.open_lines_of_enquiry, policy=policy) for c in cases
+            ),
+            2,
+        ),
+        rag=rag_status(len(cases), person.probationer, policy=policy),
+        over_25=over_red_flag(len(cases), policy=policy),
+        oldest_days=ages[-1] if ages else 0,
+        median_age_days=ages[len(ages) // 2] if ages else 0,
+        ages=dict(bands),
+    )
+    crimes = list(
+        Crime.objects.filter(officer=person, status="open")
+        .select_related("borough")
+        .order_by("recorded_on", "reference")[:500]
+    )
+    return OfficerWorkload(person, load, crimes)

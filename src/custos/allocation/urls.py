@@ -15,4 +15,7 @@ urlpatterns = [
     path("crimes/<int:pk>/override/", views.override, name="override"),
     path("what-if/", views.whatif, name="whatif"),
     path("workload/", views.workload, name="workload"),
+    path("workload/<int:pk>/", views.officer_workload, name="officer_workload"),
+    path("conflicts/", views.conflicts, name="conflicts"),
+    path("conflicts/<int:pk>/withdraw/", views.conflict_withdraw, name="conflict_withdraw"),
 ]

@@ -1,4 +1,5 @@
-"""Allocation screens: the supervisor queue, runs, explanations, overrides, what-if and workload."""
+"""Allocation screens: the supervisor queue, runs, explanations, overrides, what-if, workload (all
+investigators, and one officer's own page) and conflicts of interest."""
 
 from __future__ import annotations
 
@@ -9,14 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custos.allocation import inputs, selectors, services
+from custos.allocation import access, inputs, selectors, services
 from custos.allocation.engine import simulate
-from custos.allocation.forms import OverrideForm, RunForm, WhatIfForm
+from custos.allocation.forms import (
+    ConflictForm,
+    OverrideForm,
+    RunForm,
+    WhatIfForm,
+    WithdrawConflictForm,
+)
+from custos.allocation.models import ConflictOfInterest
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
 from custos.crimes import selectors as crime_selectors
@@ -136,7 +144,16 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Override recorded.")
             return redirect("investigations:crime", pk=pk)
-    return render(request, "allocation/override.html", {"crime": crime, "form": form})
+    return render(
+        request,
+        "allocation/override.html",
+        {
+            "crime": crime,
+            "form": form,
+            # Supervisors in the borough see every conflict there; they are what an override sets aside.
+            "conflicts": selectors.conflicts_for_crime(actor=request.user, crime=crime),
+        },
+    )
 
 
 def _whatif_initial() -> dict[str, Any]:
@@ -256,3 +273,130 @@ def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
             ]
         )
     return response
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for field, errs in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+        form.add_error(field if field in form.fields else None, errs)
+
+
+@login_required
+def conflicts(request: HttpRequest) -> HttpResponse:
+    """Conflicts of interest in view, and the form to declare one (your own, or for your team)."""
+    s = scope_of(request.user)
+    if not s.sees_personal_data:
+        raise not_found()
+    officers = Person.objects.filter(access.declarable_officers_q(s), active=True).order_by(
+        "last_name", "first_name"
+    )
+    initial: dict[str, Any] = {"officer": s.person_id}
+    if (officer := request.GET.get("officer", "")).isdigit():
+        initial["officer"] = int(officer)
+    if (crime_id := request.GET.get("crime", "")).isdigit():
+        try:
+            found = crime_selectors.crime_get(actor=request.user, pk=int(crime_id))
+        except Http404:
+            found = None
+        if found is not None:
+            initial.update(kind="crime", crime_reference=found.reference)
+    form = ConflictForm(request.POST or None, officers=officers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        crime = None
+        if d["kind"] == "crime" and d["crime_reference"]:
+            try:
+                crime = crime_selectors.crime_by_reference(
+                    actor=request.user, reference=d["crime_reference"].strip()
+                )
+            except Http404:
+                form.add_error("crime_reference", "No crime with that reference is in your view.")
+        if form.is_valid():
+            try:
+                row = services.conflict_declare(
+                    actor=request.user,
+                    officer=d["officer"],
+                    conflict=services.ConflictIn(
+                        kind=d["kind"],
+                        reason=d["reason"],
+                        crime=crime,
+                        person_name=d["person_name"],
+                        series_id=d["series_id"],
+                    ),
+                )
+            except PermissionError:
+                form.add_error("officer", services.CONFLICT_NOT_ALLOWED)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"Conflict of interest with {row.target} recorded.")
+                return redirect("allocation:conflicts")
+    status = request.GET.get("status", "active")
+    active = {"active": True, "withdrawn": False}.get(status)
+    rows = selectors.conflicts(
+        actor=request.user,
+        officer_id=int(officer) if officer.isdigit() else None,
+        active=active,
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    for row in page:
+        row.can_withdraw = access.can_withdraw(s, row)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "allocation/conflicts.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "withdraw_form": WithdrawConflictForm(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    row: ConflictOfInterest | None = (
+        selectors.conflicts(actor=request.user, active=None).filter(pk=pk).first()
+    )
+    if row is None or not access.can_withdraw(scope_of(request.user), row):
+        raise not_found()
+    form = WithdrawConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.CONFLICT_WITHDRAWAL_NEEDS_REASON)
+    else:
+        try:
+            services.conflict_withdraw(actor=request.user, conflict=row, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, f"Conflict of interest with {row.target} withdrawn.")
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("allocation:conflicts")
+
+
+@login_required
+def officer_workload(request: HttpRequest, pk: int) -> HttpResponse:
+    """One officer's workload: RAG, the crimes they hold, and their declared conflicts of interest."""
+    policy = current_policy()
+    data = selectors.officer_workload(
+        actor=request.user, person_id=pk, today=timezone.localdate(), policy=policy
+    )
+    s = scope_of(request.user)
+    rows = list(selectors.conflicts(actor=request.user, officer_id=pk, active=None))
+    for row in rows:
+        row.can_withdraw = access.can_withdraw(s, row)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "allocation/officer_workload.html",
+        {
+            "data": data,
+            "conflicts": rows,
+            "can_declare": access.can_declare_for(s, data.person),
+            "withdraw_form": WithdrawConflictForm(),
+            "policy": policy,
+        },
+    )

@@ -111,6 +111,18 @@ class CrimeIn(Schema):
     suspects: list[SuspectIn] = []
 
 
+class ThrivePatch(Schema):
+    threat: str | None = Field(None, max_length=200)
+    harm: str | None = Field(None, max_length=200)
+    risk: str | None = Field(None, max_length=200)
+    investigation: str | None = Field(None, max_length=200)
+    vulnerability: str | None = Field(None, max_length=200)
+    engagement: str | None = Field(None, max_length=200)
+    response_grade: str | None = Field(None, max_length=30)
+    assessed_by: str | None = Field(None, max_length=120)
+    repeat_victim: bool | None = None
+
+
 class CrimePatch(Schema):
     version: int | None = None
     offence_key: str | None = None
@@ -130,6 +142,7 @@ class CrimePatch(Schema):
     expected_lines_of_enquiry: int | None = Field(None, ge=0, le=200)
     solvability_factors: list[str] | None = None
     series_id: str | None = Field(None, max_length=40)
+    thrive: ThrivePatch | None = Field(None, description="only the elements sent are changed")
 
 
 class CrimeQuery(Schema):

@@ -62,7 +62,27 @@ FACT_FIELDS = (
     "solvability_factors",
     "series_id",
 )
-AUDITED_FIELDS = (*FACT_FIELDS, "tier", "required_pip", "specialism", "team_id", "policy_version")
+# The THRIVE grading, changed as one record ("thrive" in the update data: element -> value).
+THRIVE_FIELDS = {
+    "threat": "thrive_threat",
+    "harm": "thrive_harm",
+    "risk": "thrive_risk",
+    "investigation": "thrive_investigation",
+    "vulnerability": "thrive_vulnerability",
+    "engagement": "thrive_engagement",
+    "response_grade": "response_grade",
+    "assessed_by": "thrive_assessed_by",
+    "repeat_victim": "repeat_victim",
+}
+AUDITED_FIELDS = (
+    *FACT_FIELDS,
+    *THRIVE_FIELDS.values(),
+    "tier",
+    "required_pip",
+    "specialism",
+    "team_id",
+    "policy_version",
+)
 
 
 def new_reference(borough_code: str, recorded_on: date) -> str:
@@ -153,7 +173,12 @@ def crime_create(
 def crime_update(
     *, actor: Any, crime: Crime, data: dict[str, Any], expected_version: int, policy: Policy | None = None
 ) -> Crime:
-    """Change the recorded facts and re-tier, only if nobody saved since ``expected_version``."""
+    """Change the recorded facts and re-tier, only if nobody saved since ``expected_version``.
+
+    ``data`` holds any of FACT_FIELDS and, optionally, ``thrive`` (element -> value, merged over the
+    recorded grading). The API's PATCH and the edit page both come here, so the re-tiering and the
+    victims' entitlement re-evaluation are the same whichever way the change was made.
+    """
     if not access.can_change_crime(scope_of(actor), crime):
         raise PermissionError(NOT_ALLOWED)
     if crime.status == CrimeStatus.FINALISED:
@@ -163,17 +188,10 @@ def crime_update(
     facts = {name: getattr(crime, name) for name in FACT_FIELDS}
     facts.update({k: v for k, v in data.items() if k in FACT_FIELDS})
     facts["recorded_on"] = crime.recorded_on
-    facts["thrive"] = {
-        "threat": crime.thrive_threat,
-        "harm": crime.thrive_harm,
-        "risk": crime.thrive_risk,
-        "investigation": crime.thrive_investigation,
-        "vulnerability": crime.thrive_vulnerability,
-        "engagement": crime.thrive_engagement,
-        "response_grade": crime.response_grade,
-        "assessed_by": crime.thrive_assessed_by,
-        "repeat_victim": crime.repeat_victim,
-    }
+    thrive = {element: getattr(crime, name) for element, name in THRIVE_FIELDS.items()}
+    if isinstance(data.get("thrive"), dict):
+        thrive.update({k: v for k, v in data["thrive"].items() if k in THRIVE_FIELDS})
+    facts["thrive"] = thrive
     identified = crime.suspects.exclude(status=SuspectStatus.NOT_IDENTIFIED).count()
     values, errors = crime_values(_facts(facts, identified), today=timezone.localdate(), policy=policy)
     _raise(errors)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("new/", views.crime_create, name="create"),
     path("import/", views.crime_import, name="import"),
     path("<int:pk>/", views.crime_detail, name="detail"),
+    path("<int:pk>/edit/", views.crime_edit, name="edit"),
     path("<int:pk>/suspects/", views.suspect_add, name="suspect_add"),
 ]

@@ -1,4 +1,5 @@
-"""Crime screens: the list (filters, sorting, CSV), a crime's record, intake by form and police.uk CSV."""
+"""Crime screens: the list (filters, sorting, CSV), a crime's record, intake by form and police.uk CSV,
+and the edit page for a crime's recorded facts (the same service as the API's PATCH)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.policy import current_policy
 from custos.crimes import access, selectors, services
-from custos.crimes.forms import CrimeFilterForm, CrimeForm, ImportForm, SuspectForm
+from custos.crimes.forms import CrimeEditForm, CrimeFilterForm, CrimeForm, ImportForm, SuspectForm
 from custos.crimes.models import Crime
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -97,17 +99,59 @@ def _crimes_csv(qs: Any) -> HttpResponse:
 
 @login_required
 def crime_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from custos.allocation.selectors import conflicts_for_crime
+
     crime = selectors.crime_get(actor=request.user, pk=pk)
+    s = scope_of(request.user)
     return render(
         request,
         "crimes/detail.html",
         {
             "crime": crime,
             "series": selectors.linked_series(actor=request.user, crime=crime)[:50],
-            "can_change": access.can_change_crime(scope_of(request.user), crime),
+            "can_change": access.can_change_crime(s, crime),
             "suspect_form": SuspectForm(),
+            # Declared conflicts of interest binding on this crime, as far as this reader may see them.
+            "conflicts": conflicts_for_crime(actor=request.user, crime=crime),
+            "can_declare_conflict": s.person_id is not None,
         },
     )
+
+
+@login_required
+def crime_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a crime's recorded facts; the tier and victims' entitlement are re-evaluated on save."""
+    crime: Crime = selectors.crime_for_change(actor=request.user, pk=pk)
+    policy = current_policy()
+    grades = list(policy.get("crimes.thrive.response_grades"))
+    form = CrimeEditForm(request.POST or None, initial=CrimeEditForm.initial_for(crime), grades=grades)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            crime = services.crime_update(
+                actor=request.user,
+                crime=crime,
+                data=form.service_data(),
+                expected_version=form.cleaned_data["version"],
+                policy=policy,
+            )
+        except ValidationError as exc:
+            stale = (
+                any(e.code == "stale" for e in exc.error_list) if not hasattr(exc, "error_dict") else False
+            )
+            for field, errors in (
+                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            ).items():
+                target = "thrive_threat" if field == "thrive" else field
+                form.add_error(target if target in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                f"Crime {crime.reference} updated: tier {crime.tier}, PIP{crime.required_pip}"
+                f"{', ' + crime.specialism if crime.specialism else ''}.",
+            )
+            return redirect("crimes:detail", pk=crime.pk)
+    return render(request, "crimes/edit.html", {"crime": crime, "form": form, "stale": stale})
 
 
 @login_required
