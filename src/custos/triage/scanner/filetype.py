@@ -28,7 +28,8 @@ BMP = _t("bmp", "image/bmp", "image", "bmp", "dib")
 TIFF = _t("tiff", "image/tiff", "image", "tif", "tiff")
 WEBP = _t("webp", "image/webp", "image", "webp")
 ICO = _t("ico", "image/x-icon", "image", "ico")
-HEIC = _t("heic", "image/heic", "image", "heic", "heif")
+HEIC = _t("heic", "image/heic", "image", "heic", "heif", "hif")
+AVIF = _t("avif", "image/avif", "image", "avif")
 MP4 = _t("mp4", "video/mp4", "video", "mp4", "m4v", "mov", "3gp", "3g2", "qt")
 QUICKTIME = _t("quicktime", "video/quicktime", "video", "mov", "qt", "mp4")
 AVI = _t("avi", "video/x-msvideo", "video", "avi")
@@ -62,6 +63,17 @@ EMPTY = _t("empty", "application/x-empty", "other")
 _NO_MISMATCH = {UNKNOWN.name, EMPTY.name}
 
 
+# ISO base media "ftyp" major brands of HEIF images: HEVC-coded (iPhone HEIC) and AV1-coded (AVIF).
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
+
+
+def _compatible_brands(head: bytes) -> set[bytes]:
+    size = int.from_bytes(head[:4], "big")
+    end = min(size, len(head))
+    return {head[i : i + 4] for i in range(16, end - 3, 4)}
+
+
 def sniff(head: bytes) -> FileType:
     """The file type from the first bytes (512 are plenty)."""
     if not head:
@@ -84,7 +96,11 @@ def sniff(head: bytes) -> FileType:
         return ICO
     if head[4:8] == b"ftyp":
         brand = head[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"avif"):
+        if brand in _AVIF_BRANDS:
+            return AVIF
+        if brand in (b"mif1", b"msf1"):  # generic HEIF: the compatible brands say which codec
+            return AVIF if _AVIF_BRANDS & _compatible_brands(head) else HEIC
+        if brand in _HEIC_BRANDS:
             return HEIC
         if brand == b"qt  ":
             return QUICKTIME

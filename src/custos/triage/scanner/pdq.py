@@ -13,6 +13,11 @@ Decisions, and why:
   hash of a camera JPEG differ from the hash-set author's by 100+ bits. Rotation and mirroring are covered by
   matching all 8 dihedral variants of the query hash (within ~8 bits of a hash of the really rotated file).
   The EXIF tag is still reported so the examiner sees it.
+* **HEIC/HEIF and AVIF.** iPhones save photos as HEIC: pillow-heif registers a Pillow opener for it (AVIF is
+  Pillow's own). HEIF stores rotation and mirroring as mandatory transform properties (``irot``/``imir``), not
+  as a hint like EXIF: libheif applies them when decoding, as every HEIF reader and hash-set tool does, and
+  pillow-heif then resets the EXIF tag to 1 and keeps the camera's value as ``original_orientation``, which is
+  what we report. Dihedral matching covers a hash made from the unrotated pixels either way.
 * **Quality.** Hashes below ``triage.pdq_min_quality`` (and images under ``triage.min_image_side`` pixels,
   which pdqhash returns as an all-zero hash with quality 0) are flagged unmatchable and are never matched:
   flat or tiny images collide with everything.
@@ -30,6 +35,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pdqhash
 from PIL import Image, ImageCms
+from pillow_heif import register_heif_opener
+
+register_heif_opener()  # idempotent: HEIC/HEIF decode wherever this module is imported (workers included)
 
 # Images beyond this many pixels are not decoded (decompression bombs); they are still hashed exactly.
 MAX_DECODE_PIXELS = 250_000_000
@@ -107,6 +115,9 @@ def to_rgb(im: Image.Image) -> Image.Image:
 
 
 def _orientation(im: Image.Image) -> int | None:
+    original = im.info.get("original_orientation")  # HEIF: the EXIF value before libheif applied irot/imir
+    if isinstance(original, int):
+        return original
     try:
         value = im.getexif().get(0x0112)
     except Exception:
