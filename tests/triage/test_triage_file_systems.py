@@ -152,6 +152,27 @@ def test_exfat_files_and_a_deleted_file_are_found_hashed_and_matched(
     _assert_gone_recovered(files["/gone.jpg"])
 
 
+def test_an_empty_apfs_container_is_read_through_dfvfs_when_tsk_cannot(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    # mkapfs (apfsprogs) makes an empty container; adding files would need the kernel driver and a mount.
+    def build(out: Path) -> Path:
+        out.write_bytes(b"")
+        with open(out, "r+b") as fh:
+            fh.truncate(128 << 20)  # sparse: mkapfs refuses smaller containers, writes well under 1 MiB
+        subprocess.run(
+            [require_tool("mkapfs", "apfsprogs"), "-L", "CARD", str(out)], check=True, capture_output=True
+        )
+        return out
+
+    report = built("apfs.raw", build)
+    [tsk, dfvfs] = report["source"]["volumes"]
+    assert tsk["error"].startswith("no file system that The Sleuth Kit can read")
+    assert (dfvfs["reader"], dfvfs["file_system"]) == ("dfvfs", "apfs")
+    assert report["files"] == []
+    assert report["source"]["errors"] == []
+
+
 TREE = {"/DCIM/Long photo name.jpg": KEEP, "/DCIM/Camera Roll/notes.txt": NOTE}
 
 

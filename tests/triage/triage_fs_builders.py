@@ -65,13 +65,19 @@ def ntfs_image(out: Path, files: dict[str, bytes], *, delete: tuple[str, ...] = 
     out.write_bytes(b"")
     with open(out, "r+b") as fh:
         fh.truncate(8 << 20)
-    subprocess.run([require_tool("mkntfs", "ntfs-3g"), "-F", "-Q", "-q", "-L", "DISK", str(out)], check=True)
+    subprocess.run(
+        [require_tool("mkntfs", "ntfs-3g"), "-F", "-Q", "-q", "-L", "DISK", str(out)],
+        check=True,
+        capture_output=True,
+    )
     ntfscp = require_tool("ntfscp", "ntfs-3g")
     staging = out.with_suffix(".staging")
     for path, data in files.items():
         assert path.count("/") == 1, "ntfscp writes into the root folder only"
         staging.write_bytes(data)
-        subprocess.run([ntfscp, "-q", str(out), str(staging), path.lstrip("/")], check=True)
+        subprocess.run(
+            [ntfscp, "-q", str(out), str(staging), path.lstrip("/")], check=True, capture_output=True
+        )
     staging.unlink(missing_ok=True)
     if delete:
         image = bytearray(out.read_bytes())

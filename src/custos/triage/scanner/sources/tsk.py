@@ -2,7 +2,7 @@
 
 pytsk3 is used rather than dfvfs for the walk because dfvfs lists no deleted entries; TSK lists names
 and orphan inodes marked unallocated, and reads their blocks where the file system has not reused them.
-It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-lab.md lists which ones are tested).
+It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-scanner.md lists which are tested).
 
 File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
 labels, the exFAT allocation bitmap and up-case table) is not user content and is left out of the listing;
