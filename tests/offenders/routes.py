@@ -127,6 +127,43 @@ def _api_visit_body(force: Any) -> dict[str, Any]:
     }
 
 
+def _alias(force: Any) -> dict[str, Any]:
+    from custos.offenders.models import Alias
+
+    a = Alias.objects.create(offender=_offender(force), last_name=f"Routealias{next(_n)}")
+    return {"pk": a.offender_id, "item_id": a.pk}
+
+
+def _address(force: Any) -> dict[str, Any]:
+    from custos.offenders.models import Address
+
+    a = Address.objects.create(
+        offender=_offender(force), kind="regular", line1=f"{next(_n)} Route Road", from_date=date(2024, 1, 1)
+    )
+    return {"pk": a.offender_id, "item_id": a.pk}
+
+
+def _detail(force: Any) -> dict[str, Any]:
+    from custos.offenders.models import NotifiableDetail
+
+    d = NotifiableDetail.objects.create(
+        offender=_offender(force), kind="phone", value=f"07700 9{next(_n):05d}", normalised="X"
+    )
+    return {"pk": d.offender_id, "item_id": d.pk}
+
+
+def _item_page(name: str, kwargs: Any) -> RouteCase:
+    return RouteCase(
+        name,
+        kwargs=kwargs,
+        expect=CHANGERS,
+        default=404,
+        outsider=404,
+        outsider_exempt=("administrator",),
+        sensitive=True,
+    )
+
+
 def _create_body(force: Any) -> dict[str, Any]:
     return {
         "first_name": "Matrix",
@@ -144,6 +181,32 @@ def _create_body(force: Any) -> dict[str, Any]:
 
 
 ROUTES = [
+    RouteCase(
+        "offenders:photo_upload",
+        kwargs=_pk,
+        expect=CHANGERS,
+        default=404,
+        outsider=404,
+        outsider_exempt=("administrator",),
+        sensitive=True,
+    ),
+    _item_page("offenders:alias_edit", _alias),
+    _item_page("offenders:alias_end", _alias),
+    _item_page("offenders:address_edit", _address),
+    _item_page("offenders:address_end", _address),
+    _item_page("offenders:detail_edit", _detail),
+    _item_page("offenders:detail_end", _detail),
+    RouteCase(
+        "offenders:alias_end",
+        kwargs=_alias,
+        method="post",
+        data=lambda f: {"version": 1, "ended_on": "2024-06-01"},
+        id="post",
+        expect=_only((*MANAGERS, "administrator"), 302),
+        default=404,
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
     RouteCase("offenders:offender_create", expect=CHANGERS, default=404),
     RouteCase(
         "offenders:offender_create",

@@ -46,11 +46,29 @@ class NominalOut(Schema):
     version: int
 
 
+class LinkOut(Schema):
+    """A crime, investigation or device link. The ids are null when the caller may not see the target."""
+
+    id: int
+    kind: str
+    reference: str
+    note: str
+    crime_id: int | None
+    device_id: int | None
+
+
 class NominalDetailOut(NominalOut):
     rosh_reason: str
     whereabouts_verified: bool
     aliases: list[str]
     computed: list[ComputedDateOut]
+    links: list[LinkOut]
+
+    @staticmethod
+    def resolve_links(obj: Any) -> list[dict[str, Any]]:
+        return [
+            {k: v for k, v in link.__dict__.items() if k != "url"} for link in getattr(obj, "link_views", [])
+        ]
 
     @staticmethod
     def resolve_aliases(obj: Any) -> list[str]:
@@ -151,7 +169,9 @@ def list_nominals(request: HttpRequest, filters: Query[NominalFilters]) -> Any:
 
 @router.get("/nominals/{offender_id}", response=NominalDetailOut)
 def get_nominal(request: HttpRequest, offender_id: int) -> Any:
-    return selectors.offender_get(actor=request.user, pk=offender_id, purpose="api")
+    offender = selectors.offender_get(actor=request.user, pk=offender_id, purpose="api")
+    offender.link_views = selectors.offender_links(actor=request.user, offender=offender)  # type: ignore[attr-defined]
+    return offender
 
 
 @router.get("/visits", response=list[VisitOut])

@@ -11,10 +11,13 @@ from django.utils import timezone
 from custos.core.govuk import GovukFormMixin
 from custos.core.policy import current_policy
 from custos.offenders.models import (
+    Address,
     AddressKind,
+    Alias,
     BreachDecision,
     MappaCategory,
     MappaLevel,
+    NotifiableDetail,
     NotifiableKind,
     Offender,
     TaskKind,
@@ -22,6 +25,7 @@ from custos.offenders.models import (
 from custos.offenders.models.nominal import MODE_CHOICES, ROSH_CHOICES, _choices
 from custos.offenders.models.records import VISIT_OUTCOME_LABELS
 from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
+from custos.offenders.services.details import END_BEFORE_START
 from custos.workforce.models import Borough, Person, Team
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -324,3 +328,68 @@ class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
         for name in ("pnc_id", "description", "marks", "preventive_order", "reference"):
             data[name] = data.get(name) or ""
         return data
+
+
+class PhotoForm(GovukFormMixin, forms.Form):
+    image = forms.FileField(label="Photo", allow_empty_file=False)
+    taken_on = forms.DateField(widget=DATE, label="Date taken")
+    caption = forms.CharField(max_length=120, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = current_policy()
+        formats = [str(f).upper() for f in policy.get("offenders.photos.formats")]
+        limit_mb = int(policy.get("offenders.photos.max_bytes")) / 1048576
+        image = self.fields["image"]
+        image.help_text = f"{', '.join(formats)} image, up to {limit_mb:g} MB. Stored privately."
+        image.widget.attrs["class"] = "govuk-file-upload"
+        image.widget.attrs["accept"] = ",".join(f"image/{f.lower()}" for f in formats)
+
+
+class _VersionedItemForm(GovukFormMixin, forms.ModelForm):
+    """Edits an alias, address or detail. Built without an instance so the service sees the old values."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    period = ("from_date", "to_date")
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        start, end = d.get(self.period[0]), d.get(self.period[1])
+        if start is not None and end is not None and end < start:
+            self.add_error(self.period[1], END_BEFORE_START.format(start=start))
+        return d
+
+
+class AliasEditForm(_VersionedItemForm):
+    period = ("used_from", "used_to")
+
+    class Meta:
+        model = Alias
+        fields = ["first_name", "last_name", "used_from", "used_to"]
+        widgets = {"used_from": DATE, "used_to": DATE}
+        labels = {"used_from": "Used from", "used_to": "Used until"}
+
+
+class AddressEditForm(_VersionedItemForm):
+    class Meta:
+        model = Address
+        fields = ["kind", "line1", "town", "postcode", "area", "from_date", "to_date", "notified"]
+        widgets = {"from_date": DATE, "to_date": DATE}
+        labels = {"line1": "Address line", "from_date": "From", "to_date": "Until", "notified": "Notified"}
+
+
+class DetailEditForm(_VersionedItemForm):
+    class Meta:
+        model = NotifiableDetail
+        fields = ["kind", "value", "notes", "from_date", "to_date"]
+        widgets = {"from_date": DATE, "to_date": DATE}
+        labels = {"value": "Detail", "from_date": "From", "to_date": "Until"}
+
+
+class EndForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    ended_on = forms.DateField(widget=DATE, required=False)
+
+    def __init__(self, *args: Any, label: str = "Ended on", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].label = label

@@ -71,7 +71,6 @@ def offender_record(offender: Offender) -> dict[str, Any]:
         "tasks": list(offender.tasks.select_related("owner", "watcher").order_by("status", "due")[:50]),
         "breach_cases": list(offender.breach_cases.all()[:10]),
         "warrants": list(offender.s96b_warrants.all()[:10]),
-        "links": list(offender.links.all()),
         "photos": list(offender.photos.all()),
     }
 
@@ -336,3 +335,42 @@ def dashboard(*, actor: Any, today: date, scope: str) -> Dashboard:
         f"{policy.basis('offenders.oversight.compliance_green_percent')}; reference R4 (announced share)"
     )
     return d
+
+
+# --- links --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as one viewer may see it: a target they cannot see looks exactly like unresolved free text."""
+
+    id: int
+    kind: str
+    reference: str
+    note: str
+    url: str | None = None
+    crime_id: int | None = None
+    device_id: int | None = None
+
+
+def offender_links(*, actor: Any, offender: Offender) -> list[LinkView]:
+    """The offender's links, each pointing at its target only when the viewer has need-to-know of it."""
+    from django.urls import reverse
+
+    from custos.crimes import access as crime_access
+    from custos.triage import access as device_access
+
+    s = scope_of(actor)
+    out = []
+    for link in offender.links.select_related("crime", "device__lab").order_by("kind", "reference"):
+        view = LinkView(link.pk, link.kind, link.reference, link.note)
+        if link.crime is not None and crime_access.can_view_crime(s, link.crime):
+            name = "investigations:crime" if link.kind == "investigation" else "crimes:detail"
+            view = LinkView(
+                **{**view.__dict__, "url": reverse(name, args=[link.crime_id]), "crime_id": link.crime_id}
+            )
+        elif link.device is not None and device_access.can_view_device(s, link.device):
+            url = reverse("triage:device", args=[link.device_id])
+            view = LinkView(**{**view.__dict__, "url": url, "device_id": link.device_id})
+        out.append(view)
+    return out

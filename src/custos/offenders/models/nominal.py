@@ -123,6 +123,7 @@ class Alias(models.Model):
     last_name = models.CharField(max_length=80)
     used_from = models.DateField(null=True, blank=True)
     used_to = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -167,6 +168,7 @@ class Address(models.Model):
     from_date = models.DateField()
     to_date = models.DateField(null=True, blank=True)
     notified = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -199,6 +201,7 @@ class NotifiableDetail(models.Model):
     notes = models.CharField(max_length=200, blank=True)
     from_date = models.DateField(null=True, blank=True)
     to_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -245,12 +248,23 @@ class AwayPeriod(models.Model):
 
 
 class OffenderLink(models.Model):
-    """A reference to a crime, investigation or device held by another app (plain reference, no FK)."""
+    """A link to a crime, an investigation (which is per crime) or a triage device.
+
+    ``crime`` or ``device`` is set when the reference resolved to a record; otherwise the link stays as the
+    free-text ``reference`` it was entered with (another force's crime, a device not yet booked in). The
+    foreign keys live on this side so neither the crimes nor the triage app depends on offenders.
+    """
 
     KINDS = [("crime", "Crime"), ("investigation", "Investigation"), ("device", "Device")]
     offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=20, choices=KINDS)
     reference = models.CharField(max_length=60)
+    crime = models.ForeignKey(
+        "crimes.Crime", null=True, blank=True, on_delete=models.SET_NULL, related_name="offender_links"
+    )
+    device = models.ForeignKey(
+        "triage.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="offender_links"
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .details import *  # noqa: F403
 from .escalation import *  # noqa: F403
+from .links import *  # noqa: F403
 from .register import *  # noqa: F403
 from .visits import *  # noqa: F403

@@ -20,13 +20,14 @@ from custos.offenders.models import (
     Conviction,
     NotifiableDetail,
     Offender,
-    OffenderLink,
     OffenderTask,
     RiskAssessment,
     TaskKind,
     Transfer,
 )
 from custos.workforce.models import Borough, Person
+
+from .links import device_link
 
 NOT_ALLOWED = "You cannot change this offender's record."
 NOT_ALLOWED_CREATE = "You can add offenders only to your own borough's register."
@@ -413,26 +414,16 @@ def away_period_add(
 
 
 @transaction.atomic
-def link_add(*, actor: Any, offender: Offender, kind: str, reference: str, note: str = "") -> OffenderLink:
-    _require_change(actor, offender)
-    link, _ = OffenderLink.objects.get_or_create(
-        offender=offender, kind=kind, reference=reference, defaults={"note": note}
-    )
-    audit.record(actor=actor, action="custos.offender.linked", obj=offender, changes={kind: reference})
-    return link
-
-
-@transaction.atomic
 def triage_hit_record(
-    *, actor: Any, offender: Offender, device_reference: str, summary: str
+    *, actor: Any, offender: Offender, device_reference: str, summary: str, device: Any = None
 ) -> OffenderTask | None:
     """A triage hit on the offender's device: link the device and open a visit-and-review task."""
-    OffenderLink.objects.get_or_create(offender=offender, kind="device", reference=device_reference)
+    link = device_link(offender=offender, device=device, fallback=device_reference)
     audit.record(
         actor=actor,
         action="custos.offender.triage_hit",
         obj=offender,
-        changes={"device": device_reference, "summary": summary},
+        changes={"device": device_reference, "device_id": link.device_id, "summary": summary},
     )
     return _open_task(
         offender,
@@ -458,7 +449,11 @@ def triage_hit_on_nominal(*, offender_id: int, device: Any, actor: Any) -> dict[
         f" (seal {device.seal_number})" if getattr(device, "seal_number", "") else ""
     )
     visit = triage_hit_record(
-        actor=actor, offender=offender, device_reference=reference, summary="likely IIOC on triage"
+        actor=actor,
+        offender=offender,
+        device_reference=reference,
+        summary="likely IIOC on triage",
+        device=device,
     )
     review = _open_task(
         offender,

@@ -15,7 +15,7 @@ from .actions import (
 )
 from .planner import calendar_feed, calendar_token, planner
 from .record import offender_detail, photo, search
-from .register import offender_create
+from .register import item_edit, item_end, offender_create, photo_upload
 from .worklists import dashboard, worklist
 
 __all__ = [
@@ -24,11 +24,14 @@ __all__ = [
     "calendar_token",
     "dashboard",
     "details_add",
+    "item_edit",
+    "item_end",
     "management",
     "notification_record",
     "offender_create",
     "offender_detail",
     "photo",
+    "photo_upload",
     "planner",
     "risk",
     "search",

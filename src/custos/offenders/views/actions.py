@@ -243,9 +243,14 @@ def details_add(request: HttpRequest, pk: int) -> HttpResponse:
             end=d["to_date"],
         )
     elif section == "link" and d["value"]:
-        services.link_add(
-            actor=request.user, offender=offender, kind=d["link_kind"] or "crime", reference=d["value"]
-        )
+        try:
+            services.link_add(
+                actor=request.user, offender=offender, kind=d["link_kind"] or "crime", reference=d["value"]
+            )
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+            return redirect("offenders:offender", pk=pk)
     else:
         messages.error(request, "Nothing to add: fill in the fields for that section.")
         return redirect("offenders:offender", pk=pk)

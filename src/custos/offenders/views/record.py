@@ -40,6 +40,7 @@ def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "predictability": predictability(
                 [timezone.localtime(h) for h in history], policy=current_policy()
             ),
+            "links": selectors.offender_links(actor=request.user, offender=offender),
             "can_change": access.can_change_offender(s, offender),
             "viewers": who_viewed(object_type="offenders.offender", object_id=offender.pk)
             if access.is_supervisor(s) or s.has("professional-standards")  # type: ignore[arg-type]
@@ -56,6 +57,7 @@ def photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
         raise not_found()
     response = FileResponse(item.image.open("rb"), content_type=item.content_type)
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
