@@ -6,9 +6,12 @@ that it rolls back, then times requests through Django's test client (no network
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -67,3 +70,30 @@ def time_pages(clients: dict[str, Any], pages: dict[str, tuple[str, str]], reque
             "queries": sorted(set(queries)),
         }
     return out
+
+
+def run(
+    description: str,
+    pages: dict[str, tuple[str, str]],
+    people: Callable[[dict[str, Any]], dict[str, Any] | None],
+    argv: list[str] | None = None,
+) -> int:
+    """The whole benchmark: ``people(results)`` returns the clients by key (or None: nothing seeded).
+
+    It runs inside a transaction that is rolled back, so the throwaway accounts never persist.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--requests", type=int, default=40)
+    args = parser.parse_args(argv)
+    setup_django()
+    from django.db import transaction
+
+    results: dict[str, Any] = {}
+    with transaction.atomic():
+        clients = people(results)
+        if clients is None:
+            return 2
+        results["pages"] = time_pages(clients, pages, args.requests)
+        transaction.set_rollback(True)
+    print(json.dumps(results, indent=2))
+    return 0

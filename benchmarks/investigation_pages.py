@@ -11,12 +11,10 @@ not grow with the data). Target (issue 4): p95 at most 150 ms at London scale.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from typing import Any
 
-from _pages import client_as, setup_django, time_pages
+from _pages import client_as, run
 
 PAGES = {
     "investigator worklist": ("investigator", "/investigations/"),
@@ -29,12 +27,7 @@ PAGES = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=40)
-    args = parser.parse_args(argv)
-    setup_django()
-    from django.db import transaction
+def people(results: dict[str, Any]) -> dict[str, Any] | None:
     from django.db.models import Count
 
     from custos.accounts.roles import Role
@@ -45,30 +38,25 @@ def main(argv: list[str] | None = None) -> int:
         Crime.objects.filter(status="open", officer__isnull=False, officer__line_supervisor__isnull=False)
         .values("officer_id")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "officer_id")
         .first()
     )
     if busiest is None:
         print("no allocated open crimes: seed the database first (custos seed)", file=sys.stderr)
-        return 2
-    results: dict[str, Any] = {
-        "open_crimes": Crime.objects.filter(status="open").count(),
-        "crimes": Crime.objects.count(),
-        "busiest_holds": busiest["n"],
+        return None
+    results.update(
+        open_crimes=Crime.objects.filter(status="open").count(),
+        crimes=Crime.objects.count(),
+        busiest_holds=busiest["n"],
+    )
+    officer = Person.objects.get(pk=busiest["officer_id"])
+    supervisor = officer.line_supervisor
+    assert supervisor is not None
+    return {
+        "investigator": client_as(officer, "investigator", [Role.INVESTIGATOR]),
+        "supervisor": client_as(supervisor, "supervisor", [Role.INVESTIGATION_SUPERVISOR]),
     }
-    with transaction.atomic():
-        officer = Person.objects.get(pk=busiest["officer_id"])
-        supervisor = officer.line_supervisor
-        assert supervisor is not None
-        clients = {
-            "investigator": client_as(officer, "investigator", [Role.INVESTIGATOR]),
-            "supervisor": client_as(supervisor, "supervisor", [Role.INVESTIGATION_SUPERVISOR]),
-        }
-        results["pages"] = time_pages(clients, PAGES, args.requests)
-        transaction.set_rollback(True)
-    print(json.dumps(results, indent=2))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__doc__.splitlines()[0], PAGES, people))

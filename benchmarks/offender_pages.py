@@ -11,12 +11,10 @@ per request, which must not grow with the data. Target (issue 3): p95 at most 15
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from typing import Any
 
-from _pages import client_as, setup_django, time_pages
+from _pages import client_as, run
 
 PAGES = {
     "offender manager's worklist": ("om", "/offenders/"),
@@ -28,12 +26,7 @@ PAGES = {
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=40)
-    args = parser.parse_args(argv)
-    setup_django()
-    from django.db import transaction
+def people(results: dict[str, Any]) -> dict[str, Any] | None:
     from django.db.models import Count
 
     from custos.accounts.roles import Role
@@ -49,32 +42,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     if busiest is None:
         print("no managed offenders: seed the database first (custos seed)", file=sys.stderr)
-        return 2
-    results: dict[str, Any] = {
-        "offenders": Offender.objects.count(),
-        "busiest_caseload": busiest["n"],
+        return None
+    results.update(offenders=Offender.objects.count(), busiest_caseload=busiest["n"])
+    om = Person.objects.get(pk=busiest["lead_manager_id"])
+    ds = om.line_supervisor
+    assert ds is not None
+    di = (
+        Person.objects.filter(borough_id=om.borough_id, active=True)
+        .exclude(pk__in=[om.pk, ds.pk])
+        .order_by("pk")
+        .first()
+    )
+    assert di is not None
+    return {
+        "om": client_as(om, "om", [Role.OFFENDER_MANAGER]),
+        "ds": client_as(ds, "ds", [Role.MOSOVO_SUPERVISOR]),
+        "di": client_as(di, "di", [Role.DETECTIVE_INSPECTOR]),
     }
-    with transaction.atomic():
-        om = Person.objects.get(pk=busiest["lead_manager_id"])
-        ds = om.line_supervisor
-        assert ds is not None
-        di = (
-            Person.objects.filter(borough_id=om.borough_id, active=True)
-            .exclude(pk__in=[om.pk, ds.pk])
-            .order_by("pk")
-            .first()
-        )
-        assert di is not None
-        clients = {
-            "om": client_as(om, "om", [Role.OFFENDER_MANAGER]),
-            "ds": client_as(ds, "ds", [Role.MOSOVO_SUPERVISOR]),
-            "di": client_as(di, "di", [Role.DETECTIVE_INSPECTOR]),
-        }
-        results["pages"] = time_pages(clients, PAGES, args.requests)
-        transaction.set_rollback(True)
-    print(json.dumps(results, indent=2))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__doc__.splitlines()[0], PAGES, people))
