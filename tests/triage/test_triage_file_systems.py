@@ -125,6 +125,47 @@ def test_ntfs_files_and_a_deleted_file_are_found_without_the_file_system_own_fil
     _assert_gone_recovered(files["/gone.jpg"])
 
 
+def test_an_image_hidden_in_an_ntfs_alternate_data_stream_is_found_and_matched(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built(
+        "ntfs-ads.raw",
+        lambda p: ntfs_image(
+            p,
+            {"/notes.txt": NOTE, "/keep.jpg": KEEP},
+            streams={
+                "/notes.txt:hidden": GONE,
+                "/keep.jpg:Zone.Identifier": b"[ZoneTransfer]\r\nZoneId=3\r\n",
+            },
+        ),
+    )
+    files = _files(report)
+    assert sorted(files) == ["/keep.jpg", "/keep.jpg:Zone.Identifier", "/notes.txt", "/notes.txt:hidden"]
+    main = files["/notes.txt"]  # the file's own content is still reported, unaffected by its stream
+    assert (main["size"], main["md5"], main["stream"], main["matches"]) == (
+        len(NOTE),
+        hash_bytes(NOTE).md5,
+        None,
+        [],
+    )
+    hidden = files["/notes.txt:hidden"]
+    assert (hidden["stream"], hidden["size"], hidden["inode"]) == ("hidden", len(GONE), main["inode"])
+    assert (hidden["md5"], hidden["sha1"], hidden["sha256"]) == (
+        hash_bytes(GONE).md5,
+        hash_bytes(GONE).sha1,
+        hash_bytes(GONE).sha256,
+    )
+    assert hidden["pdq"] == hash_image_bytes(GONE, min_quality=0, min_side=1).pdq
+    assert (hidden["type"], hidden["extension_mismatch"]) == (
+        "jpeg",
+        True,
+    )  # a JPEG in a stream named "hidden"
+    assert [(m["kind"], m["category"]) for m in hidden["matches"]] == [("exact", "A")]
+    _assert_keep_found(files["/keep.jpg"])
+    assert files["/keep.jpg:Zone.Identifier"]["stream"] == "Zone.Identifier"
+    assert report["summary"]["by_category"]["A"] == 1
+
+
 def test_an_empty_exfat_volume_opens_and_reports_its_file_system(
     built: Callable[..., dict[str, Any]],
 ) -> None:

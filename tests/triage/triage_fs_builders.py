@@ -60,8 +60,18 @@ def fat_image(out: Path, files: dict[str, bytes], *, bits: int, delete: tuple[st
     return out
 
 
-def ntfs_image(out: Path, files: dict[str, bytes], *, delete: tuple[str, ...] = ()) -> Path:
-    """NTFS with files in the root folder (ntfscp cannot create folders)."""
+def ntfs_image(
+    out: Path,
+    files: dict[str, bytes],
+    *,
+    delete: tuple[str, ...] = (),
+    streams: dict[str, bytes] | None = None,
+) -> Path:
+    """NTFS with files in the root folder (ntfscp cannot create folders).
+
+    ``streams`` maps ``/file:stream`` to the content of an alternate data stream (named ``$DATA``), written by
+    ``ntfscp -N`` into a file of ``files``, as ``type secret.jpg > notes.txt:secret.jpg`` does on Windows.
+    """
     out.write_bytes(b"")
     with open(out, "r+b") as fh:
         fh.truncate(8 << 20)
@@ -77,6 +87,15 @@ def ntfs_image(out: Path, files: dict[str, bytes], *, delete: tuple[str, ...] = 
         staging.write_bytes(data)
         subprocess.run(
             [ntfscp, "-q", str(out), str(staging), path.lstrip("/")], check=True, capture_output=True
+        )
+    for spec, data in (streams or {}).items():
+        path, stream = spec.rsplit(":", 1)
+        assert path in files, "ntfscp -N adds a stream to an existing file"
+        staging.write_bytes(data)
+        subprocess.run(
+            [ntfscp, "-q", "-N", stream, str(out), str(staging), path.lstrip("/")],
+            check=True,
+            capture_output=True,
         )
     staging.unlink(missing_ok=True)
     if delete:

@@ -63,6 +63,7 @@ def base_record(ref: FileRef) -> dict[str, Any]:
         "deleted": ref.deleted,
         "volume": ref.volume,
         "inode": ref.inode,
+        "stream": ref.stream,
         "timestamps": dict(ref.timestamps),
         "type": None,
         "mime": None,
@@ -166,7 +167,8 @@ def process_ref(ref: FileRef) -> list[dict[str, Any]]:
     except OSError as exc:
         record["errors"].append(f"read error: {exc}")
         return [record]
-    ftype = _finish(record, hasher, ref.path)
+    # A stream's own name carries the extension that counts (``notes.txt:holiday.jpg``).
+    ftype = _finish(record, hasher, ref.stream or ref.path)
     hasher = MultiHasher()  # release kept image bytes before any video/archive work
     children: list[dict[str, Any]] = []
     if ftype.kind == "video" and _options.video and record["size"]:

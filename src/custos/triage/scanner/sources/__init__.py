@@ -56,10 +56,11 @@ class SourceListing:
 class TskFile(io.RawIOBase):
     """A seekable, read-only file over a TSK file object (for hashing and for opening zip archives)."""
 
-    def __init__(self, handle: Any, size: int) -> None:
+    def __init__(self, handle: Any, size: int, attr: tuple[int, int] | None = None) -> None:
         self._h = handle
         self._size = size
         self._pos = 0
+        self._attr = attr  # (type, id) of a named stream; None reads the default data attribute
 
     def readable(self) -> bool:
         return True
@@ -79,7 +80,10 @@ class TskFile(io.RawIOBase):
         want = min(len(buffer), self._size - self._pos)
         if want <= 0:
             return 0
-        data = self._h.read_random(self._pos, want)
+        if self._attr is None:
+            data = self._h.read_random(self._pos, want)
+        else:
+            data = self._h.read_random(self._pos, want, *self._attr)
         if not data:
             raise OSError(f"unreadable data at offset {self._pos} of {self._size}")
         n = len(data)
@@ -146,7 +150,8 @@ class Opener:
             )
         assert ref.inode is not None
         handle = self.fs(ref.volume_offset).open_meta(inode=ref.inode)
-        return io.BufferedReader(TskFile(handle, ref.size), buffer_size=1 << 16)
+        attr = None if ref.attr_id is None or ref.attr_type is None else (ref.attr_type, ref.attr_id)
+        return io.BufferedReader(TskFile(handle, ref.size, attr), buffer_size=1 << 16)
 
     def os_path(self, ref: FileRef) -> str | None:
         return ref.os_path

@@ -3,6 +3,7 @@
 pytsk3 is used rather than dfvfs for the walk because dfvfs lists no deleted entries; TSK lists names
 and orphan inodes marked unallocated, and reads their blocks where the file system has not reused them.
 It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-scanner.md lists which are tested).
+NTFS alternate data streams (named ``$DATA`` attributes) are listed as entries of their own, ``file:stream``.
 
 File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
 labels, the exFAT allocation bitmap and up-case table) is not user content and is left out of the listing;
@@ -112,6 +113,47 @@ def _deleted_meta(fs: Any, fs_type: str, name_info: Any) -> Any:
     return meta
 
 
+def _named_streams(handle: Any) -> list[tuple[str, int, int, int]]:
+    """``(name, type, id, size)`` of every named ``$DATA`` attribute (alternate data stream).
+
+    An NTFS file or folder can carry any number of named streams beside its unnamed ``$DATA``; Explorer
+    shows none of them and the file's size ignores them, which makes them a classic hiding place.
+    """
+    streams: list[tuple[str, int, int, int]] = []
+    for attr in handle:
+        info = attr.info
+        if int(info.type) == pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA and info.name:
+            name = info.name.decode("utf-8", "replace") if isinstance(info.name, bytes) else str(info.name)
+            streams.append((name, int(info.type), int(info.id), int(info.size)))
+    return streams
+
+
+def _stream_refs(
+    handle: Any, base: FileRef, path: str, errors: list[dict[str, str]], prefix: str
+) -> Iterator[FileRef]:
+    """One reference per alternate data stream, path ``file:stream``, sharing the file's inode and times."""
+    try:
+        streams = _named_streams(handle)
+    except OSError as exc:
+        errors.append({"path": f"{prefix}{path}", "error": f"cannot list alternate data streams: {exc}"})
+        return
+    for name, attr_type, attr_id, size in streams:
+        yield FileRef(
+            key=f"{base.key}:{name}",
+            path=f"{prefix}{path}:{name}",
+            size=size,
+            deleted=base.deleted,
+            volume=base.volume,
+            volume_offset=base.volume_offset,
+            inode=base.inode,
+            timestamps=base.timestamps,
+            note=base.note,
+            stream=name,
+            attr_type=attr_type,
+            attr_id=attr_id,
+        )
+
+
 def _timestamps(meta: Any) -> dict[str, str | None]:
     def ts(name: str) -> str | None:
         return iso_utc(getattr(meta, name, 0), getattr(meta, f"{name}_nano", 0) or 0)
@@ -139,6 +181,24 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
         except OSError as exc:
             errors.append({"path": f"{prefix}{dir_path or '/'}", "error": f"cannot read directory: {exc}"})
             continue
+        if fs_type == "ntfs":
+            # The folder's own streams (the root's too: record 5 is reserved but its streams are the user's).
+            try:
+                folder = fs.open_meta(inode=inode)
+            except OSError:
+                folder = None
+            if folder is not None and folder.info.meta is not None:
+                base = FileRef(
+                    key=f"v{volume['index']}:{inode}:{int(dir_deleted)}:{dir_path or '/'}",
+                    path="",
+                    size=0,
+                    deleted=dir_deleted,
+                    volume=int(volume["index"]),
+                    volume_offset=int(volume["offset"]),
+                    inode=inode,
+                    timestamps=_timestamps(folder.info.meta),
+                )
+                yield from _stream_refs(folder, base, dir_path or "/", errors, prefix)
         subdirs: list[tuple[int, str, bool]] = []
         for entry in directory:
             name = entry.info.name.name.decode("utf-8", "replace")
@@ -166,7 +226,7 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
             emitted.add(addr)
             # Name deleted but inode re-used: the blocks belong to another file now.
             realloc = name_unalloc and not meta_unalloc and not dir_deleted
-            yield FileRef(
+            ref = FileRef(
                 key=f"v{volume['index']}:{addr}:{int(deleted)}:{path}",
                 path=f"{prefix}{path}",
                 size=int(meta.size),
@@ -177,4 +237,12 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
                 timestamps=_timestamps(meta),
                 note="name deleted and inode reallocated to another file" if realloc else None,
             )
+            yield ref
+            if fs_type == "ntfs":
+                try:
+                    handle = entry if entry.info.meta is not None else fs.open_meta(inode=addr)
+                except OSError as exc:
+                    errors.append({"path": ref.path, "error": f"cannot list alternate data streams: {exc}"})
+                    continue
+                yield from _stream_refs(handle, ref, path, errors, prefix)
         stack.extend(reversed(subdirs))
