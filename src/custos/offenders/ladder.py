@@ -29,8 +29,12 @@ from custos.core.models import AuditEvent
 from custos.core.policy import Policy, current_policy
 from custos.offenders import rules
 from custos.offenders.models import (
+    Address,
+    Alias,
     AwayPeriod,
     BreachCase,
+    NotifiableDetail,
+    NotifiableKind,
     NotificationEvent,
     Offender,
     OffenderTask,
@@ -39,6 +43,16 @@ from custos.offenders.models import (
     TaskStatus,
     Visit,
     VisitStatus,
+)
+from custos.offenders.rules.changes import (
+    ChangeNotice,
+    ChangeObligation,
+    ChangeStatus,
+    RecordedChange,
+    change_obligations,
+    prescribed_change,
+    qualifying_stays,
+    releases,
 )
 from custos.offenders.rules.escalation import STEP_RANK
 from custos.workforce.models import Person, Team
@@ -97,6 +111,13 @@ class Facts:
     notifications: list[rules.NotificationEvent] = field(default_factory=list)
     arms_next_review: date | None = None
     stored: tuple[Any, ...] = ()  # the worklist columns as stored, to write only what changed
+    # s.84: the first s.83 notification, the dated changes on the record and the s.84 notifications given.
+    first_notified_on: date | None = None
+    changes: list[RecordedChange] = field(default_factory=list)
+    details: list[tuple[str, date, str]] = field(default_factory=list)  # (kind, from, label): policy decides
+    stays: dict[str, list[rules.Stay]] = field(default_factory=lambda: defaultdict(list))
+    home_keys: set[str] = field(default_factory=set)
+    change_notices: list[ChangeNotice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,10 +144,24 @@ class Evaluation:
     ladder: rules.LadderResult
     notification: rules.Deadline | None
     wanted: list[WantedTask]
+    changes: tuple[ChangeObligation, ...] = ()
 
     @property
     def rank(self) -> int:
         return min((STEP_RANK[s.step] for s in self.ladder.steps), default=NOTHING_DUE_RANK)
+
+    @property
+    def changes_due(self) -> tuple[ChangeObligation, ...]:
+        """The s.84 changes still to be notified: outstanding, or missed and not yet notified."""
+        return tuple(c for c in self.changes if c.status in (ChangeStatus.OUTSTANDING, ChangeStatus.MISSED))
+
+    @property
+    def next_notification_due(self) -> date | None:
+        """The worklist's "notification due": the earliest of the periodic and unnotified s.84 deadlines."""
+        dues = [c.deadline.due for c in self.changes_due if c.deadline.due is not None]
+        if self.notification is not None and self.notification.due is not None:
+            dues.append(self.notification.due)
+        return min(dues, default=None)
 
 
 def _people_maps() -> tuple[dict[int, Any], dict[int, tuple[Any, str]], dict[int, int]]:
@@ -171,8 +206,10 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
         "whereabouts_verified",
         "whereabouts_unverified_since",
         *STATE_COLUMNS,
+        "first_notification_on",
     ).iterator(chunk_size=5000):
         pk, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row[:11]
+        stored = row[11 : 11 + len(STATE_COLUMNS)]
         ds = team_sup.get(lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
         ds = ds or (team_sup.get(team) if team else None)
         di = None
@@ -181,9 +218,8 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
             if line is not None and people.get(line, (None, ""))[1] == "detective-inspector":
                 di = line
         di = di or borough_di.get(borough)
-        facts[pk] = Facts(
-            pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified, stored=row[11:]
-        )
+        facts[pk] = Facts(pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified, stored=stored)
+        facts[pk].first_notified_on = row[-1]
     ids = list(facts) if offender_ids is not None else None
 
     def scoped(qs: Any) -> Any:
@@ -228,7 +264,81 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
     ):
         if oid in facts:
             facts[oid].arms_next_review = nxt
+    _load_change_facts(facts, scoped)
     return list(facts.values())
+
+
+def _address_key(line1: str, postcode: str) -> str:
+    return f"{' '.join(line1.split())}, {postcode.upper()}".strip(", ")
+
+
+def _load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
+    """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
+    for oid, kind, on, expected in scoped(
+        NotificationEvent.objects.filter(
+            kind__in=[rules.NotificationKind.INITIAL, rules.NotificationKind.CHANGE]
+        )
+    ).values_list("offender_id", "kind", "on", "expected_on"):
+        f = facts.get(oid)
+        if f is None:
+            continue
+        if kind == rules.NotificationKind.INITIAL:
+            f.first_notified_on = min(on, f.first_notified_on or on)
+        else:
+            f.change_notices.append(ChangeNotice(on, expected))
+    for oid, first, last, used_from in scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
+        "offender_id", "first_name", "last_name", "used_from"
+    ):
+        if oid in facts:
+            name = f"{first} {last}".strip()
+            facts[oid].changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
+    for oid, kind, line1, postcode, start, end in scoped(
+        Address.objects.filter(kind__in=["home", "regular", "short-stay"])
+    ).values_list("offender_id", "kind", "line1", "postcode", "from_date", "to_date"):
+        f = facts.get(oid)
+        if f is None:
+            continue
+        key = _address_key(line1, postcode)
+        if kind == "home":
+            f.home_keys.add(key)
+            f.changes.append(RecordedChange(rules.Change.HOME_ADDRESS, start, f"home address {key}"))
+        else:
+            # A short stay without an end date is that one day; another address regularly stayed at
+            # runs until it ends (capped at the day of evaluation).
+            last = end if end is not None else (date.max if kind == "regular" else start)
+            f.stays[key].append(rules.Stay(start, max(last, start)))
+    labels = {str(k): str(v).lower() for k, v in NotifiableKind.choices}
+    for oid, kind, start in scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
+        "offender_id", "kind", "from_date"
+    ):
+        if oid in facts:
+            facts[oid].details.append((kind, start, labels.get(kind, kind)))
+
+
+def change_notifications(f: Facts, *, today: date, policy: Policy) -> tuple[ChangeObligation, ...]:
+    """Every s.84 duty from the record with its status today (`rules.changes.change_obligations`)."""
+    if f.first_notified_on is None:
+        return ()
+    changes = list(f.changes)
+    changes += releases(f.away)
+    for kind, start, label in f.details:
+        found = prescribed_change(kind, start, label, policy=policy)
+        if found is not None:
+            changes.append(found)
+    if f.stays:
+        # Short stays and other addresses regularly stayed at, up to today; a notified home is not
+        # an "unnotified address" (s.84(1)(c)).
+        stays = {
+            key: [rules.Stay(s.first_day, min(s.last_day, today)) for s in spans if s.first_day <= today]
+            for key, spans in f.stays.items()
+            if key not in f.home_keys
+        }
+        changes += qualifying_stays({k: v for k, v in stays.items() if v}, away=f.away)
+    if not changes:
+        return ()
+    return change_obligations(
+        changes, f.change_notices, first_notified_on=f.first_notified_on, as_of=today, away=f.away
+    )
 
 
 def notification_deadline(f: Facts, *, policy: Policy) -> rules.Deadline | None:
@@ -341,6 +451,13 @@ def evaluate(
     missed = (
         rules.missed_notifications([deadline], f.notifications, as_of=today) if deadline is not None else ()
     )
+    changes = change_notifications(f, today=today, policy=policy)
+    # As with a missed annual notification: a s.84 deadline passed with nothing notified is a continuing
+    # failure that opens the breach step; once notified (even late) the step no longer applies.
+    missed = (
+        *missed,
+        *(c.consideration for c in changes if c.status is ChangeStatus.MISSED and c.consideration),
+    )
     ladder = _quiet_ladder(f, today=today, missed=bool(missed), policy=policy) or _full_ladder(
         f, today=today, missed=missed, policy=policy, memo=memo
     )
@@ -371,10 +488,11 @@ def evaluate(
                 detail,
             )
         )
+    due_now: list[WantedTask] = []
     if deadline is not None and deadline.due is not None and not missed:
         alert_from = deadline.alert_from or deadline.due - timedelta(days=7)
         if today >= alert_from:
-            wanted.append(
+            due_now.append(
                 WantedTask(
                     f.id,
                     TaskKind.NOTIFICATION_DUE,
@@ -388,6 +506,28 @@ def evaluate(
                     {"kind": deadline.kind.value},
                 )
             )
+    for c in changes:
+        if c.status is ChangeStatus.OUTSTANDING and c.deadline.due is not None:
+            due_now.append(
+                WantedTask(
+                    f.id,
+                    TaskKind.NOTIFICATION_DUE,
+                    c.deadline.due,
+                    f.lead_id,
+                    None,
+                    c.deadline.due,
+                    f"s.84 change notification due {c.deadline.due.isoformat()} ({c.change.value})",
+                    c.basis,
+                    c.policy_version or policy.version,
+                    {
+                        "kind": c.deadline.kind.value,
+                        "change": c.change.value,
+                        "event": c.event_date.isoformat(),
+                    },
+                )
+            )
+    if due_now:  # one open "notification due" task per offender: the earliest deadline
+        wanted.append(min(due_now, key=lambda w: (w.due or date.max, w.kind)))
     review_soon = int(policy.get("offenders.visits.due_soon_days"))
     if f.arms_next_review is not None and today >= f.arms_next_review - timedelta(days=review_soon):
         key = "offenders.risk.arms_review_max_months"
@@ -405,7 +545,7 @@ def evaluate(
                 {},
             )
         )
-    return Evaluation(f, ladder, deadline, wanted)
+    return Evaluation(f, ladder, deadline, wanted, changes)
 
 
 def _audit(
@@ -572,7 +712,7 @@ def _store_state(evals: list[Evaluation], *, today: date) -> None:
     rows: list[tuple[Any, ...]] = []
     for e in evals:
         steps = ",".join(s.step.value for s in e.ladder.steps)[:120]
-        note = e.notification.due if e.notification is not None else None
+        note = e.next_notification_due
         new = (e.facts.last_successful, e.ladder.due, note, e.rank, steps)
         if e.facts.stored != new:
             rows.append((*new, today, e.facts.id))

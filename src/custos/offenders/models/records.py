@@ -23,6 +23,12 @@ class NotificationEvent(models.Model):
     station = models.CharField("prescribed police station", max_length=120)
     in_person = models.BooleanField(default=True)
     details = models.TextField(blank=True)
+    expected_on = models.DateField(
+        "expected date of the change",
+        null=True,
+        blank=True,
+        help_text="Advance notice (SOA 2003 s.84(2)): the date on which he expects the change to happen.",
+    )
     recorded_by = models.ForeignKey("workforce.Person", null=True, blank=True, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -25,7 +25,7 @@ from custos.core import audit
 from custos.core.history import history_snapshot
 from custos.core.policy import current_policy
 from custos.offenders.models import Address, Alias, NotifiableDetail, Offender, OffenderPhoto
-from custos.offenders.services.register import _require_change, normalise
+from custos.offenders.services.register import _require_change, _rerun_ladder, normalise
 from custos.workforce.services import STALE_VERSION
 
 END_BEFORE_START = "The end date cannot be before the start date ({start:%d %B %Y})."
@@ -127,6 +127,7 @@ def _save(*, actor: Any, item: Any, values: dict[str, Any], expected_version: in
         obj=offender,
         changes={spec.noun: item.pk, **changes},
     )
+    _rerun_ladder(offender, actor)  # a changed date may start, move or end a s.84 deadline
     return item
 
 

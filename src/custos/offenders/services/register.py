@@ -260,6 +260,7 @@ def alias_add(
     audit.record(
         actor=actor, action="custos.offender.alias_added", obj=offender, changes={"alias": str(alias)}
     )
+    _rerun_ladder(offender, actor)  # a dated change may start a s.84 deadline
     return alias
 
 
@@ -295,6 +296,7 @@ def address_add(
         obj=offender,
         changes={"address": [None, f"{kind}: {address}"]},
     )
+    _rerun_ladder(offender, actor)  # a dated change may start a s.84 deadline
     return address
 
 
@@ -316,6 +318,7 @@ def detail_add(
         from_date=from_date,
     )
     audit.record(actor=actor, action="custos.offender.detail_added", obj=offender, changes={"kind": kind})
+    _rerun_ladder(offender, actor)  # a dated change may start a s.84 deadline
     return detail
 
 
