@@ -1,5 +1,6 @@
-"""Every file system the scanner claims, built in the test: FAT16, FAT32, NTFS, exFAT, ISO 9660 (Joliet, Rock
-Ridge, plain), and MBR/GPT disks whose partitions hold different file systems. Each image is built and scanned
+"""Every file system the scanner claims, built in the test: FAT16, FAT32, NTFS (with alternate data streams),
+exFAT, HFS+/HFSX, ISO 9660 (Joliet, Rock Ridge, plain), and MBR/GPT disks whose partitions hold different file
+systems. Each image is built and scanned
 once per module; the tests assert paths, hashes, deleted flags and hash-set matches."""
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 import pytest
 from triage_fixtures import encode, gpt_disk, mbr_disk, require_tool, synthetic_image
-from triage_fs_builders import exfat_image, fat_image, iso_image, ntfs_image
+from triage_fs_builders import exfat_image, fat_image, hfsplus_image, iso_image, ntfs_image
 
 from custos.core.policy import current_policy
 from custos.triage.scanner.hashing import hash_bytes
 from custos.triage.scanner.pdq import hash_image_bytes
 from custos.triage.scanner.scan import ScanOptions, scan
+from custos.triage.scanner.sources import detect_source, list_source
 
 KEEP = encode(synthetic_image(301, (320, 240)), "JPEG", quality=90)
 GONE = encode(synthetic_image(302, (320, 240)), "JPEG", quality=90)
@@ -191,6 +193,70 @@ def test_exfat_files_and_a_deleted_file_are_found_hashed_and_matched(
     written = datetime(2024, 5, 17, 14, 30, 12).astimezone(UTC)
     assert files["/keep.jpg"]["timestamps"]["modified"] == written.isoformat().replace("+00:00", "Z")
     _assert_gone_recovered(files["/gone.jpg"])
+
+
+OTHER = encode(synthetic_image(303, (240, 320)), "JPEG", quality=85)
+HFS_FILES = {
+    "/DCIM/keep.jpg": KEEP,
+    "/gone.jpg": GONE,
+    "/Holiday.JPG": OTHER,
+    "/notes.txt": NOTE,
+    "/empty.txt": b"",
+}
+
+
+@pytest.mark.parametrize("case_sensitive", [False, True], ids=["hfsplus", "hfsx"])
+def test_hfsplus_files_in_folders_are_found_hashed_and_matched(
+    built: Callable[..., dict[str, Any]], case_sensitive: bool
+) -> None:
+    name = "hfsx.raw" if case_sensitive else "hfsplus.raw"
+    report = built(name, lambda p: hfsplus_image(p, HFS_FILES, case_sensitive=case_sensitive))
+    assert [v["file_system"] for v in report["source"]["volumes"]] == ["hfs"]
+    assert report["source"]["errors"] == []
+    files = _files(report)
+    assert sorted(files) == sorted(HFS_FILES)  # no $ExtentsFile, $CatalogFile, $AllocationFile ...
+    for path, data in HFS_FILES.items():
+        digests = hash_bytes(data)
+        found = files[path]
+        assert (found["size"], found["md5"], found["sha1"], found["sha256"]) == (
+            len(data),
+            digests.md5,
+            digests.sha1,
+            digests.sha256,
+        ), path
+        assert found["deleted"] is False
+    _assert_keep_found(files["/DCIM/keep.jpg"])
+    assert files["/DCIM/keep.jpg"]["pdq"] == hash_image_bytes(KEEP, min_quality=0, min_side=1).pdq
+    assert [(m["kind"], m["category"]) for m in files["/gone.jpg"]["matches"]] == [("exact", "A")]
+    assert (files["/Holiday.JPG"]["type"], files["/Holiday.JPG"]["matches"]) == ("jpeg", [])
+    assert files["/empty.txt"]["matches"] == []
+    # HFS+ stores UTC; the builder stamps every date 2024-05-17 14:30:12 (backup date unset).
+    assert files["/notes.txt"]["timestamps"] == dict.fromkeys(
+        ("modified", "accessed", "changed", "born"), "2024-05-17T14:30:12Z"
+    )
+    assert report["summary"]["by_category"]["A"] == 1
+    assert report["summary"]["by_category"]["B"] == 1
+
+
+def test_the_hand_built_hfsplus_image_reads_the_same_through_dfvfs(tmp_path: Path) -> None:
+    # libfshfs (dfvfs) is a second, independent HFS+ reader: a check on the builder, not only on TSK.
+    image = hfsplus_image(tmp_path / "hfsplus.raw", HFS_FILES)
+    listing = list_source(detect_source(str(image)), use_dfvfs=True)
+    assert [v["file_system"] for v in listing.volumes] == ["hfs"]
+    assert sorted((r.path, r.size) for r in listing.refs) == sorted((p, len(d)) for p, d in HFS_FILES.items())
+    assert listing.errors == []
+
+
+def test_an_hfsplus_catalog_of_several_leaf_nodes_lists_every_file(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    # About 60 records fill five 4 KiB leaf nodes, so the catalog has an index node for TSK to descend.
+    many = {f"/Camera Roll/IMG_{i:04d}.txt": f"frame {i}\n".encode() * (i + 1) for i in range(60)}
+    report = built("hfsplus-many.raw", lambda p: hfsplus_image(p, {**many, "/DCIM/keep.jpg": KEEP}))
+    files = _files(report)
+    assert sorted(files) == sorted([*many, "/DCIM/keep.jpg"])
+    assert all(files[path]["sha256"] == hash_bytes(data).sha256 for path, data in many.items())
+    _assert_keep_found(files["/DCIM/keep.jpg"])
 
 
 def test_an_empty_apfs_container_is_read_through_dfvfs_when_tsk_cannot(

@@ -6,8 +6,9 @@ It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-scanner.md 
 NTFS alternate data streams (named ``$DATA`` attributes) are listed as entries of their own, ``file:stream``.
 
 File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
-labels, the exFAT allocation bitmap and up-case table) is not user content and is left out of the listing;
-every rule for that is narrow enough that a user's file can never be skipped by it (see ``_is_fs_metadata``).
+labels, the exFAT allocation bitmap and up-case table, the HFS+ special files) is not user content and is
+left out of the listing; every rule for that is narrow enough that a user's file can never be skipped by it
+(see ``_is_fs_metadata``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ _NTFS_RESERVED_RECORDS = 24
 _NTFS_EXTEND = 11
 _VOLUME_LABEL_SUFFIX = " (Volume Label Entry)"  # how TSK names FAT/exFAT volume-label directory entries
 _EXFAT_METADATA = frozenset({"$ALLOC_BITMAP", "$UPCASE_TABLE", "$VOLUME_GUID", "$TEXFAT"})
+# HFS+ catalog node IDs below 16 are Apple's own ($ExtentsFile, $CatalogFile, ... that TSK lists in the root).
+_HFS_FIRST_USER_ID = 16
 
 
 def _enum_names(prefix: str) -> dict[int, str]:
@@ -77,6 +80,9 @@ def _is_fs_metadata(fs_type: str, dir_inode: int, root: int, name: str, meta: An
     if fs_type == "ntfs":
         # A user file can never occupy a reserved MFT record, nor be created inside $Extend.
         return int(meta.addr) < _NTFS_RESERVED_RECORDS or dir_inode == _NTFS_EXTEND
+    if fs_type == "hfs":
+        # TN1150 reserves IDs 1-15; every user file or folder gets 16 or above.
+        return int(meta.addr) < _HFS_FIRST_USER_ID
     if fs_type.startswith("fat") or fs_type == "exfat":
         if name.endswith(_VOLUME_LABEL_SUFFIX) and int(meta.size) == 0:
             return True  # a label entry has no content
