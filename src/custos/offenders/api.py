@@ -57,12 +57,55 @@ class LinkOut(Schema):
     device_id: int | None
 
 
+class ChangeNotificationOut(Schema):
+    """One s.84 change the record shows, its deadline and whether a s.84 notification covered it."""
+
+    what: str
+    change: str
+    event_date: date
+    due: date | None
+    status: str
+    notified_on: date | None
+    days_overdue: int | None
+    basis: str
+    policy_version: str | None
+
+
+def _record_dates(obj: Any) -> Any:
+    """record_dates once per response (computed dates and change notifications come from one evaluation)."""
+    cached = getattr(obj, "_record_dates", None)
+    if cached is None:
+        cached = record_dates(obj, today=timezone.localdate())
+        obj._record_dates = cached
+    return cached
+
+
 class NominalDetailOut(NominalOut):
     rosh_reason: str
     whereabouts_verified: bool
     aliases: list[str]
     computed: list[ComputedDateOut]
+    change_notifications: list[ChangeNotificationOut]
     links: list[LinkOut]
+
+    @staticmethod
+    def resolve_change_notifications(obj: Any) -> list[dict[str, Any]]:
+        _, evaluation = _record_dates(obj)
+        changes = evaluation.changes if evaluation is not None else ()
+        return [
+            {
+                "what": c.what,
+                "change": c.change.value,
+                "event_date": c.event_date,
+                "due": c.deadline.due,
+                "status": c.status.value,
+                "notified_on": c.notified_on,
+                "days_overdue": c.consideration.days_overdue if c.consideration else None,
+                "basis": c.basis if c.consideration is None else f"{c.consideration.basis}; {c.basis}",
+                "policy_version": c.policy_version,
+            }
+            for c in changes
+        ]
 
     @staticmethod
     def resolve_links(obj: Any) -> list[dict[str, Any]]:
@@ -76,7 +119,7 @@ class NominalDetailOut(NominalOut):
 
     @staticmethod
     def resolve_computed(obj: Any) -> list[dict[str, Any]]:
-        dates, _ = record_dates(obj, today=timezone.localdate())
+        dates, _ = _record_dates(obj)
         return [d.__dict__ for d in dates]
 
 

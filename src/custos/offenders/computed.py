@@ -9,6 +9,7 @@ from typing import Any
 from custos.core.policy import current_policy
 from custos.offenders import ladder, rules
 from custos.offenders.models import Offender
+from custos.offenders.rules.changes import ChangeObligation, ChangeStatus
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def record_dates(offender: Offender, *, today: date) -> tuple[list[ComputedDate]
                     "SOA 2003 s.85(1)",
                 )
             )
+        out.extend(change_dates(evaluation.changes))
         lad = evaluation.ladder
         out.append(
             ComputedDate(
@@ -90,6 +92,45 @@ def record_dates(offender: Offender, *, today: date) -> tuple[list[ComputedDate]
         value = q.qualifying_date.isoformat() + ("" if elig.eligible else " (not eligible)")
         out.append(ComputedDate("Review qualifying date (s.91B)", value, f"{q.basis}; {elig.basis}"))
     return out, evaluation
+
+
+# Shown on the record: every s.84 duty not simply notified in time (those are in the notifications list).
+SHOWN = frozenset(
+    {
+        ChangeStatus.OUTSTANDING,
+        ChangeStatus.MISSED,
+        ChangeStatus.NOTIFIED_LATE,
+        ChangeStatus.SUSPENDED,
+    }
+)
+
+
+def change_value(c: ChangeObligation) -> str:
+    """How one s.84 duty reads on the record: the deadline and where it stands."""
+    due = c.deadline.due.isoformat() if c.deadline.due else None
+    status = ChangeStatus  # short alias for the comparisons below
+    if c.status is status.SUSPENDED:
+        return f"changed {c.event_date}; suspended while in custody, in hospital or abroad"
+    if c.status is status.OUTSTANDING:
+        return f"changed {c.event_date}; notify by {due} (outstanding)"
+    overdue = c.consideration.days_overdue if c.consideration else 0
+    if c.status is status.MISSED:
+        return f"changed {c.event_date}; MISSED: due {due}, not notified ({overdue} days): consider s.91"
+    if c.status is status.NOTIFIED_LATE:
+        return f"changed {c.event_date}; notified late on {c.notified_on} (due {due}): consider s.91"
+    return f"changed {c.event_date}; notified on {c.notified_on} (due {due})"
+
+
+def change_dates(changes: tuple[ChangeObligation, ...]) -> list[ComputedDate]:
+    out = []
+    for c in changes:
+        if c.status not in SHOWN:
+            continue
+        basis = c.basis if c.consideration is None else f"{c.consideration.basis}; {c.basis}"
+        out.append(
+            ComputedDate(f"s.84 change notification: {c.what}", change_value(c), basis, c.policy_version)
+        )
+    return out
 
 
 def _orders(offender: Offender) -> list[Any]:

@@ -80,6 +80,12 @@ class PlanVisitForm(GovukFormMixin, forms.Form):
 class NotificationForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=_choices(NotificationKind))
     on = forms.DateField(widget=DATE, label="Date notified")
+    expected_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Expected date of the change (advance notice only)",
+        help_text="For a change notified before it happens (s.84(2)): the date he expects it.",
+    )
     station = forms.CharField(max_length=120, label="Prescribed police station")
     in_person = forms.BooleanField(required=False, initial=True, label="In person")
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

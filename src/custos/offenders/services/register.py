@@ -52,6 +52,7 @@ EXECUTION_TOO_LATE = "A s.96B warrant must be executed within {months} months of
 TRANSFER_TARGET = "Choose another borough or name the receiving force."
 STATION_REQUIRED = "Name the prescribed police station where he notified in person."
 NOTIFICATION_IN_FUTURE = "A notification cannot be dated in the future."
+EXPECTED_ONLY_FOR_CHANGE = "An expected date applies only to advance notice of a change (s.84(2))."
 
 
 def _actor_person(actor: Any) -> Person | None:

@@ -23,6 +23,7 @@ from custos.offenders.models import (
 )
 from custos.offenders.services.register import (
     ANNOUNCE_NEEDS_REASON,
+    EXPECTED_ONLY_FOR_CHANGE,
     NOTIFICATION_IN_FUTURE,
     OFFICERS_SAME,
     OUTCOME_REQUIRED,
@@ -148,13 +149,17 @@ def notification_record(
     station: str,
     in_person: bool = True,
     details: str = "",
+    expected_on: date | None = None,
 ) -> tuple[NotificationEvent, dict[str, int]]:
+    """Record an in-person notification; ``expected_on`` is the expected date of an advance s.84 notice."""
     _require_change(actor, offender)
     rules.NotificationKind(kind)
     if not station.strip():
         raise ValidationError({"station": [STATION_REQUIRED]})
     if on > timezone.localdate():
         raise ValidationError({"on": [NOTIFICATION_IN_FUTURE]})
+    if expected_on is not None and kind != rules.NotificationKind.CHANGE:
+        raise ValidationError({"expected_on": [EXPECTED_ONLY_FOR_CHANGE]})
     event = NotificationEvent.objects.create(
         offender=offender,
         kind=kind,
@@ -162,6 +167,7 @@ def notification_record(
         station=station,
         in_person=in_person,
         details=details,
+        expected_on=expected_on,
         recorded_by=_actor_person(actor),
     )
     if kind == "initial" and offender.first_notification_on is None:
@@ -170,7 +176,7 @@ def notification_record(
         actor=actor,
         action="custos.notification.recorded",
         obj=offender,
-        changes={"kind": kind, "on": str(on), "station": station},
+        changes={"kind": kind, "on": str(on), "station": station, "expected_on": str(expected_on or "")},
     )
     return event, _rerun_ladder(offender, actor)
 
