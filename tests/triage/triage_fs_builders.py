@@ -330,7 +330,7 @@ def iso_image(out: Path, files: dict[str, bytes], *extensions: str) -> Path:
 _HFS_BLOCK = 4096
 _HFS_NODE = 4096  # TN1150: catalog nodes are at least 4 KiB; one node per block keeps the layout simple
 _HFS_EPOCH = datetime(1904, 1, 1, tzinfo=UTC)
-_HFS_ROOT_PARENT, _HFS_ROOT, _HFS_EXTENTS, _HFS_CATALOG, _HFS_ALLOCATION, _HFS_ATTRIBUTES = 1, 2, 3, 4, 6, 8
+_HFS_ROOT_PARENT, _HFS_ROOT = 1, 2  # catalog node IDs; 3-15 are Apple's special files
 _HFS_FIRST_USER_ID = 16
 _HFS_FOLDER, _HFS_FILE, _HFS_FOLDER_THREAD, _HFS_FILE_THREAD = 1, 2, 3, 4
 _HFS_LEAF, _HFS_INDEX, _HFS_HEADER = -1, 0, 1
@@ -430,6 +430,9 @@ def hfsplus_image(
     """HFS+ (signature ``H+``, version 4, case-insensitive) holding ``files`` (``/DIR/name``; folders are
     created as needed); with ``case_sensitive``, HFSX (``HX``, version 5, binary key order)."""
     total = size // _HFS_BLOCK
+    assert total <= 8 * _HFS_BLOCK, "one allocation-file block maps 32,768 blocks"
+    # HFS+ stores names in Unicode decomposed form and folds case with Apple's table; ASCII needs neither.
+    assert all(path.isascii() for path in files), "ASCII names only"
     stamp = _hfs_time(moment)
     # Folders and files get catalog node IDs in path order; parents before children.
     ids: dict[str, int] = {"": _HFS_ROOT}
@@ -456,10 +459,10 @@ def hfsplus_image(
     forks: dict[str, bytes] = {}
     for path, data in files.items():
         blocks = -(-len(data) // _HFS_BLOCK)
+        assert next_block + blocks < total, "volume too small for the files"
         image[next_block * _HFS_BLOCK : next_block * _HFS_BLOCK + len(data)] = data
         forks[path.strip("/")] = _hfs_fork(len(data), next_block if blocks else 0, blocks)
         next_block += blocks
-    assert next_block < total, "volume too small for the files"
 
     children: dict[int, int] = {}
     for item in [*folders, *forks]:
