@@ -158,14 +158,32 @@ def test_an_image_hidden_in_an_ntfs_alternate_data_stream_is_found_and_matched(
         hash_bytes(GONE).sha256,
     )
     assert hidden["pdq"] == hash_image_bytes(GONE, min_quality=0, min_side=1).pdq
-    assert (hidden["type"], hidden["extension_mismatch"]) == (
-        "jpeg",
-        True,
-    )  # a JPEG in a stream named "hidden"
+    # A JPEG in a stream named "hidden": the stream's own name is checked against the signature.
+    assert (hidden["type"], hidden["extension_mismatch"]) == ("jpeg", True)
     assert [(m["kind"], m["category"]) for m in hidden["matches"]] == [("exact", "A")]
     _assert_keep_found(files["/keep.jpg"])
     assert files["/keep.jpg:Zone.Identifier"]["stream"] == "Zone.Identifier"
     assert report["summary"]["by_category"]["A"] == 1
+
+
+def test_ntfs_streams_of_the_root_folder_and_of_a_deleted_file_are_found(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built(
+        "ntfs-ads-more.raw",
+        lambda p: ntfs_image(
+            p,
+            {"/old.txt": NOTE},
+            delete=("/old.txt",),
+            streams={"/:cache": KEEP, "/old.txt:hidden": GONE},
+        ),
+    )
+    files = _files(report)
+    assert sorted(files) == ["/:cache", "/old.txt", "/old.txt:hidden"]
+    _assert_keep_found(files["/:cache"])
+    assert files["/:cache"]["stream"] == "cache"
+    assert files["/old.txt"]["deleted"] is True
+    _assert_gone_recovered(files["/old.txt:hidden"])  # deleted with its file, still read and matched
 
 
 def test_an_empty_exfat_volume_opens_and_reports_its_file_system(

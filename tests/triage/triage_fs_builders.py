@@ -70,8 +70,9 @@ def ntfs_image(
 ) -> Path:
     """NTFS with files in the root folder (ntfscp cannot create folders).
 
-    ``streams`` maps ``/file:stream`` to the content of an alternate data stream (named ``$DATA``), written by
-    ``ntfscp -N`` into a file of ``files``, as ``type secret.jpg > notes.txt:secret.jpg`` does on Windows.
+    ``streams`` maps ``/file:stream`` (``/:stream`` for the root folder) to the content of an alternate
+    data stream (named ``$DATA``), written by ``ntfscp -N``, as ``type a.jpg > notes.txt:a.jpg`` does on
+    Windows.
     """
     out.write_bytes(b"")
     with open(out, "r+b") as fh:
@@ -91,13 +92,11 @@ def ntfs_image(
         )
     for spec, data in (streams or {}).items():
         path, stream = spec.rsplit(":", 1)
-        assert path in files, "ntfscp -N adds a stream to an existing file"
+        assert path in files or path == "/", "ntfscp -N adds a stream to an existing file or the root"
         staging.write_bytes(data)
-        subprocess.run(
-            [ntfscp, "-q", "-N", stream, str(out), str(staging), path.lstrip("/")],
-            check=True,
-            capture_output=True,
-        )
+        # The root folder is MFT record 5; ntfscp finds it by number.
+        target = ["-i", str(out), str(staging), "5"] if path == "/" else [str(out), str(staging), path[1:]]
+        subprocess.run([ntfscp, "-q", "-N", stream, *target], check=True, capture_output=True)
     staging.unlink(missing_ok=True)
     if delete:
         image = bytearray(out.read_bytes())
