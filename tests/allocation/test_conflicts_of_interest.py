@@ -286,6 +286,10 @@ def test_the_api_declares_lists_and_withdraws_a_conflict(unit: Any, client_for: 
     assert bad.status_code == 422
     listed = client.get(f"/api/v1/allocations/conflicts?crime_id={crime.pk}").json()
     assert [c["id"] for c in listed["items"]] == [body["id"]]
+    searched = AuditEvent.objects.filter(
+        action="custos.conflict_of_interest.searched", actor=unit.investigator
+    )
+    assert searched.filter(sensitive=True).count() == 1
 
     withdrawn = client.post(
         f"/api/v1/allocations/conflicts/{body['id']}/withdraw",

@@ -207,7 +207,13 @@ def list_conflicts(
 ) -> Any:
     _require_personal(request)
     active = {"active": True, "withdrawn": False}.get(status)
-    return selectors.conflicts(actor=request.user, officer_id=officer_id, crime_id=crime_id, active=active)
+    rows = selectors.conflicts(actor=request.user, officer_id=officer_id, crime_id=crime_id, active=active)
+    selectors.conflicts_searched(
+        actor=request.user,
+        query={"officer_id": officer_id, "crime_id": crime_id, "status": status},
+        result_count=rows.count(),
+    )
+    return rows
 
 
 @router.post("/conflicts", response={201: ConflictOut})

@@ -237,6 +237,13 @@ def conflicts(
     return qs.order_by("-declared_at", "-pk")
 
 
+def conflicts_searched(*, actor: Any, query: dict[str, Any], result_count: int) -> None:
+    """A list of conflicts was shown: audited like any search of personal records."""
+    audit.record_search(
+        actor=actor, action="custos.conflict_of_interest.searched", query=query, result_count=result_count
+    )
+
+
 def conflict_get(*, actor: Any, pk: int) -> ConflictOfInterest:
     """One conflict, if in view; the read is audited (it says something personal about an officer)."""
     row = conflicts(actor=actor, active=None).filter(pk=pk).first()

@@ -338,6 +338,11 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         active=active,
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    selectors.conflicts_searched(
+        actor=request.user,
+        query={"status": status, "officer": officer},
+        result_count=page.paginator.count,
+    )
     for row in page:
         row.can_withdraw = access.can_withdraw(s, row)  # type: ignore[attr-defined]
     return render(
