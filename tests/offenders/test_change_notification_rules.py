@@ -26,6 +26,7 @@ from custos.offenders.rules.changes import (
     RecordedChange,
     change_obligations,
     covered_on,
+    non_occurrence_obligations,
     prescribed_change,
     qualifying_stays,
     releases,
@@ -218,3 +219,27 @@ def test_the_deadline_is_never_before_the_event_and_a_notification_never_predate
     )
     assert found.notified_on is None or found.notified_on >= event
     assert (found.status is ChangeStatus.MISSED) == (found.notified_on is None and deadline.due is not None)
+
+
+@pytest.mark.parametrize(
+    ("moved_on", "reports", "as_of", "expected"),
+    [
+        (None, [], date(2024, 5, 22), None),  # still within 3 days beginning with D: nothing owed yet
+        (None, [], date(2024, 5, 23), (ChangeStatus.OUTSTANDING, date(2024, 5, 25))),
+        (None, [], date(2024, 5, 26), (ChangeStatus.MISSED, date(2024, 5, 25))),
+        (None, [date(2024, 5, 24)], date(2024, 6, 1), (ChangeStatus.NOTIFIED, date(2024, 5, 25))),
+        (date(2024, 5, 18), [], date(2024, 6, 1), None),  # the change happened within the rules
+        (date(2024, 5, 23), [], date(2024, 5, 24), (ChangeStatus.OUTSTANDING, date(2024, 5, 25))),
+    ],
+)
+def test_worked_example_7_an_advance_notice_whose_change_did_not_happen_must_be_reported(
+    moved_on: date | None, reports: list[date], as_of: date, expected: tuple[ChangeStatus, date] | None
+) -> None:
+    found = non_occurrence_obligations([ADVANCE], [moved_on] if moved_on else [], reports, as_of=as_of)
+    if expected is None:
+        assert found == ()
+    else:
+        (duty,) = found
+        assert (duty.status, duty.deadline.due) == expected
+        assert duty.deadline.kind is NotificationKind.NON_OCCURRENCE and "s.84(4)(b)" in duty.basis
+        assert duty.label == "non-occurrence"

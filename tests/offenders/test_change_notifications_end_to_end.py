@@ -10,7 +10,7 @@ from django.utils import timezone
 from custos.core.policy import current_policy
 from custos.core.sweep import run_all
 from custos.offenders import ladder, rules, services
-from custos.offenders.models import BreachCase, Offender, OffenderTask
+from custos.offenders.models import Address, BreachCase, Offender, OffenderTask
 from tests.offenders.factories import add_visit, make_offender
 
 STATION = "Charing Cross"
@@ -111,6 +111,9 @@ def test_a_change_notification_given_in_advance_for_the_expected_date_covers_the
     today = timezone.localdate()
     o = _compliant_offender(force, today)
     user = force.user("offender-manager")
+    # Entered afterwards as it happened: the move (written directly, so no ladder run sees it alone),
+    # then the advance notice given 20 days ago for a move expected 10 days ago.
+    Address.objects.create(offender=o, kind="home", line1="9 New Road", from_date=today - timedelta(days=11))
     services.notification_record(
         actor=user,
         offender=o,
@@ -118,9 +121,6 @@ def test_a_change_notification_given_in_advance_for_the_expected_date_covers_the
         on=today - timedelta(days=20),
         station=STATION,
         expected_on=today - timedelta(days=10),
-    )
-    services.address_add(
-        actor=user, offender=o, kind="home", line1="9 New Road", from_date=today - timedelta(days=11)
     )
     assert not BreachCase.objects.filter(offender=o).exists()
     services.alias_add(  # a name first used long after that notice: not covered by it
@@ -180,3 +180,20 @@ def test_the_sweep_computes_the_same_s84_duties_as_each_write(force: Any) -> Non
     evaluation = ladder.evaluate(facts, today=today, policy=current_policy())
     assert [c.status.value for c in evaluation.changes] == ["missed"]
     assert _sweep(today).get("breach-case", 0) == 0
+
+
+def test_an_advance_notice_whose_move_never_happened_and_was_not_reported_opens_a_breach(
+    force: Any,
+) -> None:
+    today = timezone.localdate()
+    o = _compliant_offender(force, today)
+    services.notification_record(
+        actor=force.user("offender-manager"),
+        offender=o,
+        kind="change",
+        on=today - timedelta(days=20),
+        station=STATION,
+        expected_on=today - timedelta(days=10),
+    )
+    case = BreachCase.objects.get(offender=o, status="open")
+    assert "missed non-occurrence notification" in case.reason

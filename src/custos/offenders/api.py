@@ -95,7 +95,7 @@ class NominalDetailOut(NominalOut):
         return [
             {
                 "what": c.what,
-                "change": c.change.value,
+                "change": c.label,
                 "event_date": c.event_date,
                 "due": c.deadline.due,
                 "status": c.status.value,

@@ -50,6 +50,7 @@ from custos.offenders.rules.changes import (
     ChangeStatus,
     RecordedChange,
     change_obligations,
+    non_occurrence_obligations,
     prescribed_change,
     qualifying_stays,
     releases,
@@ -118,6 +119,7 @@ class Facts:
     stays: dict[str, list[rules.Stay]] = field(default_factory=lambda: defaultdict(list))
     home_keys: set[str] = field(default_factory=set)
     change_notices: list[ChangeNotice] = field(default_factory=list)
+    non_occurrence_reports: list[date] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,11 @@ def _load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
     """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
     for oid, kind, on, expected in scoped(
         NotificationEvent.objects.filter(
-            kind__in=[rules.NotificationKind.INITIAL, rules.NotificationKind.CHANGE]
+            kind__in=[
+                rules.NotificationKind.INITIAL,
+                rules.NotificationKind.CHANGE,
+                rules.NotificationKind.NON_OCCURRENCE,
+            ]
         )
     ).values_list("offender_id", "kind", "on", "expected_on"):
         f = facts.get(oid)
@@ -284,6 +290,8 @@ def _load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
             continue
         if kind == rules.NotificationKind.INITIAL:
             f.first_notified_on = min(on, f.first_notified_on or on)
+        elif kind == rules.NotificationKind.NON_OCCURRENCE:
+            f.non_occurrence_reports.append(on)
         else:
             f.change_notices.append(ChangeNotice(on, expected))
     for oid, first, last, used_from in scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
@@ -334,11 +342,16 @@ def change_notifications(f: Facts, *, today: date, policy: Policy) -> tuple[Chan
             if key not in f.home_keys
         }
         changes += qualifying_stays({k: v for k, v in stays.items() if v}, away=f.away)
-    if not changes:
+    if not changes and not f.change_notices:
         return ()
-    return change_obligations(
+    duties = change_obligations(
         changes, f.change_notices, first_notified_on=f.first_notified_on, as_of=today, away=f.away
     )
+    if any(n.expected_on is not None for n in f.change_notices):
+        duties += non_occurrence_obligations(
+            f.change_notices, [c.on for c in changes], f.non_occurrence_reports, as_of=today, away=f.away
+        )
+    return duties
 
 
 def notification_deadline(f: Facts, *, policy: Policy) -> rules.Deadline | None:
@@ -516,12 +529,12 @@ def evaluate(
                     f.lead_id,
                     None,
                     c.deadline.due,
-                    f"s.84 change notification due {c.deadline.due.isoformat()} ({c.change.value})",
+                    f"s.84 change notification due {c.deadline.due.isoformat()} ({c.label})",
                     c.basis,
                     c.policy_version or policy.version,
                     {
                         "kind": c.deadline.kind.value,
-                        "change": c.change.value,
+                        "change": c.label,
                         "event": c.event_date.isoformat(),
                     },
                 )

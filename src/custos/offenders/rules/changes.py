@@ -20,6 +20,10 @@ Matching rule (which recorded notification covers a change on day E):
   names, addresses and prescribed details), so one notification can cover several changes.
 * A change on or before the first s.83 notification was part of that notification's content (s.83(5)), so
   it creates no s.84 duty. With no s.83 notification recorded, the s.83(1) deadline governs instead.
+
+An advance notice whose change does not happen by the end of 3 days beginning with D must itself be
+followed by a notification of that fact within 6 days beginning with D (s.84(4)(b)):
+:func:`non_occurrence_obligations`, satisfied by a ``NotificationKind.NON_OCCURRENCE`` notification.
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ class ChangeObligation:
     """One s.84(1) duty from the record, its deadline, and whether (and when) a notification covered it."""
 
     what: str
-    change: Change
+    change: Change | None  # None for a s.84(4)(b) report that an advance-notified change did not happen
     event_date: date
     deadline: Deadline
     status: ChangeStatus
@@ -84,6 +88,20 @@ class ChangeObligation:
     consideration: BreachConsideration | None
     basis: str
     policy_version: str | None
+
+    @property
+    def label(self) -> str:
+        return self.change.value if self.change is not None else NotificationKind.NON_OCCURRENCE.value
+
+
+def _status(
+    deadline: Deadline, notified: date | None, consideration: BreachConsideration | None
+) -> ChangeStatus:
+    if deadline.due is None:
+        return ChangeStatus.NOTIFIED if notified is not None else ChangeStatus.SUSPENDED
+    if consideration is not None:
+        return ChangeStatus.NOTIFIED_LATE if notified is not None else ChangeStatus.MISSED
+    return ChangeStatus.NOTIFIED if notified is not None else ChangeStatus.OUTSTANDING
 
 
 def prescribed_change(kind: str, on: date | None, what: str, *, policy: Policy) -> RecordedChange | None:
@@ -176,14 +194,7 @@ def change_obligations(
         given = [NotificationEvent(NotificationKind.CHANGE, notified)] if notified is not None else []
         found = missed_notifications([deadline], given, as_of=as_of)
         consideration = found[0] if found else None
-        if deadline.due is None:
-            status = ChangeStatus.NOTIFIED if notified is not None else ChangeStatus.SUSPENDED
-        elif consideration is not None:
-            status = ChangeStatus.NOTIFIED_LATE if notified is not None else ChangeStatus.MISSED
-        elif notified is not None:
-            status = ChangeStatus.NOTIFIED
-        else:
-            status = ChangeStatus.OUTSTANDING
+        status = _status(deadline, notified, consideration)
         out.append(
             ChangeObligation(
                 what=c.what,
@@ -198,3 +209,47 @@ def change_obligations(
             )
         )
     return tuple(sorted(out, key=lambda o: (o.deadline.due is None, o.deadline.due or date.max, o.what)))
+
+
+def non_occurrence_obligations(
+    notices: Sequence[ChangeNotice],
+    change_dates: Sequence[date],
+    reports: Sequence[date],
+    *,
+    as_of: date,
+    away: Sequence[AwayPeriod] = (),
+) -> tuple[ChangeObligation, ...]:
+    """s.84(4)(b) for each advance notice: report that the change had not happened, within 6 days.
+
+    The change an advance notice announced is taken to be the first change recorded on or after the day
+    the notice was given (up to ``as_of``); :func:`advance_notice` decides whether a report of
+    non-occurrence is owed. ``reports`` are the days of ``NON_OCCURRENCE`` notifications.
+    """
+    out: list[ChangeObligation] = []
+    given = [NotificationEvent(NotificationKind.NON_OCCURRENCE, r) for r in reports]
+    for n in notices:
+        if n.expected_on is None:
+            continue
+        happened = min((d for d in change_dates if n.on <= d <= as_of), default=None)
+        check = advance_notice(n.expected_on, happened_on=happened, as_of=as_of, away=away)
+        for deadline in check.obligations:
+            if deadline.kind is not NotificationKind.NON_OCCURRENCE:
+                continue
+            opens = deadline.opens or n.expected_on
+            reported = min((r for r in reports if r >= opens), default=None)
+            found = missed_notifications([deadline], given, as_of=as_of)
+            consideration = found[0] if found else None
+            out.append(
+                ChangeObligation(
+                    what=f"advance notice of a change expected on {n.expected_on.isoformat()}",
+                    change=None,
+                    event_date=opens,
+                    deadline=deadline,
+                    status=_status(deadline, reported, consideration),
+                    notified_on=reported,
+                    consideration=consideration,
+                    basis=f"{deadline.basis}; {check.basis}",
+                    policy_version=None,
+                )
+            )
+    return tuple(out)
