@@ -27,6 +27,7 @@ from custos.allocation.forms import (
 from custos.allocation.models import ConflictOfInterest
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
+from custos.core.web import flash_errors
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough, Person
 
@@ -108,8 +109,7 @@ def allocate_crime(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.allocation_run(actor=request.user, crime=crime)
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        flash_errors(request, exc)
     else:
         if result.allocations:
             messages.success(request, f"Allocated to {result.allocations[0].officer}.")
@@ -373,8 +373,7 @@ def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.conflict_withdraw(actor=request.user, conflict=row, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            flash_errors(request, exc)
         else:
             messages.success(request, f"Conflict of interest with {row.target} withdrawn.")
     back = request.POST.get("next", "")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
+from custos.core.web import flash_errors
 from custos.crimes import access, selectors, services
 from custos.crimes.forms import CrimeEditForm, CrimeFilterForm, CrimeForm, ImportForm, SuspectForm
 from custos.crimes.models import Crime
@@ -226,8 +227,7 @@ def suspect_add(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Suspect recorded.")
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            flash_errors(request, exc)
     else:
         for errs in form.errors.values():
             for m in errs:

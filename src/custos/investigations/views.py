@@ -18,6 +18,7 @@ from custos.allocation import services as allocation_services
 from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
+from custos.core.web import flash_errors
 from custos.crimes import access as crime_access
 from custos.crimes import selectors as crime_selectors
 from custos.investigations import selectors, services
@@ -32,11 +33,6 @@ from custos.investigations.models import (
 )
 from custos.investigations.rules import OUTCOME_NAMES
 from custos.workforce.models import Person
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 @login_required
@@ -103,7 +99,7 @@ def line_update(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, f"{line.title}: recorded.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, f"{line.title}: choose a status and give the reason.")
     return redirect("investigations:crime", pk=crime.pk)
@@ -120,7 +116,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.task_add(actor=request.user, crime=crime, owner=owner, **form.cleaned_data)
             messages.success(request, "Task added.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Give the task a title and a due date.")
     return redirect("investigations:crime", pk=pk)
@@ -149,7 +145,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
             review = services.review_record(actor=request.user, crime=crime, **form.cleaned_data)
             messages.success(request, f"Review recorded; next review by {review.next_review_on:%d %b %Y}.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Record the direction given.")
     return redirect("investigations:crime", pk=pk)
@@ -164,7 +160,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             decision = services.outcome_propose(actor=request.user, crime=crime, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
         except PermissionError as exc:
             messages.error(request, str(exc))
         else:
@@ -191,7 +187,7 @@ def signoff(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Signed off; the crime is finalised.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Give the sign-off rationale.")
     return redirect("investigations:crime", pk=pk)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
+from custos.core.web import flash_errors
 from custos.triage import access, hashstore, selectors, services
 from custos.triage.forms import (
     AssignForm,
@@ -36,11 +37,6 @@ from custos.triage.forms import (
 from custos.triage.models import Device, Verdict
 from custos.triage.ranking import full_examination_required
 from custos.workforce.models import Borough, Person
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 def _attach(form: Any, exc: ValidationError) -> None:
@@ -231,7 +227,7 @@ def custody_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.custody_record(actor=request.user, device=device, **form.cleaned_data)
             messages.success(request, "Handover recorded.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         for errs in form.errors.values():
             for e in errs:
@@ -302,7 +298,7 @@ def device_assign(request: HttpRequest, pk: int) -> HttpResponse:
         services.device_assign(actor=request.user, device=device, examiner=examiner)
         messages.success(request, f"Assigned to {examiner.full_name}.")
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("triage:device", pk=pk)
 
 
@@ -316,7 +312,7 @@ def device_return(request: HttpRequest, pk: int) -> HttpResponse:
             services.device_return(actor=request.user, device=device, reason=form.cleaned_data["reason"])
             messages.success(request, "Device returned; the decision is recorded.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Record why the device is being returned.")
     return redirect("triage:device", pk=pk)
@@ -335,7 +331,7 @@ def device_complete(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Examination recorded as complete.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Give the confirmed counts as whole numbers.")
     return redirect("triage:device", pk=pk)

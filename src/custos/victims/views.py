@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
+from custos.core.web import flash_errors
 from custos.crimes.models import Crime
 from custos.victims import access, compliance, selectors, services
 from custos.victims.forms import (
@@ -32,11 +33,6 @@ from custos.victims.forms import (
 )
 from custos.victims.models import InvestigationEvent, Obligation, VictimCrime
 from custos.victims.rules import victims_code_rights
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for m in exc.messages:
-        messages.error(request, m)
 
 
 def _bool(value: str | None) -> bool | None:
@@ -181,7 +177,7 @@ def victim_link(request: HttpRequest, pk: int) -> HttpResponse:
                 services.victim_link_crime(actor=request.user, victim=victim, crime=crime)
                 messages.success(request, f"Linked to {crime.reference}; entitlement re-evaluated.")
             except ValidationError as exc:
-                _errors(request, exc)
+                flash_errors(request, exc)
     return redirect("victims:detail", pk=pk)
 
 
@@ -206,7 +202,7 @@ def obligation_update(request: HttpRequest, pk: int) -> HttpResponse:
             services.obligation_update(actor=request.user, obligation=ob, **form.cleaned_data)
             messages.success(request, f"{ob.title}: recorded.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Choose a status and record the evidence.")
     back = request.POST.get("next", "")
@@ -230,7 +226,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Withdrawal of support recorded with the victim's reason.")
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("victims:detail", pk=link.victim_id)
 
 
@@ -268,7 +264,7 @@ def record_event(request: HttpRequest, crime_pk: int) -> HttpResponse:
             )
             messages.success(request, f"Event recorded; {len(result.created)} victim update(s) now due.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Choose the event and its date.")
     return redirect("victims:crime", crime_pk=crime.pk)
@@ -289,7 +285,7 @@ def review_request(request: HttpRequest, pk: int) -> HttpResponse:
                 f"acknowledge by {review.acknowledge_by:%d %b %Y}.",
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Give the date the victim was told of the decision.")
     return redirect("victims:detail", pk=link.victim_id)
@@ -305,7 +301,7 @@ def review_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         services.review_acknowledge(actor=request.user, review=review)
         messages.success(request, "Acknowledged.")
     except ValidationError as exc:
-        _errors(request, exc)
+        flash_errors(request, exc)
     return redirect("victims:detail", pk=review.link.victim_id)
 
 
@@ -321,7 +317,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.review_decide(actor=request.user, review=review, **form.cleaned_data)
             messages.success(request, "Review decided.")
         except ValidationError as exc:
-            _errors(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, "Choose the outcome and give the reasons.")
     return redirect("victims:detail", pk=review.link.victim_id)

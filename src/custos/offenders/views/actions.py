@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.web import flash_errors
 from custos.offenders import access, selectors, services
 from custos.offenders.forms import (
     ArmsForm,
@@ -248,8 +249,7 @@ def details_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, offender=offender, kind=d["link_kind"] or "crime", reference=d["value"]
             )
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            flash_errors(request, exc)
             return redirect("offenders:offender", pk=pk)
     else:
         messages.error(request, "Nothing to add: fill in the fields for that section.")
