@@ -51,7 +51,16 @@ def _generate(n: int, seed: int) -> dict[str, int]:
     from django.db import transaction
     from django.utils import timezone
 
-    from custos.offenders.models import AwayPeriod, NotificationEvent, Offender, OffenderTask, Visit
+    from custos.offenders.models import (
+        Address,
+        Alias,
+        AwayPeriod,
+        NotifiableDetail,
+        NotificationEvent,
+        Offender,
+        OffenderTask,
+        Visit,
+    )
     from custos.workforce.models import Borough, Person, Team
 
     rng = random.Random(seed)
@@ -82,7 +91,15 @@ def _generate(n: int, seed: int) -> dict[str, int]:
                 },
             )
             people.append(p)
-    counts = {"offenders": 0, "visits": 0, "notifications": 0, "away": 0}
+    counts = {
+        "offenders": 0,
+        "visits": 0,
+        "notifications": 0,
+        "away": 0,
+        "addresses": 0,
+        "aliases": 0,
+        "details": 0,
+    }
     levels = ["very-high"] * 4 + ["high"] * 22 + ["medium"] * 40 + ["low"] * 34
     batch = 10_000
     with transaction.atomic():
@@ -100,13 +117,72 @@ def _generate(n: int, seed: int) -> dict[str, int]:
                         team_id=lead.team_id,
                         rosh_level=rng.choice(levels),
                         lead_manager=lead,
-                        managed_since=today - timedelta(days=rng.randint(400, 4000)),
+                        managed_since=(since := today - timedelta(days=rng.randint(400, 4000))),
+                        first_notification_on=since,
                         whereabouts_verified=rng.random() > 0.005,
                     )
                 )
             Offender.objects.bulk_create(offenders, batch_size=2000)
             visits, notes, away = [], [], []
+            addresses: list[Any] = []
+            aliases: list[Any] = []
+            details: list[Any] = []
             for o in offenders:
+                # The record's s.84 history: a home since the initial notification; some moved, took a
+                # name or a vehicle later and notified it within 3 days; a few had short stays elsewhere.
+                since = o.managed_since
+                addresses.append(
+                    Address(
+                        offender=o,
+                        kind="home",
+                        line1=f"{o.pk} Bench Road",
+                        postcode="E1 1AA",
+                        from_date=since,
+                    )
+                )
+                if rng.random() < 0.3:
+                    moved = since + timedelta(days=rng.randint(30, 300))
+                    addresses.append(
+                        Address(
+                            offender=o,
+                            kind="home",
+                            line1=f"{o.pk} New Street",
+                            postcode="E2 2BB",
+                            from_date=moved,
+                        )
+                    )
+                    notes.append(
+                        NotificationEvent(
+                            offender=o, kind="change", on=moved + timedelta(days=1), station="Bench"
+                        )
+                    )
+                if rng.random() < 0.4:
+                    aliases.append(Alias(offender=o, first_name="Ben", last_name=f"A{o.pk}", used_from=since))
+                if rng.random() < 0.2:
+                    bought = since + timedelta(days=rng.randint(30, 300))
+                    details.append(
+                        NotifiableDetail(
+                            offender=o, kind="vehicle", value=f"BN{o.pk % 100:02d} ABC", from_date=bought
+                        )
+                    )
+                    notes.append(
+                        NotificationEvent(
+                            offender=o, kind="change", on=bought + timedelta(days=2), station="Bench"
+                        )
+                    )
+                if rng.random() < 0.05:
+                    for d in (200, 90):
+                        first = today - timedelta(days=d)
+                        addresses.append(
+                            Address(
+                                offender=o,
+                                kind="short-stay",
+                                line1=f"{o.pk} Holiday Lane",
+                                postcode="E3 3CC",
+                                from_date=first,
+                                to_date=first + timedelta(days=2),
+                            )
+                        )
                 interval = INTERVAL_DAYS[o.rosh_level]
                 last = today - timedelta(
                     days=int(interval * rng.choice([0.3, 0.6, 0.9, 0.97, 1.1, 1.6, 2.4]))
@@ -148,6 +224,12 @@ def _generate(n: int, seed: int) -> dict[str, int]:
             Visit.objects.bulk_create(visits, batch_size=5000)
             NotificationEvent.objects.bulk_create(notes, batch_size=5000)
             AwayPeriod.objects.bulk_create(away, batch_size=5000)
+            Address.objects.bulk_create(addresses, batch_size=5000)
+            Alias.objects.bulk_create(aliases, batch_size=5000)
+            NotifiableDetail.objects.bulk_create(details, batch_size=5000)
+            counts["addresses"] += len(addresses)
+            counts["aliases"] += len(aliases)
+            counts["details"] += len(details)
             counts["offenders"] += len(offenders)
             counts["visits"] += len(visits)
             counts["notifications"] += len(notes)
@@ -163,11 +245,15 @@ def _baseline() -> float:
         "SELECT id, reference, rosh_level, management_mode, managed_since, lead_manager_id, team_id, "
         "borough_id, "
         "no_fixed_abode, whereabouts_verified, whereabouts_unverified_since, last_successful_visit_on, "
-        "next_visit_due, next_notification_due, ladder_rank, ladder_steps "
+        "next_visit_due, next_notification_due, ladder_rank, ladder_steps, first_notification_on "
         "FROM offenders_offender WHERE active",
         "SELECT offender_id, attempted_at, outcome, for_risk_assessment, announced FROM offenders_visit "
         "WHERE status = 'recorded'",
-        'SELECT offender_id, kind, "on" FROM offenders_notificationevent',
+        'SELECT offender_id, kind, "on", expected_on FROM offenders_notificationevent',
+        "SELECT offender_id, first_name, last_name, used_from FROM offenders_alias "
+        "WHERE used_from IS NOT NULL",
+        "SELECT offender_id, kind, line1, postcode, from_date, to_date FROM offenders_address",
+        "SELECT offender_id, kind, from_date FROM offenders_notifiabledetail WHERE from_date IS NOT NULL",
         'SELECT offender_id, kind, start, "end" FROM offenders_awayperiod',
         "SELECT offender_id, next_review FROM offenders_riskassessment WHERE tool = 'arms'",
         "SELECT id, offender_id, kind, episode, status FROM offenders_offendertask",

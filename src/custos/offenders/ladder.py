@@ -116,7 +116,7 @@ class Facts:
     first_notified_on: date | None = None
     changes: list[RecordedChange] = field(default_factory=list)
     details: list[tuple[str, date, str]] = field(default_factory=list)  # (kind, from, label): policy decides
-    stays: dict[str, list[rules.Stay]] = field(default_factory=lambda: defaultdict(list))
+    stays: dict[str, list[rules.Stay]] = field(default_factory=dict)
     home_keys: set[str] = field(default_factory=set)
     change_notices: list[ChangeNotice] = field(default_factory=list)
     non_occurrence_reports: list[date] = field(default_factory=list)
@@ -274,6 +274,12 @@ def _address_key(line1: str, postcode: str) -> str:
     return f"{' '.join(line1.split())}, {postcode.upper()}".strip(", ")
 
 
+def _after_first_notification(f: Facts, on: date) -> bool:
+    """Only a change after the first s.83 notification can be a s.84 duty (`rules.changes`): the sweep
+    skips the rest as it loads them, since most of a register's history predates that notification."""
+    return f.first_notified_on is not None and on > f.first_notified_on
+
+
 def _load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
     """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
     for oid, kind, on, expected in scoped(
@@ -297,30 +303,37 @@ def _load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
     for oid, first, last, used_from in scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
         "offender_id", "first_name", "last_name", "used_from"
     ):
-        if oid in facts:
+        f = facts.get(oid)
+        if f is not None and _after_first_notification(f, used_from):
             name = f"{first} {last}".strip()
-            facts[oid].changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
+            f.changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
+    homes: list[tuple[Facts, str, str]] = []
     for oid, kind, line1, postcode, start, end in scoped(
         Address.objects.filter(kind__in=["home", "regular", "short-stay"])
     ).values_list("offender_id", "kind", "line1", "postcode", "from_date", "to_date"):
         f = facts.get(oid)
         if f is None:
             continue
-        key = _address_key(line1, postcode)
         if kind == "home":
-            f.home_keys.add(key)
-            f.changes.append(RecordedChange(rules.Change.HOME_ADDRESS, start, f"home address {key}"))
+            homes.append((f, line1, postcode))
+            if _after_first_notification(f, start):
+                key = _address_key(line1, postcode)
+                f.changes.append(RecordedChange(rules.Change.HOME_ADDRESS, start, f"home address {key}"))
         else:
             # A short stay without an end date is that one day; another address regularly stayed at
             # runs until it ends (capped at the day of evaluation).
             last = end if end is not None else (date.max if kind == "regular" else start)
-            f.stays[key].append(rules.Stay(start, max(last, start)))
+            f.stays.setdefault(_address_key(line1, postcode), []).append(rules.Stay(start, max(last, start)))
+    for f, line1, postcode in homes:
+        if f.stays:  # a notified home is not an "unnotified address" (s.84(1)(c)): only stays need the keys
+            f.home_keys.add(_address_key(line1, postcode))
     labels = {str(k): str(v).lower() for k, v in NotifiableKind.choices}
     for oid, kind, start in scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
         "offender_id", "kind", "from_date"
     ):
-        if oid in facts:
-            facts[oid].details.append((kind, start, labels.get(kind, kind)))
+        f = facts.get(oid)
+        if f is not None and _after_first_notification(f, start):
+            f.details.append((kind, start, labels.get(kind, kind)))
 
 
 def change_notifications(f: Facts, *, today: date, policy: Policy) -> tuple[ChangeObligation, ...]:
