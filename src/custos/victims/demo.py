@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from custos.core.policy import current_policy
+from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime
 from custos.victims.models import InvestigationEvent, Obligation, ObligationStatus, Victim, VictimCrime
 from custos.victims.rules import (
@@ -91,17 +92,39 @@ def _dob(rng: random.Random, on: date, young: bool) -> date:
     return date(on.year - years, rng.randint(1, 12), rng.randint(1, 28))
 
 
+CHUNK = 20_000  # crimes per batch: bounds memory at London scale (≈ 900,000 crimes, 5 million obligations)
+
+
 def seed_part(*, scale: str, seed: int, progress: bool) -> int:
     rng = random.Random(seed + 6)
     policy = current_policy()
     today = timezone.localdate()
-    crimes = list(Crime.objects.order_by("pk"))
-    if not crimes:
+    total = Crime.objects.count()
+    if not total:
         return 0
     rights = [(r.number, o) for r in victims_code_rights() for o in r.obligations]
+    rows = 0
+    chunk: list[Crime] = []
+    with tqdm(total=total, desc="Victims", unit="crime", disable=not progress) as bar:
+        for crime in Crime.objects.order_by("pk").iterator(chunk_size=CHUNK):
+            chunk.append(crime)
+            if len(chunk) == CHUNK:
+                rows += _seed_chunk(rng, chunk, rights, policy=policy, today=today)
+                bar.update(len(chunk))
+                chunk = []
+        if chunk:
+            rows += _seed_chunk(rng, chunk, rights, policy=policy, today=today)
+            bar.update(len(chunk))
+    return rows
+
+
+def _seed_chunk(
+    rng: random.Random, crimes: list[Crime], rights: list[tuple[int, Any]], *, policy: Policy, today: date
+) -> int:
+    """Victims, their links, obligations and investigation events for one batch of crimes, one transaction."""
     victims: list[Victim] = []
     plans: list[tuple[Crime, bool]] = []
-    for crime in tqdm(crimes, desc="Victims", unit="crime", disable=not progress):
+    for crime in crimes:
         for _ in range(2 if rng.random() < 0.1 else 1):
             business = crime.offence_key in BUSINESS_OFFENCES
             inherited = crime_date(crime) < today - timedelta(days=60) and rng.random() < INHERITED_SHARE
