@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import break_glass_active, not_found, scope_of
@@ -300,16 +301,21 @@ def dashboard(*, actor: Any, today: date, scope: str) -> Dashboard:
     )
     for o in d.overdue:
         o.overdue_days = (today - o.next_visit_due).days  # type: ignore[attr-defined,operator]
-    since = today - timedelta(days=365)
-    visits = Visit.objects.filter(offender__in=qs, status="recorded", attempted_at__date__gte=since)
-    v = visits.aggregate(n=Count("pk"), announced=Count("pk", filter=Q(announced=True)))
-    d.visits_12m = v["n"]
-    d.announced_share = round(100.0 * v["announced"] / v["n"], 1) if v["n"] else None
+    # From local midnight a year ago, as a plain comparison the attempted_at index can serve (a __date
+    # lookup casts every row). One grouped query gives both the per-officer rows and the totals.
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=365), time.min))
+    visits = Visit.objects.filter(offender__in=qs, status="recorded", attempted_at__gte=since)
+    by_officer = list(
+        visits.values("officer_id", "officer__first_name", "officer__last_name")
+        .annotate(n=Count("pk"), announced=Count("pk", filter=Q(announced=True)))
+        .order_by("-announced", "officer__last_name", "officer_id")
+    )
+    d.visits_12m = sum(row["n"] for row in by_officer)
+    announced = sum(row["announced"] for row in by_officer)
+    d.announced_share = round(100.0 * announced / d.visits_12m, 1) if d.visits_12m else None
     d.announced_by_officer = [
         {**row, "share": round(100.0 * row["announced"] / row["n"], 1) if row["n"] else None}
-        for row in visits.values("officer_id", "officer__first_name", "officer__last_name")
-        .annotate(n=Count("pk"), announced=Count("pk", filter=Q(announced=True)))
-        .order_by("-announced", "officer__last_name")[:50]
+        for row in by_officer[:50]
     ]
     amber = int(policy.get("offenders.oversight.caseload_amber"))
     red = int(policy.get("offenders.oversight.caseload_red"))
