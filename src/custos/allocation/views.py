@@ -226,7 +226,8 @@ def workload(request: HttpRequest) -> HttpResponse:
         "allocation/workload.html",
         {
             "view": view,
-            "rows": rows,
+            # Heaviest first, 50 a page: a London borough has hundreds of investigators (the CSV has all).
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
             "groups": selectors.group_loads(rows, "team" if view == "team" else "borough"),
             "supervisors": selectors.supervisors(actor=request.user, today=today, policy=policy),
             "over_25": sum(r.over_25 for r in rows),
