@@ -28,13 +28,10 @@ from django.utils import timezone
 from custos.core.models import AuditEvent
 from custos.core.policy import Policy, current_policy
 from custos.offenders import rules
+from custos.offenders.change_duties import change_notifications, load_change_facts
 from custos.offenders.models import (
-    Address,
-    Alias,
     AwayPeriod,
     BreachCase,
-    NotifiableDetail,
-    NotifiableKind,
     NotificationEvent,
     Offender,
     OffenderTask,
@@ -49,11 +46,6 @@ from custos.offenders.rules.changes import (
     ChangeObligation,
     ChangeStatus,
     RecordedChange,
-    change_obligations,
-    non_occurrence_obligations,
-    prescribed_change,
-    qualifying_stays,
-    releases,
 )
 from custos.offenders.rules.escalation import STEP_RANK
 from custos.workforce.models import Person, Team
@@ -266,105 +258,8 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
     ):
         if oid in facts:
             facts[oid].arms_next_review = nxt
-    _load_change_facts(facts, scoped)
+    load_change_facts(facts, scoped)
     return list(facts.values())
-
-
-def _address_key(line1: str, postcode: str) -> str:
-    return f"{' '.join(line1.split())}, {postcode.upper()}".strip(", ")
-
-
-def _after_first_notification(f: Facts, on: date) -> bool:
-    """Only a change after the first s.83 notification can be a s.84 duty (`rules.changes`): the sweep
-    skips the rest as it loads them, since most of a register's history predates that notification."""
-    return f.first_notified_on is not None and on > f.first_notified_on
-
-
-def _load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
-    """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
-    for oid, kind, on, expected in scoped(
-        NotificationEvent.objects.filter(
-            kind__in=[
-                rules.NotificationKind.INITIAL,
-                rules.NotificationKind.CHANGE,
-                rules.NotificationKind.NON_OCCURRENCE,
-            ]
-        )
-    ).values_list("offender_id", "kind", "on", "expected_on"):
-        f = facts.get(oid)
-        if f is None:
-            continue
-        if kind == rules.NotificationKind.INITIAL:
-            f.first_notified_on = min(on, f.first_notified_on or on)
-        elif kind == rules.NotificationKind.NON_OCCURRENCE:
-            f.non_occurrence_reports.append(on)
-        else:
-            f.change_notices.append(ChangeNotice(on, expected))
-    for oid, first, last, used_from in scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
-        "offender_id", "first_name", "last_name", "used_from"
-    ):
-        f = facts.get(oid)
-        if f is not None and _after_first_notification(f, used_from):
-            name = f"{first} {last}".strip()
-            f.changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
-    homes: list[tuple[Facts, str, str]] = []
-    for oid, kind, line1, postcode, start, end in scoped(
-        Address.objects.filter(kind__in=["home", "regular", "short-stay"])
-    ).values_list("offender_id", "kind", "line1", "postcode", "from_date", "to_date"):
-        f = facts.get(oid)
-        if f is None:
-            continue
-        if kind == "home":
-            homes.append((f, line1, postcode))
-            if _after_first_notification(f, start):
-                key = _address_key(line1, postcode)
-                f.changes.append(RecordedChange(rules.Change.HOME_ADDRESS, start, f"home address {key}"))
-        else:
-            # A short stay without an end date is that one day; another address regularly stayed at
-            # runs until it ends (capped at the day of evaluation).
-            last = end if end is not None else (date.max if kind == "regular" else start)
-            f.stays.setdefault(_address_key(line1, postcode), []).append(rules.Stay(start, max(last, start)))
-    for f, line1, postcode in homes:
-        if f.stays:  # a notified home is not an "unnotified address" (s.84(1)(c)): only stays need the keys
-            f.home_keys.add(_address_key(line1, postcode))
-    labels = {str(k): str(v).lower() for k, v in NotifiableKind.choices}
-    for oid, kind, start in scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
-        "offender_id", "kind", "from_date"
-    ):
-        f = facts.get(oid)
-        if f is not None and _after_first_notification(f, start):
-            f.details.append((kind, start, labels.get(kind, kind)))
-
-
-def change_notifications(f: Facts, *, today: date, policy: Policy) -> tuple[ChangeObligation, ...]:
-    """Every s.84 duty from the record with its status today (`rules.changes.change_obligations`)."""
-    if f.first_notified_on is None:
-        return ()
-    changes = list(f.changes)
-    changes += releases(f.away)
-    for kind, start, label in f.details:
-        found = prescribed_change(kind, start, label, policy=policy)
-        if found is not None:
-            changes.append(found)
-    if f.stays:
-        # Short stays and other addresses regularly stayed at, up to today; a notified home is not
-        # an "unnotified address" (s.84(1)(c)).
-        stays = {
-            key: [rules.Stay(s.first_day, min(s.last_day, today)) for s in spans if s.first_day <= today]
-            for key, spans in f.stays.items()
-            if key not in f.home_keys
-        }
-        changes += qualifying_stays({k: v for k, v in stays.items() if v}, away=f.away)
-    if not changes and not f.change_notices:
-        return ()
-    duties = change_obligations(
-        changes, f.change_notices, first_notified_on=f.first_notified_on, as_of=today, away=f.away
-    )
-    if any(n.expected_on is not None for n in f.change_notices):
-        duties += non_occurrence_obligations(
-            f.change_notices, [c.on for c in changes], f.non_occurrence_reports, as_of=today, away=f.away
-        )
-    return duties
 
 
 def notification_deadline(f: Facts, *, policy: Policy) -> rules.Deadline | None:
