@@ -7,6 +7,19 @@ files), ``hashing``, ``filetype``, ``pdq``, ``video``, ``hashsets``, ``matcher``
 
 from __future__ import annotations
 
-from .hashsets import HashEntry, HashSetError, ParsedHashSet, import_hashset_file
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .hashsets import HashEntry, HashSetError, ParsedHashSet, import_hashset_file
 
 __all__ = ["HashEntry", "HashSetError", "ParsedHashSet", "import_hashset_file"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: a scan worker imports this package, and hash sets pull in numpy, which a
+    # hash-only worker never needs (its start-up is on the scan's wall clock).
+    if name in __all__:
+        from . import hashsets
+
+        return getattr(hashsets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,6 +3,11 @@
 * Every core: a ``ProcessPoolExecutor`` (forkserver start: the parent may hold threads from tqdm and FAISS)
   with one worker per core by default. Files go in batches (many small files per task, one large file per
   task) and at most ``2 x workers`` batches are in flight, so memory stays bounded however big the device.
+  Files of a batch of their own go first, largest first: a multi-gigabyte video handed out last would leave
+  every other core idle while one worker hashes it.
+* A worker that dies (a mapped page of failing media raises SIGBUS; a decoder crash) breaks the pool: the
+  files not yet recorded are run again once on a new pool without ``mmap``, so an unreadable file becomes a
+  read error on its record, as with ``read()``, instead of ending the scan.
 * Resumable: finished records go to the checkpoint (``checkpoint.py``) as they arrive; ``--resume`` skips
   every file already there, so nothing is re-hashed, lost or duplicated.
 * Matching runs once at the end, over all records, so a resumed scan matches like an uninterrupted one.
@@ -16,7 +21,8 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -105,6 +111,12 @@ def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
         yield batch
 
 
+def _largest_first(refs: list[FileRef]) -> list[FileRef]:
+    """Files that fill a batch alone, largest first, then the rest in listing order."""
+    alone = sorted((r for r in refs if r.size >= BATCH_BYTES), key=lambda r: r.size, reverse=True)
+    return [*alone, *(r for r in refs if r.size < BATCH_BYTES)]
+
+
 def worker_options(policy: Policy, opts: ScanOptions) -> worker.WorkerOptions:
     return worker.WorkerOptions(
         pdq=opts.pdq,
@@ -168,8 +180,34 @@ def _run_pool(
             processed_bytes += nbytes
             progress.advance(len(batch), nbytes)
         return processed_bytes
+    ordered = _largest_first(pending)
+    before = progress.bytes
+    try:
+        return _run_pool_once(spec, ordered, workers, wopts, ckpt, progress, verify)
+    except BrokenProcessPool:
+        if not (wopts.use_mmap and spec.kind == "folder"):
+            raise
+    remaining = [r for r in ordered if r.key not in ckpt.records]
+    _run_pool_once(spec, remaining, workers, replace(wopts, use_mmap=False), ckpt, progress, verify=False)
+    return progress.bytes - before
+
+
+def _run_pool_once(
+    spec: SourceSpec,
+    pending: list[FileRef],
+    workers: int,
+    wopts: worker.WorkerOptions,
+    ckpt: Checkpoint,
+    progress: _Progress,
+    verify: bool,
+) -> int:
+    processed_bytes = 0
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["custos.triage.scanner.worker"])  # workers fork with numpy/PIL/pytsk3 loaded
+    # Workers fork from a server that has pytsk3 loaded, and numpy/Pillow/vpdq only when they will be used.
+    modules = ["custos.triage.scanner.worker"]
+    if wopts.pdq or wopts.video:
+        modules += ["custos.triage.scanner.pdq", "custos.triage.scanner.video"]
+    ctx.set_forkserver_preload(modules)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=worker.init_worker, initargs=(spec, wopts)
     ) as pool:

@@ -1,11 +1,18 @@
 """Work done in each pool process: read a file once, hash it, sniff its type, PDQ/vPDQ it, open zips.
 
-Memory per worker is bounded: one 1 MiB read buffer, plus the bytes of at most one image no larger than
-``triage.max_image_bytes`` (kept only once the first chunk shows an image signature).
+Memory per worker is bounded: one 64 KiB read buffer, plus the bytes of at most one image no larger than
+``triage.max_image_bytes`` (kept only once the first chunk shows an image signature). Files of a folder
+source of ``MMAP_MIN_BYTES`` or more are hashed through a read-only ``mmap`` instead: the kernel pages them
+in and out as the hash walks them (never the whole file in memory at once), and the copy ``read()`` makes
+into the buffer is saved (about 7 % of a large file's hashing time).
+
+The PDQ (numpy, Pillow, pillow-heif) and vPDQ modules are imported on first use, so a hash-only scan's
+workers start in a few tens of milliseconds: their start-up is on the scan's wall clock.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
 import shutil
 import tempfile
@@ -16,9 +23,10 @@ from typing import Any
 
 from . import filetype
 from .hashing import CHUNK_BYTES, MultiHasher
-from .pdq import hash_image_bytes, thumbnail_jpeg
 from .sources import FileRef, Opener, SourceSpec, iso_utc
-from .video import hash_video
+
+# Below this a plain read costs less than setting up and tearing down a mapping.
+MMAP_MIN_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -32,10 +40,14 @@ class WorkerOptions:
     vpdq_seconds_per_hash: float = 1.0
     zip_max_members: int = 10000
     decode_max_side: int | None = None
+    # Off after a worker died: a page of a mapping that cannot be read (failing media, a file truncated
+    # while mapped) kills the process with SIGBUS, where read() would have reported an error for one file.
+    use_mmap: bool = True
 
 
 _opener: Opener | None = None
 _options = WorkerOptions()
+_buffer: memoryview | None = None
 
 
 def init_worker(spec: SourceSpec, options: WorkerOptions) -> None:
@@ -78,6 +90,43 @@ def base_record(ref: FileRef) -> dict[str, Any]:
     }
 
 
+def _read_buffered(hasher: MultiHasher, readinto: Callable[[memoryview], int | None], limit: int) -> None:
+    """As ``_read_into`` for a raw file, through one reused buffer (no new bytes object per chunk)."""
+    global _buffer
+    if _buffer is None:
+        _buffer = memoryview(bytearray(CHUNK_BYTES))
+    view = _buffer
+    n = readinto(view) or 0
+    kind = filetype.sniff(bytes(view[: min(n, 512)])).kind
+    hasher.set_keep(limit if kind == "image" else 0)
+    while n:
+        hasher.update(view[:n])
+        n = readinto(view) or 0
+
+
+def _read_mapped(hasher: MultiHasher, fileno: int, size: int, limit: int) -> None:
+    """Hash a mapped file in ``CHUNK_BYTES`` slices (each slice stays in L2 across the three digests)."""
+    with mmap.mmap(fileno, size, access=mmap.ACCESS_READ) as mapped:
+        mapped.madvise(mmap.MADV_SEQUENTIAL)  # read ahead, and drop pages behind the hash
+        view = memoryview(mapped)
+        try:
+            kind = filetype.sniff(bytes(view[:512])).kind
+            hasher.set_keep(limit if kind == "image" else 0)
+            for offset in range(0, size, CHUNK_BYTES):
+                hasher.update(view[offset : offset + CHUNK_BYTES])
+        finally:
+            view.release()
+
+
+def _hash_os_file(hasher: MultiHasher, path: str, limit: int) -> None:
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if _options.use_mmap and size >= MMAP_MIN_BYTES:
+            _read_mapped(hasher, fh.fileno(), size, limit)
+        else:
+            _read_buffered(hasher, fh.readinto, limit)
+
+
 def _read_into(hasher: MultiHasher, read: Callable[[int], bytes], limit: int) -> None:
     """Hash the stream; keep the bytes only if the first chunk says it is an image within ``limit``."""
     first = read(CHUNK_BYTES)
@@ -115,6 +164,8 @@ def _finish(record: dict[str, Any], hasher: MultiHasher, name: str) -> filetype.
 
 
 def _add_pdq(record: dict[str, Any], data: bytes) -> None:
+    from .pdq import hash_image_bytes
+
     res = hash_image_bytes(
         data,
         min_quality=_options.min_quality,
@@ -141,6 +192,8 @@ def _add_pdq(record: dict[str, Any], data: bytes) -> None:
 
 
 def _add_video(record: dict[str, Any], path: str) -> None:
+    from .video import hash_video
+
     try:
         record["vpdq"] = hash_video(path, seconds_per_hash=_options.vpdq_seconds_per_hash)
     except Exception as exc:
@@ -162,8 +215,11 @@ def process_ref(ref: FileRef) -> list[dict[str, Any]]:
         return [record]
     hasher = MultiHasher()
     try:
-        with _opener.open(ref) as fh:
-            _read_into(hasher, fh.read, _options.max_image_bytes)
+        if ref.os_path is not None:
+            _hash_os_file(hasher, ref.os_path, _options.max_image_bytes)
+        else:
+            with _opener.open(ref) as fh:
+                _read_into(hasher, fh.read, _options.max_image_bytes)
     except OSError as exc:
         record["errors"].append(f"read error: {exc}")
         return [record]
@@ -267,5 +323,4 @@ __all__ = [
     "process_batch",
     "process_ref",
     "read_bytes_for_thumbnail",
-    "thumbnail_jpeg",
 ]

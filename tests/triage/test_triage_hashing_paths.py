@@ -1,0 +1,131 @@
+"""Every way a file is read for hashing gives hashlib's digests: buffered small files, mapped large files,
+the largest-first order of the pool, and the rerun without mmap after a worker dies."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pytest
+from triage_fixtures import encode, synthetic_image
+
+from custos.core.policy import Policy
+from custos.triage.scanner import scan as scan_module
+from custos.triage.scanner import worker
+from custos.triage.scanner.hashing import CHUNK_BYTES
+from custos.triage.scanner.pdq import hash_image_bytes
+from custos.triage.scanner.scan import BATCH_BYTES, ScanOptions, scan
+from custos.triage.scanner.sources import FileRef, SourceSpec, detect_source, list_source
+
+MAP = worker.MMAP_MIN_BYTES
+SIZES = [0, 1, 511, CHUNK_BYTES, CHUNK_BYTES + 1, MAP - 1, MAP, MAP + CHUNK_BYTES + 7, 3 * MAP + 5]
+
+
+def _digests(data: bytes) -> tuple[str, str, str]:
+    return (
+        hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        hashlib.sha1(data, usedforsecurity=False).hexdigest(),
+        hashlib.sha256(data).hexdigest(),
+    )
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> dict[str, bytes]:
+    root = tmp_path / "src"
+    root.mkdir()
+    contents = {f"blob_{n}.bin": os.urandom(n) for n in SIZES}
+    # A JPEG above the mapping threshold (noise barely compresses) is both mapped and kept for PDQ.
+    big = synthetic_image(7, (1800, 1350)).effect_spread(40)
+    contents["big.jpg"] = encode(big, "JPEG", quality=98)
+    assert len(contents["big.jpg"]) > MAP
+    for name, data in contents.items():
+        (root / name).write_bytes(data)
+    return contents
+
+
+@pytest.mark.parametrize("use_mmap", [True, False])
+def test_buffered_and_mapped_reads_give_hashlib_digests_and_the_same_pdq(
+    tree: dict[str, bytes], tmp_path: Path, use_mmap: bool
+) -> None:
+    spec = detect_source(str(tmp_path / "src"))
+    worker.init_worker(spec, worker.WorkerOptions(use_mmap=use_mmap))
+    by_name = {}
+    for ref in list_source(spec).refs:
+        [record] = worker.process_ref(ref)
+        by_name[ref.path.rsplit("/", 1)[-1]] = record
+    for name, data in tree.items():
+        rec = by_name[name]
+        assert (rec["md5"], rec["sha1"], rec["sha256"]) == _digests(data), name
+        assert rec["size"] == len(data)
+        assert not rec["errors"]
+    jpeg = by_name["big.jpg"]
+    assert jpeg["type"] == "jpeg"
+    assert jpeg["pdq"] == hash_image_bytes(tree["big.jpg"], min_quality=50, min_side=5).pdq
+
+
+def test_pool_scan_of_mapped_files_matches_hashlib(
+    tree: dict[str, bytes], tmp_path: Path, policy: Policy
+) -> None:
+    report = scan(
+        ScanOptions(
+            source=str(tmp_path / "src"), json_out=str(tmp_path / "r.json"), workers=2, progress=False
+        ),
+        policy=policy,
+    )
+    got = {f["path"].rsplit("/", 1)[-1]: (f["md5"], f["sha1"], f["sha256"]) for f in report["files"]}
+    assert got == {name: _digests(data) for name, data in tree.items()}
+    # The report keeps the listing order whatever order the pool ran the files in.
+    assert [f["path"].rsplit("/", 1)[-1] for f in report["files"]] == sorted(tree)
+
+
+def test_files_that_fill_a_batch_alone_go_first_largest_first() -> None:
+    def ref(name: str, size: int) -> FileRef:
+        return FileRef(key=name, path=name, size=size)
+
+    refs = [ref("a", 10), ref("b", BATCH_BYTES), ref("c", 5), ref("d", 4 * BATCH_BYTES), ref("e", 7)]
+    assert [r.key for r in scan_module._largest_first(refs)] == ["d", "b", "a", "c", "e"]
+
+
+def test_a_broken_pool_reruns_the_unrecorded_files_once_without_mmap(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[tuple[list[str], bool]] = []
+    always_dies = False
+
+    class FakeCheckpoint:
+        def __init__(self) -> None:
+            self.records: dict[str, Any] = {}
+            self.side: dict[str, Any] = {}
+
+    ckpt: Any = FakeCheckpoint()
+
+    def run_once(
+        spec: SourceSpec, pending: list[FileRef], workers: int, wopts: worker.WorkerOptions, *a: Any, **k: Any
+    ) -> int:
+        calls.append(([r.key for r in pending], wopts.use_mmap))
+        if wopts.use_mmap or always_dies:
+            ckpt.records["big"] = {}  # finished before the worker died
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return 0
+
+    monkeypatch.setattr(scan_module, "_run_pool_once", run_once)
+    refs = [FileRef("small", "small", 1), FileRef("big", "big", BATCH_BYTES), FileRef("mid", "mid", 2)]
+    progress = scan_module._Progress(3, enabled=False)
+    spec = SourceSpec(str(tmp_path), "folder", ())
+    scan_module._run_pool(spec, refs, 2, worker.WorkerOptions(), ckpt, progress, verify=False)
+    assert calls == [(["big", "small", "mid"], True), (["small", "mid"], False)]
+
+    always_dies = True
+    with pytest.raises(BrokenProcessPool):  # without mmap a second death is a real failure
+        scan_module._run_pool(
+            spec,
+            refs,
+            2,
+            worker.WorkerOptions(use_mmap=False),
+            ckpt,
+            progress,
+            verify=False,
+        )
