@@ -4,7 +4,6 @@ queries whatever the number of rows (aggregation happens in one pass over one re
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -12,7 +11,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from custos.allocation import access, inputs
-from custos.allocation.engine import RAG, crime_weight, over_red_flag, rag_status
+from custos.allocation.engine import RAG, over_red_flag, rag_status
+from custos.allocation.held import HeldAggregate, held_by_officer
 from custos.allocation.models import Allocation, AllocationKind, ConflictKind, ConflictOfInterest, QueueEntry
 from custos.core import audit
 from custos.core.access import not_found, scope_of
@@ -59,15 +59,20 @@ class InvestigatorLoad:
     rag: RAG
     over_25: bool
     oldest_days: int
-    median_age_days: int
-    ages: dict[str, int] = field(default_factory=dict)  # age band -> count
+    ages: dict[str, int] = field(default_factory=dict)  # age band -> count, youngest band first
 
 
-AGE_BANDS = ((30, "under 30 days"), (90, "30-89 days"), (180, "90-179 days"), (10**6, "180 days or more"))
-
-
-def _band(days: int) -> str:
-    return next(label for limit, label in AGE_BANDS if days < limit)
+def _load_of(person: Person, held: HeldAggregate | None, *, policy: Policy) -> InvestigatorLoad:
+    n = held.open_crimes if held else 0
+    return InvestigatorLoad(
+        person=person,
+        open_crimes=n,
+        weighted_load=round(held.weighted_load, 2) if held else 0.0,
+        rag=rag_status(n, person.probationer, policy=policy),
+        over_25=over_red_flag(n, policy=policy),
+        oldest_days=held.oldest_days if held else 0,
+        ages=dict(held.ages) if held else {},
+    )
 
 
 def investigator_loads(
@@ -85,37 +90,8 @@ def investigator_loads(
     people = list(
         Person.objects.filter(q).select_related("borough", "team").order_by("last_name", "first_name")
     )
-    held: dict[int, list[inputs.HeldCrime]] = defaultdict(list)
-    for h in inputs.held_crimes([p.pk for p in people], today=today):
-        held[h.officer_id].append(h)
-    out = []
-    for p in people:
-        cases = held[p.pk]
-        ages = sorted(h.case.age_days for h in cases)
-        bands: dict[str, int] = defaultdict(int)
-        for a in ages:
-            bands[_band(a)] += 1
-        out.append(
-            InvestigatorLoad(
-                person=p,
-                open_crimes=len(cases),
-                weighted_load=round(
-                    sum(
-                        crime_weight(
-                            h.case.tier, h.case.enhanced_victim, h.case.open_lines_of_enquiry, policy=policy
-                        )
-                        for h in cases
-                    ),
-                    2,
-                ),
-                rag=rag_status(len(cases), p.probationer, policy=policy),
-                over_25=over_red_flag(len(cases), policy=policy),
-                oldest_days=ages[-1] if ages else 0,
-                median_age_days=ages[len(ages) // 2] if ages else 0,
-                ages=dict(bands),
-            )
-        )
-    return out
+    held = held_by_officer([p.pk for p in people], today=today, policy=policy)
+    return [_load_of(p, held.get(p.pk), policy=policy) for p in people]
 
 
 @dataclass
@@ -276,27 +252,8 @@ def officer_workload(*, actor: Any, person_id: int, today: date, policy: Policy)
     person = Person.objects.select_related("borough", "team", "line_supervisor").filter(pk=person_id).first()
     if person is None or not access.can_view_workload_of(scope_of(actor), person):
         raise not_found()
-    held = inputs.held_crimes([person.pk], today=today)
-    cases = [h.case for h in held]
-    ages = sorted(c.age_days for c in cases)
-    bands: dict[str, int] = defaultdict(int)
-    for a in ages:
-        bands[_band(a)] += 1
-    load = InvestigatorLoad(
-        person=person,
-        open_crimes=len(cases),
-        weighted_load=round(
-            sum(
-                crime_weight(c.tier, c.enhanced_victim, c.open_lines_of_enquiry, policy=policy) for c in cases
-            ),
-            2,
-        ),
-        rag=rag_status(len(cases), person.probationer, policy=policy),
-        over_25=over_red_flag(len(cases), policy=policy),
-        oldest_days=ages[-1] if ages else 0,
-        median_age_days=ages[len(ages) // 2] if ages else 0,
-        ages=dict(bands),
-    )
+    held = held_by_officer([person.pk], today=today, policy=policy)
+    load = _load_of(person, held.get(person.pk), policy=policy)
     crimes = list(
         Crime.objects.filter(officer=person, status="open")
         .select_related("borough")
