@@ -11,6 +11,7 @@ investigator past a cap:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -99,6 +100,7 @@ class RunResult:
     allocations: list[Allocation] = field(default_factory=list)
     unallocated: list[tuple[str, str]] = field(default_factory=list)
     run_id: int | None = None
+    solver: dict[str, Any] = field(default_factory=dict)  # how the engine stopped (see solver_record)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The `custos allocate --json` contract: exactly these keys, in this order."""
@@ -121,6 +123,25 @@ class RunResult:
             ],
             "unallocated": [{"crime": c, "reason": r} for c, r in self.unallocated],
         }
+
+
+def solver_record(run: AllocationRun) -> dict[str, Any]:
+    """What the run record keeps of how the engine stopped: which limit (the proven gap, the deterministic
+    node limit, or the wall-clock safety net), the proven relative gap, whether the same inputs always give
+    this answer, and the policy keys that governed it."""
+    st = run.stats
+    if st is None:
+        return {}
+    return {
+        "method": st.method,
+        "status": st.status,
+        "stopped_by": st.stopped_by,
+        # None when nothing was proven (inf) or nothing was to prove (nan, the greedy baseline).
+        "mip_gap": round(st.mip_gap, 8) if math.isfinite(st.mip_gap) else None,
+        "deterministic": st.deterministic,
+        "basis": list(st.basis),
+        "seconds": round(st.seconds, 3),
+    }
 
 
 def allocation_run(
@@ -151,7 +172,7 @@ def allocation_run(
         run = allocate_single(data.crimes[0], data.investigators, data.supervisors, policy=policy)
     else:
         run = allocate_batch(data.crimes, data.investigators, data.supervisors, policy=policy)
-    result = RunResult(run.policy_version, run.engine_version, dry_run)
+    result = RunResult(run.policy_version, run.engine_version, dry_run, solver=solver_record(run))
     if dry_run:
         result.allocations = list(run.allocations)
         result.unallocated = [(u.crime, u.reason) for u in run.unallocated]
@@ -187,9 +208,7 @@ def _commit(
         policy_version=run.policy_version,
         engine_version=run.engine_version,
         crimes_considered=len(data.crimes),
-        stats={}
-        if run.stats is None
-        else {"method": run.stats.method, "status": run.stats.status, "seconds": round(run.stats.seconds, 3)},
+        stats=result.solver,
     )
     officers = {o.id: o for o in data.investigators}
     crimes = {c.id: c for c in data.crimes}

@@ -10,7 +10,7 @@ from custos.core.policy import Policy
 
 from .explain import explain_allocations, explain_unallocated
 from .greedy import choose, greedy
-from .milp import Stage, StageResult, solve_component
+from .milp import Stage, StageResult, Stop, solve_component
 from .model import (
     ENGINE_VERSION,
     Allocation,
@@ -62,6 +62,7 @@ def allocate_single(
         1,
         0,
         time.perf_counter() - started,
+        stopped_by="gap",  # exhaustive: every lawful choice was compared
     )
     return _run(problem, assignment, stats)
 
@@ -144,25 +145,28 @@ def _bare(
 
 def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], SolveStats]:
     """Lexicographic optimum, component by component; returns unit id -> officer index."""
-    limit = float(problem.policy.get(key("solver_time_limit_seconds")))
+    policy = problem.policy
+    limit = float(policy.get(key("solver_time_limit_seconds")))
+    nodes = int(policy.get(key("solver_node_limit")))
     components = problem.components()
     unit_index = {u.id: n for n, u in enumerate(problem.units)}
     base = greedy(problem)
     assignment: dict[str, int | None] = {u.id: None for u in problem.no_candidate}
     stages = 0
-    all_optimal = True
+    stops: set[Stop] = set()
 
-    def share(fraction: float, solves_left: int) -> float:
-        """An even share of what is left of the time limit, so one hard component cannot starve the rest."""
-        left = limit - (time.perf_counter() - started)
-        return max(1.0, fraction * left / max(1, solves_left))
+    def left() -> float:
+        """What is left of the whole run's wall-clock budget. It is the safety net, not the work limit: the
+        node limit is what keeps one hard component from starving the rest, and it does so the same way on
+        every machine. The wall clock only binds on a run that has already overrun (then at least 1 s)."""
+        return max(1.0, limit - (time.perf_counter() - started))
 
     # Stage 1 and 2 per component, using the greedy answer as incumbent where it already meets the bound.
     incumbent: list[dict[str, int | None]] = []
     unalloc_limit: list[float] = []
     lower = problem.base_max_utilisation
     max_needed: list[bool] = []
-    for n, comp in enumerate(components):
+    for comp in components:
         units = [u for k in comp for u in problem.classes[k].units]
         if len(units) == 1:
             # One unit: its own best choice against the untouched force is exact for stages 1 and 2.
@@ -180,10 +184,11 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                 Stage.LEAST_UNALLOCATED,
                 unallocated_limit=0.0,
                 max_utilisation=0.0,
-                time_limit=share(0.25, len(components) - n),
+                node_limit=nodes,
+                time_limit=left(),
             )
             stages += 1
-            all_optimal &= res.optimal
+            stops.add(res.stopped_by)
             if res.counts is not None and res.objective < u_star - TOL:
                 u_star = res.objective
                 inc = _assign(problem, comp, res)
@@ -200,10 +205,11 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
                     Stage.LEAST_MAX_UTILISATION,
                     unallocated_limit=unalloc_limit[n],
                     max_utilisation=0.0,
-                    time_limit=share(0.25, len(components) - n),
+                    node_limit=nodes,
+                    time_limit=left(),
                 )
                 stages += 1
-                all_optimal &= res.optimal
+                stops.add(res.stopped_by)
                 if res.counts is not None and res.objective < _max_util(problem, incumbent[n]) - TOL:
                     incumbent[n] = _assign(problem, comp, res)
                 z_star = max(z_star, _max_util(problem, incumbent[n]))
@@ -229,10 +235,11 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
             Stage.LEAST_COST,
             unallocated_limit=unalloc_limit[n],
             max_utilisation=z_star,
-            time_limit=share(1.0, len(components) - n),
+            node_limit=nodes,
+            time_limit=left(),
         )
         stages += 1
-        all_optimal &= res.optimal
+        stops.add(res.stopped_by)
         if res.counts is None:
             # Out of time before any solution: keep the incumbent, which meets both limits.
             assignment.update(incumbent[n])
@@ -246,9 +253,13 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
         gap = 0.0
     else:
         gap = max(0.0, (objective.cost - bound) / abs(objective.cost)) if math.isfinite(bound) else math.inf
+    stopped_by, status, deterministic = _stopped(stops)
+    basis = [policy.basis(key("solver_mip_rel_gap")), policy.basis(key("solver_node_limit"))]
+    if not deterministic:
+        basis.append(policy.basis(key("solver_time_limit_seconds")))
     stats = SolveStats(
         method="milp-highs",
-        status="optimal" if all_optimal else "time limit: best found",
+        status=status,
         objective=objective.cost,
         dual_bound=bound,
         mip_gap=gap,
@@ -257,8 +268,25 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
         components=len(components),
         stages_solved=stages,
         seconds=time.perf_counter() - started,
+        stopped_by=stopped_by,
+        deterministic=deterministic,
+        basis=tuple(basis),
     )
     return assignment, stats
+
+
+def _stopped(stops: set[Stop]) -> tuple[str, str, bool]:
+    """(what stopped the run, its status line, whether the same inputs always give this answer).
+
+    The wall clock outranks the node limit in the report: one solve it cut short makes the whole answer
+    depend on the machine, whatever the other solves did.
+    """
+    if stops & {Stop.TIME_LIMIT, Stop.OTHER}:
+        which = Stop.TIME_LIMIT if Stop.TIME_LIMIT in stops else Stop.OTHER
+        return which.value, f"{which.value} (wall-clock safety net): best found, not reproducible", False
+    if Stop.NODE_LIMIT in stops:
+        return Stop.NODE_LIMIT.value, "node limit: best found (deterministic)", True
+    return Stop.GAP.value, "optimal", True
 
 
 def _assign(problem: Problem, comp: list[int], res: StageResult) -> dict[str, int | None]:

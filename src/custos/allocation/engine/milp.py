@@ -9,8 +9,9 @@ See docs/decisions/0002-allocation-solver.md.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -26,15 +27,46 @@ class Stage(Enum):
     LEAST_COST = 3
 
 
+class Stop(StrEnum):
+    """What ended a solve. Only the wall clock makes the answer depend on the machine and its load."""
+
+    GAP = "gap"  # proven within solver_mip_rel_gap: optimal
+    NODE_LIMIT = "node limit"  # solver_node_limit branch-and-bound nodes: deterministic, best found
+    TIME_LIMIT = "time limit"  # solver_time_limit_seconds, the safety net: not reproducible
+    OTHER = "solver status"  # anything else HiGHS reports (treated as not reproducible)
+
+
+# HiGHS model status codes as scipy's message quotes them ("... (HiGHS Status 16: ...)").
+_HIGHS_STATUS = re.compile(r"HiGHS Status (\d+)")
+_HIGHS_TIME_LIMIT = 13
+_HIGHS_WORK_LIMITS = (14, 16)  # iteration limit; solution limit, which is what mip_max_nodes ends with
+
+
+def stop_of(success: bool, message: str) -> Stop:
+    if success:
+        return Stop.GAP
+    found = _HIGHS_STATUS.search(message)
+    code = int(found.group(1)) if found else -1
+    if code == _HIGHS_TIME_LIMIT:
+        return Stop.TIME_LIMIT
+    if code in _HIGHS_WORK_LIMITS:
+        return Stop.NODE_LIMIT
+    return Stop.OTHER
+
+
 @dataclass(frozen=True)
 class StageResult:
-    """``counts`` is None when the time limit passed before any solution: the caller keeps its incumbent."""
+    """``counts`` is None when a limit stopped the solve before any solution: keep the incumbent."""
 
     counts: dict[tuple[int, int], int] | None
     objective: float
     dual_bound: float
     status: str
-    optimal: bool
+    stopped_by: Stop
+
+    @property
+    def optimal(self) -> bool:
+        return self.stopped_by is Stop.GAP
 
 
 def solve_component(
@@ -44,8 +76,11 @@ def solve_component(
     *,
     unallocated_limit: float,
     max_utilisation: float,
+    node_limit: int,
     time_limit: float,
 ) -> StageResult:
+    """One stage on one component. ``node_limit`` is the deterministic work limit; ``time_limit`` only the
+    wall-clock safety net (a solve it stops may differ between machines and runs)."""
     officers = sorted({i for k in classes for i in problem.classes[k].candidates})
     col_of_officer = {i: n for n, i in enumerate(officers)}
     cost: list[float] = []
@@ -125,15 +160,17 @@ def solve_component(
         bounds=Bounds(np.array(lower), np.array(upper)),
         constraints=LinearConstraint(a, np.array(row_lo), np.array(row_hi)),
         options={
+            "node_limit": node_limit,
             "time_limit": time_limit,
             "mip_rel_gap": float(problem.policy.get(key("solver_mip_rel_gap"))),
             "presolve": True,
         },
     )
     bound = getattr(res, "mip_dual_bound", None)
+    stopped_by = stop_of(res.status == 0, str(res.message))
     if res.x is None:
         return StageResult(
-            None, math.inf, float(bound) if bound is not None else -math.inf, str(res.message), False
+            None, math.inf, float(bound) if bound is not None else -math.inf, str(res.message), stopped_by
         )
     counts = {ki: round(res.x[col]) for ki, col in x_cols.items() if res.x[col] > 0.5}
     return StageResult(
@@ -141,5 +178,5 @@ def solve_component(
         objective=float(res.fun),
         dual_bound=float(bound) if bound is not None and math.isfinite(bound) else float(res.fun),
         status=str(res.message),
-        optimal=res.status == 0,
+        stopped_by=stopped_by,
     )

@@ -142,6 +142,10 @@ class SolveStats:
     components: int
     stages_solved: int
     seconds: float
+    # "gap" (proven optimal), "node limit" (the deterministic work limit) or "time limit" (the safety net).
+    stopped_by: str = ""
+    deterministic: bool = True  # False only when the wall clock cut a solve short
+    basis: tuple[str, ...] = ()  # the policy keys that governed when the solver stopped
 
 
 @dataclass(frozen=True)
