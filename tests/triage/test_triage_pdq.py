@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -161,3 +162,69 @@ def test_exif_orientation_is_reported_but_pixels_are_hashed_as_stored() -> None:
     plain = hash_image_bytes(encode(im, "JPEG", quality=95), min_quality=50, min_side=5)
     assert tagged.orientation == 6
     assert tagged.pdq == plain.pdq
+
+
+def _camera_photo(seed: int, size: tuple[int, int] = (3200, 2400)) -> Image.Image:
+    """A large photo-like image: the synthetic scene plus sensor noise (detail a reduced decode drops)."""
+    rng = np.random.default_rng(seed)
+    arr = np.asarray(synthetic_image(seed, size), dtype=np.int16)
+    arr = arr + rng.integers(-10, 11, (*arr.shape[:2], 1), dtype=np.int16)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_large_jpeg_is_hashed_from_a_dct_scaled_decode_within_a_few_bits_of_full_decode(
+    policy: Policy, seed: int
+) -> None:
+    data = encode(_camera_photo(seed), "JPEG", quality=90)
+    min_side = int(policy.get("triage.pdq_jpeg_decode_min_side"))
+    assert min_side == 512
+    with _reopen(data) as im:
+        scaled = hash_image(im, min_quality=50, min_side=5, jpeg_decode_min_side=min_side)
+        assert im.size == (800, 600)  # libjpeg decoded at 1/4: the shorter side stays >= 512
+    with _reopen(data) as im:
+        full = hash_image(im, min_quality=50, min_side=5)
+        assert im.size == (3200, 2400)
+    assert (scaled.width, scaled.height) == (3200, 2400)  # the report keeps the stored size
+    assert scaled.pdq and full.pdq
+    assert hamming(scaled.pdq, full.pdq) <= 8
+    assert scaled.matchable
+
+
+def test_jpeg_under_twice_the_minimum_side_and_other_formats_decode_in_full() -> None:
+    with _reopen(encode(synthetic_image(5, (1000, 1000)), "JPEG")) as im:
+        hash_image(im, min_quality=50, min_side=5, jpeg_decode_min_side=512)
+        assert im.size == (1000, 1000)
+    with _reopen(encode(synthetic_image(5, (2400, 1800)), "PNG")) as im:
+        hash_image(im, min_quality=50, min_side=5, jpeg_decode_min_side=512)
+        assert im.size == (2400, 1800)
+
+
+def test_dct_scaled_decode_keeps_orientation_reported_and_rotations_matched(policy: Policy) -> None:
+    photo = _camera_photo(13)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    tagged = hash_image_bytes(
+        encode(photo, "JPEG", quality=90, exif=exif.tobytes()),
+        min_quality=50,
+        min_side=5,
+        jpeg_decode_min_side=512,
+    )
+    plain = hash_image_bytes(encode(photo, "JPEG", quality=90), min_quality=50, min_side=5)
+    assert tagged.orientation == 6
+    assert tagged.pdq and plain.pdq
+    assert hamming(tagged.pdq, plain.pdq) <= 8  # pixels as stored, not rotated by the tag
+    # The same photo really rotated (as a hash-set author's tool might have stored it), hashed in full,
+    # is found through the dihedral variants of the reduced-decode hash.
+    rotated = hash_image(photo.transpose(Image.Transpose.ROTATE_270), min_quality=50, min_side=5)
+    assert rotated.pdq
+    assert hamming(tagged.pdq, rotated.pdq) > int(policy.get("triage.pdq_match_distance"))
+    record: dict[str, Any] = {
+        "size": 1,
+        "md5": "x",
+        "pdq": tagged.pdq,
+        "pdq_matchable": tagged.matchable,
+        "pdq_dihedral": tagged.dihedral,
+    }
+    _bank(policy, [rotated.pdq]).apply([record])
+    assert [m["kind"] for m in record["matches"]] == ["perceptual"]

@@ -21,9 +21,17 @@ Decisions, and why:
 * **Quality.** Hashes below ``triage.pdq_min_quality`` (and images under ``triage.min_image_side`` pixels,
   which pdqhash returns as an all-zero hash with quality 0) are flagged unmatchable and are never matched:
   flat or tiny images collide with everything.
-* **Resolution.** Full resolution by default (as pdqhash and pytx). ``decode_max_side`` enables the JPEG
-  ``draft()`` + ``thumbnail()`` fast path measured in the reference (about 10x faster on camera images, hash
-  within ~10 bits of full resolution); ``benchmarks/triage_pdq.py`` reports the distance it costs.
+* **Resolution.** A JPEG whose shorter side is at least twice ``triage.pdq_jpeg_decode_min_side`` is
+  decoded by libjpeg at a reduced DCT scale (1/2, 1/4 or 1/8, ``Image.draft``), the smallest that keeps the
+  shorter side at or above that policy minimum: a 4032x3024 camera photo decodes at 1008x756 with the
+  default 512, about 10x less work than full resolution. PDQ itself only needs 64x64 of luminance (two
+  Jarosz box-filter passes, then decimation); Meta's C++ reference resizes to 512x512 before the filter for
+  the same reason, while pdqhash and pytx filter the full image. A DCT-scaled decode is a block average, so
+  the hash barely moves (on the 50 camera scenes of the benchmark: at most 8 bits, mean about 4, against a
+  match distance of 31); ``benchmarks/triage_pdq.py`` prints the distance from a full-resolution pdqhash loop.
+  Policy 0 decodes every image at full resolution. Other formats are always decoded in full.
+  ``decode_max_side`` is the older, coarser fast path (``draft()`` + ``thumbnail()`` to that side, within
+  ~10 bits of full resolution).
 """
 
 from __future__ import annotations
@@ -133,9 +141,15 @@ def hash_rgb_array(arr: np.ndarray) -> tuple[str, int, list[str]]:
 
 
 def hash_image(
-    im: Image.Image, *, min_quality: int, min_side: int, decode_max_side: int | None = None
+    im: Image.Image,
+    *,
+    min_quality: int,
+    min_side: int,
+    decode_max_side: int | None = None,
+    jpeg_decode_min_side: int = 0,
 ) -> PdqResult:
-    """Hash an opened Pillow image. ``min_quality``/``min_side`` come from policy."""
+    """Hash an opened Pillow image. ``min_quality``, ``min_side`` and ``jpeg_decode_min_side`` come from
+    policy (``triage.pdq_min_quality``, ``triage.min_image_side``, ``triage.pdq_jpeg_decode_min_side``)."""
     width, height = im.size
     result = PdqResult(
         pdq=None, quality=0, width=width, height=height, mode=im.mode, orientation=_orientation(im)
@@ -145,6 +159,9 @@ def hash_image(
         return result
     if decode_max_side and im.format == "JPEG":
         im.draft("RGB", (decode_max_side * 2, decode_max_side * 2))
+    elif jpeg_decode_min_side and im.format == "JPEG" and min(width, height) >= 2 * jpeg_decode_min_side:
+        # Same mode as a full decode (only the scale changes), so to_rgb() treats both alike.
+        im.draft(im.mode, (jpeg_decode_min_side, jpeg_decode_min_side))
     if getattr(im, "n_frames", 1) > 1:  # animated GIF/multi-page TIFF: the first frame
         im.seek(0)
     im.load()
@@ -163,7 +180,12 @@ def hash_image(
 
 
 def hash_image_bytes(
-    data: bytes, *, min_quality: int, min_side: int, decode_max_side: int | None = None
+    data: bytes,
+    *,
+    min_quality: int,
+    min_side: int,
+    decode_max_side: int | None = None,
+    jpeg_decode_min_side: int = 0,
 ) -> PdqResult:
     """Decode and hash image bytes; decoding problems are returned as ``error``, never raised."""
     try:
@@ -171,7 +193,11 @@ def hash_image_bytes(
             warnings.simplefilter("ignore")  # DecompressionBombWarning, palette transparency notes
             with Image.open(io.BytesIO(data)) as im:
                 return hash_image(
-                    im, min_quality=min_quality, min_side=min_side, decode_max_side=decode_max_side
+                    im,
+                    min_quality=min_quality,
+                    min_side=min_side,
+                    decode_max_side=decode_max_side,
+                    jpeg_decode_min_side=jpeg_decode_min_side,
                 )
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError) as exc:
         return PdqResult(pdq=None, quality=0, error=f"image could not be decoded: {exc}")

@@ -127,6 +127,7 @@ def worker_options(policy: Policy, opts: ScanOptions) -> worker.WorkerOptions:
         vpdq_seconds_per_hash=float(policy.get("triage.vpdq_seconds_per_hash")),
         zip_max_members=int(policy.get("triage.zip_max_members")),
         decode_max_side=opts.decode_max_side,
+        jpeg_decode_min_side=int(policy.get("triage.pdq_jpeg_decode_min_side")),
     )
 
 

@@ -40,6 +40,7 @@ class WorkerOptions:
     vpdq_seconds_per_hash: float = 1.0
     zip_max_members: int = 10000
     decode_max_side: int | None = None
+    jpeg_decode_min_side: int = 0
     # Off after a worker died: a page of a mapping that cannot be read (failing media, a file truncated
     # while mapped) kills the process with SIGBUS, where read() would have reported an error for one file.
     use_mmap: bool = True
@@ -171,6 +172,7 @@ def _add_pdq(record: dict[str, Any], data: bytes) -> None:
         min_quality=_options.min_quality,
         min_side=_options.min_side,
         decode_max_side=_options.decode_max_side,
+        jpeg_decode_min_side=_options.jpeg_decode_min_side,
     )
     if res.error:
         record["errors"].append(res.error)
