@@ -256,6 +256,50 @@ def test_hfsplus_files_in_folders_are_found_hashed_and_matched(
     assert report["summary"]["by_category"]["B"] == 1
 
 
+def test_an_image_hidden_in_an_hfsplus_resource_fork_is_found_and_matched(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built(
+        "hfsplus-rsrc.raw",
+        lambda p: hfsplus_image(
+            p,
+            {"/notes.txt": NOTE, "/DCIM/keep.jpg": KEEP, "/plain.txt": b"no fork"},
+            resource_forks={"/notes.txt": GONE, "/DCIM/keep.jpg": b"icns" * 1000},
+        ),
+    )
+    assert report["source"]["errors"] == []
+    files = _files(report)
+    assert sorted(files) == [
+        "/DCIM/keep.jpg",
+        "/DCIM/keep.jpg/..namedfork/rsrc",
+        "/notes.txt",
+        "/notes.txt/..namedfork/rsrc",
+        "/plain.txt",
+    ]
+    main = files["/notes.txt"]  # the data fork is still reported as the file, unaffected by its fork
+    assert (main["size"], main["md5"], main["stream"], main["matches"]) == (
+        len(NOTE),
+        hash_bytes(NOTE).md5,
+        None,
+        [],
+    )
+    fork = files["/notes.txt/..namedfork/rsrc"]
+    assert (fork["stream"], fork["size"], fork["inode"]) == ("rsrc", len(GONE), main["inode"])
+    assert (fork["md5"], fork["sha1"], fork["sha256"]) == (
+        hash_bytes(GONE).md5,
+        hash_bytes(GONE).sha1,
+        hash_bytes(GONE).sha256,
+    )
+    assert fork["pdq"] == hash_image_bytes(GONE, min_quality=0, min_side=1).pdq
+    assert (fork["type"], fork["extension_mismatch"]) == ("jpeg", True)  # a picture where none belongs
+    assert [(m["kind"], m["category"]) for m in fork["matches"]] == [("exact", "A")]
+    assert fork["timestamps"] == main["timestamps"]
+    _assert_keep_found(files["/DCIM/keep.jpg"])
+    other = files["/DCIM/keep.jpg/..namedfork/rsrc"]
+    assert (other["size"], other["sha256"]) == (4000, hash_bytes(b"icns" * 1000).sha256)
+    assert report["summary"]["by_category"]["A"] == 1
+
+
 def test_the_hand_built_hfsplus_image_reads_the_same_through_dfvfs(tmp_path: Path) -> None:
     # libfshfs (dfvfs) is a second, independent HFS+ reader: a check on the builder, not only on TSK.
     image = hfsplus_image(tmp_path / "hfsplus.raw", HFS_FILES)

@@ -425,9 +425,13 @@ def hfsplus_image(
     moment: datetime = datetime(2024, 5, 17, 14, 30, 12, tzinfo=UTC),
     case_sensitive: bool = False,
     size: int = 4 << 20,
+    resource_forks: dict[str, bytes] | None = None,
 ) -> Path:
     """HFS+ (signature ``H+``, version 4, case-insensitive) holding ``files`` (``/DIR/name``; folders are
-    created as needed); with ``case_sensitive``, HFSX (``HX``, version 5, binary key order)."""
+    created as needed); with ``case_sensitive``, HFSX (``HX``, version 5, binary key order).
+    ``resource_forks`` gives files of ``files`` a resource fork (contiguous, after the data forks)."""
+    resource_forks = resource_forks or {}
+    assert set(resource_forks) <= set(files), "a resource fork belongs to a file of the volume"
     total = size // _HFS_BLOCK
     assert total <= 8 * _HFS_BLOCK, "one allocation-file block maps 32,768 blocks"
     # HFS+ stores names in Unicode decomposed form and folds case with Apple's table; ASCII needs neither.
@@ -462,6 +466,13 @@ def hfsplus_image(
         image[next_block * _HFS_BLOCK : next_block * _HFS_BLOCK + len(data)] = data
         forks[path.strip("/")] = _hfs_fork(len(data), next_block if blocks else 0, blocks)
         next_block += blocks
+    rsrc: dict[str, bytes] = {}
+    for path, data in resource_forks.items():
+        blocks = -(-len(data) // _HFS_BLOCK)
+        assert next_block + blocks < total, "volume too small for the resource forks"
+        image[next_block * _HFS_BLOCK : next_block * _HFS_BLOCK + len(data)] = data
+        rsrc[path.strip("/")] = _hfs_fork(len(data), next_block if blocks else 0, blocks)
+        next_block += blocks
 
     children: dict[int, int] = {}
     for item in [*folders, *forks]:
@@ -491,7 +502,7 @@ def hfsplus_image(
     for item, fork in forks.items():
         parent, name = parent_of(item)
         common = _hfs_common(_HFS_FILE, _HFS_THREAD_EXISTS, 0, ids[item], stamp, 0o100644)
-        add(parent, name, common + fork + _hfs_fork(0, 0, 0))
+        add(parent, name, common + fork + rsrc.get(item, _hfs_fork(0, 0, 0)))
         add(ids[item], "", struct.pack(">hhI", _HFS_FILE_THREAD, 0, parent) + _hfs_name(name))
     records.sort(key=lambda r: r[0])
 
@@ -527,8 +538,8 @@ def hfsplus_image(
         max_key=516,
         compare=_HFS_BINARY_COMPARE if case_sensitive else _HFS_CASE_FOLDING,
     )
-    for n, node in enumerate([catalog, *nodes]):
-        image[(catalog_start + n) * _HFS_BLOCK : (catalog_start + n + 1) * _HFS_BLOCK] = node
+    for n, block in enumerate([catalog, *nodes]):
+        image[(catalog_start + n) * _HFS_BLOCK : (catalog_start + n + 1) * _HFS_BLOCK] = block
     empty = {"depth": 0, "root": 0, "leaf_records": 0, "first_leaf": 0, "last_leaf": 0, "nodes": 1, "used": 1}
     image[extents_start * _HFS_BLOCK : (extents_start + 1) * _HFS_BLOCK] = _hfs_header_node(
         **empty, max_key=10

@@ -26,7 +26,7 @@ class FileRef:
     dfvfs_spec: str | None = None  # file systems read through dfvfs (serialised path spec)
     timestamps: dict[str, str | None] = field(default_factory=dict, compare=False)
     note: str | None = None  # reason the content cannot be read (e.g. reallocated)
-    stream: str | None = None  # NTFS alternate data stream (named $DATA attribute) read instead of the file
+    stream: str | None = None  # NTFS alternate data stream or HFS+ resource fork read instead of the file
     attr_type: int | None = None  # TSK attribute type and id of that stream
     attr_id: int | None = None
 

@@ -3,7 +3,9 @@
 pytsk3 is used rather than dfvfs for the walk because dfvfs lists no deleted entries; TSK lists names
 and orphan inodes marked unallocated, and reads their blocks where the file system has not reused them.
 It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-scanner.md lists which are tested).
-NTFS alternate data streams (named ``$DATA`` attributes) are listed as entries of their own, ``file:stream``.
+NTFS alternate data streams (named ``$DATA`` attributes) are listed as entries of their own, ``file:stream``;
+so are HFS+ resource forks (TSK's ``HFS_RSRC`` attribute), stream ``rsrc``, path ``file/..namedfork/rsrc`` as
+macOS itself names a fork.
 
 File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
 labels, the exFAT allocation bitmap and up-case table, the HFS+ special files) is not user content and is
@@ -119,6 +121,11 @@ def _deleted_meta(fs: Any, fs_type: str, name_info: Any) -> Any:
     return meta
 
 
+HFS_RESOURCE_FORK = "rsrc"
+ERR_STREAMS = "cannot list alternate data streams: {exc}"
+ERR_RESOURCE_FORK = "cannot read the resource fork: {exc}"
+
+
 def _named_streams(handle: Any) -> list[tuple[str, int, int, int]]:
     """``(name, type, id, size)`` of every named ``$DATA`` attribute (alternate data stream).
 
@@ -134,19 +141,35 @@ def _named_streams(handle: Any) -> list[tuple[str, int, int, int]]:
     return streams
 
 
+def _resource_fork(handle: Any) -> list[tuple[str, int, int, int]]:
+    """The HFS+ resource fork, when the file has a non-empty one, as a stream named ``rsrc``.
+
+    Every HFS+ file has a data fork and a resource fork; Finder shows neither the fork nor its size, and a
+    copy to a non-Mac file system drops it, so anything stored there is hidden from a casual look.
+    """
+    for attr in handle:
+        info = attr.info
+        if int(info.type) == pytsk3.TSK_FS_ATTR_TYPE_HFS_RSRC and int(info.size) > 0:
+            return [(HFS_RESOURCE_FORK, int(info.type), int(info.id), int(info.size))]
+    return []
+
+
 def _stream_refs(
-    handle: Any, base: FileRef, path: str, errors: list[dict[str, str]], prefix: str
+    handle: Any, base: FileRef, path: str, errors: list[dict[str, str]], prefix: str, fs_type: str = "ntfs"
 ) -> Iterator[FileRef]:
-    """One reference per alternate data stream, path ``file:stream``, sharing the file's inode and times."""
+    """One reference per alternate data stream (path ``file:stream``) or resource fork (path
+    ``file/..namedfork/rsrc``), sharing the file's inode and times."""
+    hfs = fs_type == "hfs"
     try:
-        streams = _named_streams(handle)
+        streams = _resource_fork(handle) if hfs else _named_streams(handle)
     except OSError as exc:
-        errors.append({"path": f"{prefix}{path}", "error": f"cannot list alternate data streams: {exc}"})
+        message = ERR_RESOURCE_FORK if hfs else ERR_STREAMS
+        errors.append({"path": f"{prefix}{path}", "error": message.format(exc=exc)})
         return
     for name, attr_type, attr_id, size in streams:
         yield FileRef(
             key=f"{base.key}:{name}",
-            path=f"{prefix}{path}:{name}",
+            path=f"{prefix}{path}/..namedfork/{name}" if hfs else f"{prefix}{path}:{name}",
             size=size,
             deleted=base.deleted,
             volume=base.volume,
@@ -244,11 +267,12 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
                 note="name deleted and inode reallocated to another file" if realloc else None,
             )
             yield ref
-            if fs_type == "ntfs":
+            if fs_type in ("ntfs", "hfs"):
                 try:
                     handle = entry if entry.info.meta is not None else fs.open_meta(inode=addr)
                 except OSError as exc:
-                    errors.append({"path": ref.path, "error": f"cannot list alternate data streams: {exc}"})
+                    message = ERR_RESOURCE_FORK if fs_type == "hfs" else ERR_STREAMS
+                    errors.append({"path": ref.path, "error": message.format(exc=exc)})
                     continue
-                yield from _stream_refs(handle, ref, path, errors, prefix)
+                yield from _stream_refs(handle, ref, path, errors, prefix, fs_type)
         stack.extend(reversed(subdirs))
