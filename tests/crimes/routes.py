@@ -50,6 +50,29 @@ def _patch_body(force: Any) -> dict[str, Any]:
     return {"version": crime.version, "location": "High Street"}
 
 
+def _suspect(force: Any) -> Any:
+    from custos.crimes.models import Suspect
+
+    return shared(
+        force, "suspect", lambda: Suspect.objects.create(crime=_crime(force), status="not-identified")
+    )
+
+
+def suspect_kwargs(force: Any) -> dict[str, Any]:
+    return {"pk": _crime(force).pk, "suspect_pk": _suspect(force).pk}
+
+
+def suspect_api_kwargs(force: Any) -> dict[str, Any]:
+    return {"crime_id": _crime(force).pk, "suspect_id": _suspect(force).pk}
+
+
+def _suspect_patch(force: Any) -> dict[str, Any]:
+    from custos.crimes.models import Suspect
+
+    suspect = Suspect.objects.get(pk=_suspect(force).pk)
+    return {"version": suspect.version, "status": "identified", "description": "tall"}
+
+
 def _new_crime(force: Any) -> dict[str, Any]:
     return {"offence_key": "theft-other", "borough": force.boroughs["A"].code, "recorded_on": "2025-01-02"}
 
@@ -77,6 +100,13 @@ ROUTES = [
         outsider_exempt=("administrator",),
         data=lambda f: {"status": "identified", "description": "tall"},
     ),
+    RouteCase(
+        "crimes:suspect_edit",
+        kwargs=suspect_kwargs,
+        expect=recorders(200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
     RouteCase("api-1:list_crimes"),
     RouteCase(
         "api-1:get_crime", kwargs=crime_api_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
@@ -94,6 +124,15 @@ ROUTES = [
         kwargs=crime_api_kwargs,
         method="patch",
         data=_patch_body,
+        expect=recorders(200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
+        "api-1:patch_suspect",
+        kwargs=suspect_api_kwargs,
+        method="patch",
+        data=_suspect_patch,
         expect=recorders(200),
         outsider=404,
         outsider_exempt=("administrator",),

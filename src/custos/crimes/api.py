@@ -1,11 +1,11 @@
 # No `from __future__ import annotations` here: django-ninja resolves parameter types at import time.
-"""/api/v1/crimes: list, get, intake (create) and patch (If-Match) of crime records."""
+"""/api/v1/crimes: list, get, intake (create) and patch (If-Match) of crime records and their suspects."""
 
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -24,6 +24,7 @@ class SuspectOut(Schema):
     name: str
     description: str
     offender_reference: str
+    version: int
 
 
 class CrimeOut(Schema):
@@ -145,6 +146,14 @@ class CrimePatch(Schema):
     thrive: ThrivePatch | None = Field(None, description="only the elements sent are changed")
 
 
+class SuspectPatch(Schema):
+    version: int | None = None
+    status: str | None = Field(None, description="not-identified, identified or named")
+    name: str | None = Field(None, max_length=160)
+    description: str | None = Field(None, max_length=300)
+    offender_reference: str | None = Field(None, max_length=40)
+
+
 class CrimeQuery(Schema):
     q: str = ""
     borough: str = ""
@@ -195,3 +204,21 @@ def patch_crime(request: HttpRequest, response: HttpResponse, crime_id: int, pay
     crime = services.crime_update(actor=request.user, crime=crime, data=data, expected_version=version)
     response["ETag"] = f'"{crime.version}"'
     return selectors.crime_get(actor=request.user, pk=crime.pk)
+
+
+@router.patch("/{crime_id}/suspects/{suspect_id}", response=SuspectOut)
+def patch_suspect(
+    request: HttpRequest, response: HttpResponse, crime_id: int, suspect_id: int, payload: SuspectPatch
+) -> Any:
+    """Change a suspect's status (and name, description, offender register link); If-Match its ETag."""
+    crime = selectors.crime_for_change(actor=request.user, pk=crime_id)
+    suspect = crime.suspects.filter(pk=suspect_id).first()
+    if suspect is None:
+        raise Http404
+    version = expected_version(request, payload.version)
+    data = payload.dict(exclude_unset=True, exclude={"version"})
+    suspect = services.suspect_update(
+        actor=request.user, suspect=suspect, data=data, expected_version=version
+    )
+    response["ETag"] = f'"{suspect.version}"'
+    return suspect

@@ -4,7 +4,7 @@ from django import forms
 
 from custos.core.govuk import GovukFormMixin
 from custos.crimes.intake import offence_choices
-from custos.crimes.models import Crime, CrimeStatus, SuspectStatus
+from custos.crimes.models import Crime, CrimeStatus, Suspect, SuspectStatus
 from custos.crimes.rules import BURGLARY_FACTORS, EBIT_FACTORS
 from custos.workforce.models import Borough, Team
 
@@ -136,3 +136,25 @@ class CrimeEditForm(GovukFormMixin, forms.Form):
         d.pop("version")
         thrive = {element: d.pop(name) for element, name in self.THRIVE.items()}
         return {**d, "thrive": thrive}
+
+
+class SuspectEditForm(GovukFormMixin, forms.Form):
+    """A suspect's status after intake, with the name or offender register link that go with it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=SuspectStatus.choices)
+    name = forms.CharField(required=False, max_length=160, help_text="Needed once the suspect is named.")
+    description = forms.CharField(required=False, max_length=300)
+    offender_reference = forms.CharField(
+        label="Offender register reference",
+        required=False,
+        max_length=40,
+        help_text="If the suspect is on the offender register (a named suspect).",
+    )
+
+    @classmethod
+    def initial_for(cls, suspect: Suspect) -> dict[str, object]:
+        return {
+            "version": suspect.version,
+            **{n: getattr(suspect, n) for n in cls.base_fields if n != "version"},
+        }

@@ -37,6 +37,10 @@ FINALISED_READ_ONLY = "a finalised crime cannot be changed"
 SUSPECT_NAME_NEEDED = "a named suspect needs a name"
 OFFENDER_REFERENCE_FORMAT = "an offender register reference is letters, digits, '/' or '-' (up to 40)"
 OFFENDER_NEEDS_NAMED = "a suspect linked to the offender register is a named suspect"
+SUSPECT_STALE = (
+    "Someone else changed this suspect since you opened it (you had version {had}, it is now {now}). "
+    "Reload it, check their changes and try again."
+)
 ASB_SKIPPED = "Anti-social behaviour rows are incidents, not crimes; {n} skipped"
 
 OFFENDER_REF = re.compile(r"^[A-Za-z0-9/-]{1,40}$")
@@ -236,6 +240,83 @@ def suspect_add(*, actor: Any, crime: Crime, suspect: SuspectIn) -> Suspect:
         changes={"crime": crime.reference, **suspect.__dict__},
     )
     return row
+
+
+# What a suspect edit may change: the status, and the name or offender register link that go with it.
+SUSPECT_FIELDS = ("status", "name", "description", "offender_reference")
+
+
+@transaction.atomic
+def suspect_update(
+    *,
+    actor: Any,
+    suspect: Suspect,
+    data: dict[str, Any],
+    expected_version: int,
+    policy: Policy | None = None,
+) -> Suspect:
+    """Change a suspect's status (not identified, identified, named) and the details that go with it,
+    only if nobody saved the suspect since ``expected_version``.
+
+    ``data`` holds any of SUSPECT_FIELDS; the rest stay as recorded. The same checks as at intake apply to
+    the result (a named suspect has a name; an offender register link is a named suspect). The crime's own
+    version moves on too (its suspects are part of its record), and when the number of identified suspects
+    changes the crime is re-tiered, since two or more identified suspects is a tiering modifier.
+    """
+    crime = suspect.crime
+    if not access.can_change_crime(scope_of(actor), crime):
+        raise PermissionError(NOT_ALLOWED)
+    if crime.status == CrimeStatus.FINALISED:
+        raise ValidationError({"__all__": [FINALISED_READ_ONLY]})
+    before = {name: getattr(suspect, name) for name in SUSPECT_FIELDS}
+    after = dict(before)
+    after.update({k: str(v or "").strip() for k, v in data.items() if k in SUSPECT_FIELDS})
+    errors = _suspect_errors(SuspectIn(**after))
+    if errors:
+        raise ValidationError(
+            {"status" if after["status"] not in SuspectStatus.values else "__all__": errors}
+        )
+    updated = Suspect.objects.filter(pk=suspect.pk, version=expected_version).update(
+        **after, version=F("version") + 1
+    )
+    if updated != 1:
+        now = Suspect.objects.filter(pk=suspect.pk).values_list("version", flat=True).first()
+        raise ValidationError(SUSPECT_STALE.format(had=expected_version, now=now), code="stale")
+    suspect.refresh_from_db()
+    history_snapshot(suspect, actor)
+    audit.record(
+        actor=actor,
+        action="custos.suspect.updated",
+        obj=suspect,
+        changes={"crime": crime.reference, **audit.diff(before, after)},
+    )
+    identified_changed = (before["status"] == SuspectStatus.NOT_IDENTIFIED) != (
+        after["status"] == SuspectStatus.NOT_IDENTIFIED
+    )
+    _suspects_changed(actor=actor, crime=crime, retier=identified_changed, policy=policy or current_policy())
+    return suspect
+
+
+def _suspects_changed(*, actor: Any, crime: Crime, retier: bool, policy: Policy) -> None:
+    """The crime's suspects changed: move its version on and, if asked, re-tier it on its recorded facts."""
+    crime = Crime.objects.select_for_update().get(pk=crime.pk)
+    values: dict[str, Any] = {}
+    if retier:
+        facts: dict[str, Any] = {name: getattr(crime, name) for name in FACT_FIELDS}
+        facts["recorded_on"] = crime.recorded_on
+        facts["thrive"] = {element: getattr(crime, name) for element, name in THRIVE_FIELDS.items()}
+        identified = crime.suspects.exclude(status=SuspectStatus.NOT_IDENTIFIED).count()
+        values, errors = crime_values(_facts(facts, identified), today=timezone.localdate(), policy=policy)
+        _raise(errors)
+    before = audit.snapshot(crime, AUDITED_FIELDS)
+    Crime.objects.filter(pk=crime.pk).update(**values, version=F("version") + 1)
+    crime.refresh_from_db()
+    history_snapshot(crime, actor)
+    changes = audit.diff(before, audit.snapshot(crime, AUDITED_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action="custos.crime.updated", obj=crime, changes={**changes, "because": "suspects"}
+        )
 
 
 @dataclass(frozen=True)

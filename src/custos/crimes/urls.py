@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/", views.crime_detail, name="detail"),
     path("<int:pk>/edit/", views.crime_edit, name="edit"),
     path("<int:pk>/suspects/", views.suspect_add, name="suspect_add"),
+    path("<int:pk>/suspects/<int:suspect_pk>/edit/", views.suspect_edit, name="suspect_edit"),
 ]

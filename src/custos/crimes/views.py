@@ -1,5 +1,6 @@
 """Crime screens: the list (filters, sorting, CSV), a crime's record, intake by form and police.uk CSV,
-and the edit page for a crime's recorded facts (the same service as the API's PATCH)."""
+the edit page for a crime's recorded facts and the suspect status page (the same services as the API's
+PATCH routes)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,15 @@ from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
 from custos.crimes import access, selectors, services
-from custos.crimes.forms import CrimeEditForm, CrimeFilterForm, CrimeForm, ImportForm, SuspectForm
-from custos.crimes.models import Crime
+from custos.crimes.forms import (
+    CrimeEditForm,
+    CrimeFilterForm,
+    CrimeForm,
+    ImportForm,
+    SuspectEditForm,
+    SuspectForm,
+)
+from custos.crimes.models import Crime, Suspect
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -233,3 +241,34 @@ def suspect_add(request: HttpRequest, pk: int) -> HttpResponse:
             for m in errs:
                 messages.error(request, m)
     return redirect("crimes:detail", pk=pk)
+
+
+@login_required
+def suspect_edit(request: HttpRequest, pk: int, suspect_pk: int) -> HttpResponse:
+    """Change a suspect's status after intake (not identified, identified, named)."""
+    crime: Crime = selectors.crime_for_change(actor=request.user, pk=pk)
+    suspect: Suspect | None = crime.suspects.filter(pk=suspect_pk).first()
+    if suspect is None:
+        raise not_found()
+    form = SuspectEditForm(request.POST or None, initial=SuspectEditForm.initial_for(suspect))
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            suspect = services.suspect_update(
+                actor=request.user, suspect=suspect, data=data, expected_version=data.pop("version")
+            )
+        except ValidationError as exc:
+            stale = not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list)
+            for field, errors in (
+                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            ).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Suspect now {suspect.get_status_display().lower()}.")
+            return redirect("crimes:detail", pk=crime.pk)
+    return render(
+        request,
+        "crimes/suspect_edit.html",
+        {"crime": crime, "suspect": suspect, "form": form, "stale": stale},
+    )
