@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -98,3 +100,20 @@ def test_the_sql_aggregate_equals_the_per_crime_computation(unit: Unit, override
 def test_an_officer_holding_nothing_has_no_aggregate_row(unit: Unit) -> None:
     assert held_by_officer([unit.dc.pk], today=date.today(), policy=load_policy()) == {}
     assert held_by_officer([], today=date.today(), policy=load_policy()) == {}
+
+
+def test_the_workload_page_csv_and_team_view_show_each_investigator_with_their_held_crimes(
+    unit: Unit, client_for: Any
+) -> None:
+    _build_held_crimes(unit)
+    client = client_for(unit.supervisor)
+    expected = _per_crime([unit.dc.pk], today=date.today(), policy=load_policy())[unit.dc.pk]
+
+    page = client.get("/allocation/workload/").content.decode()
+    assert unit.dc.full_name in page and "CID 1" in page
+    rows = list(csv.reader(io.StringIO(client.get("/allocation/workload/?format=csv").content.decode())))
+    dc = next(r for r in rows if r[0] == unit.dc.staff_number)
+    assert dc[1:4] == [unit.dc.full_name, "UA", "CID 1"]
+    assert (int(dc[6]), float(dc[7]), int(dc[10])) == (expected[0], expected[1], expected[2])
+    teams = client.get("/allocation/workload/?view=team").content.decode()
+    assert "CID 1" in teams and f"?view=investigator&amp;team={unit.team.pk}" in teams

@@ -262,8 +262,8 @@ def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
             [
                 p.staff_number,
                 p.full_name,
-                p.borough.code,
-                p.team.name if p.team else "",
+                p.borough_code,
+                p.team_name,
                 p.pip_level,
                 p.probationer,
                 r.open_crimes,
