@@ -53,3 +53,51 @@ def test_the_demo_register_has_every_escalation_type_and_catches_the_2017_case(d
     # The nightly sweep on the seeded register is idempotent.
     again = {r.name: r for r in run_all(timezone.localdate())}["offenders"]
     assert sum(again.created.values()) == 0
+
+
+def _ladder_outcome() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    from custos.offenders.models import BreachCase, Offender, OffenderTask
+    from custos.offenders.reconcile import ESCALATION_TYPES
+
+    tasks = set(
+        OffenderTask.objects.filter(kind__in=ESCALATION_TYPES).values_list(
+            "offender_id", "kind", "episode", "status", "owner_id", "watcher_id", "due", "basis", "reason"
+        )
+    )
+    cases = set(
+        BreachCase.objects.values_list("offender_id", "task__kind", "record_by", "decide_by", "basis")
+    )
+    state = set(
+        Offender.objects.values_list(
+            "id",
+            "last_successful_visit_on",
+            "next_visit_due",
+            "next_notification_due",
+            "ladder_rank",
+            "ladder_steps",
+        )
+    )
+    return tasks, cases, state
+
+
+def test_the_sweep_planned_in_forked_processes_writes_exactly_what_one_process_writes(
+    demo_register: int,
+) -> None:
+    """The seed ran the ladder in one process; wiping its output and running it again over three forked
+    planners must write the same tasks, breach cases and worklist columns, and a rerun nothing."""
+    from custos.offenders import ladder
+    from custos.offenders.models import BreachCase, Offender, OffenderTask
+    from custos.offenders.reconcile import ESCALATION_TYPES
+
+    serial = _ladder_outcome()
+    assert len(serial[0]) > 100 and serial[1]
+    BreachCase.objects.all().delete()
+    OffenderTask.objects.filter(kind__in=ESCALATION_TYPES).delete()
+    Offender.objects.update(next_visit_due=None, next_notification_due=None, ladder_rank=9, ladder_steps="")
+    today = timezone.localdate()
+    created, checked = ladder.run(today=today, workers=3)
+    assert checked == Offender.objects.filter(active=True).count()
+    assert sum(created.values()) == len(serial[0])
+    assert _ladder_outcome() == serial
+    again, _ = ladder.run(today=today, workers=3)
+    assert sum(again.values()) == 0

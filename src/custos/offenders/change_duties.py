@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from custos.core.bulk_read import tuples
 from custos.core.policy import Policy
 from custos.offenders import rules
 from custos.offenders.models import Address, Alias, NotifiableDetail, NotifiableKind, NotificationEvent
@@ -36,15 +37,17 @@ def _after_first_notification(f: Facts, on: date) -> bool:
 
 def load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
     """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
-    for oid, kind, on, expected in scoped(
-        NotificationEvent.objects.filter(
-            kind__in=[
-                rules.NotificationKind.INITIAL,
-                rules.NotificationKind.CHANGE,
-                rules.NotificationKind.NON_OCCURRENCE,
-            ]
-        )
-    ).values_list("offender_id", "kind", "on", "expected_on"):
+    for oid, kind, on, expected in tuples(
+        scoped(
+            NotificationEvent.objects.filter(
+                kind__in=[
+                    rules.NotificationKind.INITIAL,
+                    rules.NotificationKind.CHANGE,
+                    rules.NotificationKind.NON_OCCURRENCE,
+                ]
+            )
+        ).values_list("offender_id", "kind", "on", "expected_on")
+    ):
         f = facts.get(oid)
         if f is None:
             continue
@@ -54,17 +57,21 @@ def load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
             f.non_occurrence_reports.append(on)
         else:
             f.change_notices.append(ChangeNotice(on, expected))
-    for oid, first, last, used_from in scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
-        "offender_id", "first_name", "last_name", "used_from"
+    for oid, first, last, used_from in tuples(
+        scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
+            "offender_id", "first_name", "last_name", "used_from"
+        )
     ):
         f = facts.get(oid)
         if f is not None and _after_first_notification(f, used_from):
             name = f"{first} {last}".strip()
             f.changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
     homes: list[tuple[Facts, str, str]] = []
-    for oid, kind, line1, postcode, start, end in scoped(
-        Address.objects.filter(kind__in=["home", "regular", "short-stay"])
-    ).values_list("offender_id", "kind", "line1", "postcode", "from_date", "to_date"):
+    for oid, kind, line1, postcode, start, end in tuples(
+        scoped(Address.objects.filter(kind__in=["home", "regular", "short-stay"])).values_list(
+            "offender_id", "kind", "line1", "postcode", "from_date", "to_date"
+        )
+    ):
         f = facts.get(oid)
         if f is None:
             continue
@@ -82,8 +89,10 @@ def load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
         if f.stays:  # a notified home is not an "unnotified address" (s.84(1)(c)): only stays need the keys
             f.home_keys.add(_address_key(line1, postcode))
     labels = {str(k): str(v).lower() for k, v in NotifiableKind.choices}
-    for oid, kind, start in scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
-        "offender_id", "kind", "from_date"
+    for oid, kind, start in tuples(
+        scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
+            "offender_id", "kind", "from_date"
+        )
     ):
         f = facts.get(oid)
         if f is not None and _after_first_notification(f, start):

@@ -14,6 +14,7 @@ here, only by an authorised person through `services.task_close`.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,25 +22,28 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from custos.core.models import AuditEvent
+from custos.core.bulk_read import as_aware, as_date, tuples
+from custos.core.forking import forked_map
 from custos.core.policy import Policy, current_policy
-from custos.offenders import rules
+from custos.offenders import reconcile, rules
 from custos.offenders.change_duties import change_notifications, load_change_facts
 from custos.offenders.models import (
     AwayPeriod,
-    BreachCase,
     NotificationEvent,
     Offender,
-    OffenderTask,
     RiskAssessment,
     TaskKind,
-    TaskStatus,
     Visit,
     VisitStatus,
+)
+from custos.offenders.reconcile import (  # noqa: F401  (re-exported: tests and callers use ladder.*)
+    ESCALATION_TYPES,
+    SELF_CLOSING,
+    STATE_COLUMNS,
+    SYSTEM_DECISION,
 )
 from custos.offenders.rules.changes import (
     ChangeNotice,
@@ -58,29 +62,10 @@ STEP_TASK = {
     rules.Step.CONSIDER_S96B: TaskKind.S96B_CONSIDERATION,
     rules.Step.BREACH_CASE: TaskKind.BREACH_CASE,
 }
-# Tasks the system may close itself when their step no longer applies (the visit clock was reset).
-SELF_CLOSING = frozenset(
-    {TaskKind.VISIT_DUE, TaskKind.OVERDUE_ALERT, TaskKind.DI_PLAN_REQUIRED, TaskKind.NOTIFICATION_DUE}
-)
-ESCALATION_TYPES = (
-    TaskKind.VISIT_DUE,
-    TaskKind.OVERDUE_ALERT,
-    TaskKind.DI_PLAN_REQUIRED,
-    TaskKind.S96B_CONSIDERATION,
-    TaskKind.BREACH_CASE,
-    TaskKind.NOTIFICATION_DUE,
-    TaskKind.RISK_REVIEW,
-)
-SYSTEM_DECISION = "resolved: step no longer applies"
 FAILED = tuple(o.value for o in rules.visits.FAILED_ENTRY)
 NOTHING_DUE_RANK = 9
-STATE_COLUMNS = (
-    "last_successful_visit_on",
-    "next_visit_due",
-    "next_notification_due",
-    "ladder_rank",
-    "ladder_steps",
-)
+PARALLEL_FROM = 5000  # offenders: below this a fork and the pickled plans cost more than they save
+NOTIFICATION_KIND = {k.value: k for k in rules.NotificationKind}  # a dict lookup, not an Enum() call a row
 
 
 @dataclass
@@ -187,21 +172,23 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
         Person.objects.filter(pk__in=offenders.values("lead_manager_id")).values_list("id", "team_id")
     )
     facts: dict[int, Facts] = {}
-    for row in offenders.values_list(
-        "id",
-        "reference",
-        "rosh_level",
-        "management_mode",
-        "managed_since",
-        "lead_manager_id",
-        "team_id",
-        "borough_id",
-        "no_fixed_abode",
-        "whereabouts_verified",
-        "whereabouts_unverified_since",
-        *STATE_COLUMNS,
-        "first_notification_on",
-    ).iterator(chunk_size=5000):
+    for row in tuples(
+        offenders.values_list(
+            "id",
+            "reference",
+            "rosh_level",
+            "management_mode",
+            "managed_since",
+            "lead_manager_id",
+            "team_id",
+            "borough_id",
+            "no_fixed_abode",
+            "whereabouts_verified",
+            "whereabouts_unverified_since",
+            *STATE_COLUMNS,
+            "first_notification_on",
+        )
+    ):
         pk, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row[:11]
         stored = row[11 : 11 + len(STATE_COLUMNS)]
         ds = team_sup.get(lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
@@ -220,56 +207,70 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
         return qs.filter(offender_id__in=ids) if ids is not None else qs.filter(offender__active=True)
 
     visits = scoped(Visit.objects.filter(status=VisitStatus.RECORDED, attempted_at__isnull=False))
-    for oid, last in (
+    local = timezone.get_current_timezone()
+    for oid, last in tuples(
         visits.filter(outcome="seen-and-entered")
         .values("offender_id")
         .annotate(last=Max("attempted_at"))
         .values_list("offender_id", "last")
     ):
         if oid in facts:
-            facts[oid].last_successful = timezone.localtime(last).date()
-    for oid, at, outcome, ra, announced in visits.filter(outcome__in=FAILED).values_list(
-        "offender_id", "attempted_at", "outcome", "for_risk_assessment", "announced"
+            facts[oid].last_successful = as_aware(last).astimezone(local).date()
+    for oid, at, outcome, ra, announced in tuples(
+        visits.filter(outcome__in=FAILED).values_list(
+            "offender_id", "attempted_at", "outcome", "for_risk_assessment", "announced"
+        )
     ):
         f = facts.get(oid)
         if f is None:
             continue
-        at = timezone.localtime(at)
+        at = as_aware(at).astimezone(local)
         if f.last_successful is None or at.date() > f.last_successful:
             f.attempts.append(rules.VisitAttempt(at, rules.VisitOutcome(outcome), ra, announced))
-    for oid, kind, start, end in scoped(AwayPeriod.objects.all()).values_list(
-        "offender_id", "kind", "start", "end"
+    for oid, kind, start, end in tuples(
+        scoped(AwayPeriod.objects.all()).values_list("offender_id", "kind", "start", "end")
     ):
         if oid in facts:
             facts[oid].away.append(rules.AwayPeriod(rules.AwayKind(kind), start, end))
-    for oid, kind, on in (
+    for oid, kind, on in tuples(
         scoped(NotificationEvent.objects.all())
         .values("offender_id", "kind")
         .annotate(on=Max("on"))
         .values_list("offender_id", "kind", "on")
     ):
         if oid in facts:
-            facts[oid].notifications.append(rules.NotificationEvent(rules.NotificationKind(kind), on))
-    for oid, nxt in (
+            facts[oid].notifications.append(rules.NotificationEvent(NOTIFICATION_KIND[kind], as_date(on)))
+    for oid, nxt in tuples(
         scoped(RiskAssessment.objects.filter(tool="arms", next_review__isnull=False))
         .values("offender_id")
         .annotate(n=Max("next_review"))
         .values_list("offender_id", "n")
     ):
         if oid in facts:
-            facts[oid].arms_next_review = nxt
+            facts[oid].arms_next_review = as_date(nxt)
     load_change_facts(facts, scoped)
     return list(facts.values())
 
 
-def notification_deadline(f: Facts, *, policy: Policy) -> rules.Deadline | None:
-    """The next periodic notification (weekly when of no fixed abode, else annual); None if never notified."""
+def notification_deadline(
+    f: Facts, *, policy: Policy, memo: dict[tuple[Any, ...], Any] | None = None
+) -> rules.Deadline | None:
+    """The next periodic notification (weekly when of no fixed abode, else annual); None if never notified.
+
+    The annual deadline of someone never away depends only on the last resetting notification, so a run
+    shares one result per (kind, date) through ``memo``."""
     resetting = [e for e in f.notifications if e.kind in rules.common.RESETS_ANNUAL]
     if f.no_fixed_abode and (resetting or any(e.kind == "weekly" for e in f.notifications)):
         return rules.weekly_notification(f.notifications, away=f.away, policy=policy)
     if not resetting:
         return None
-    return rules.annual_notification(f.notifications, away=f.away, policy=policy)
+    if memo is None or f.away:
+        return rules.annual_notification(f.notifications, away=f.away, policy=policy)
+    last = max(resetting, key=lambda e: e.on)  # the event `annual_notification` counts from
+    key = ("annual", last.kind, last.on)
+    if key not in memo:
+        memo[key] = rules.annual_notification(resetting, policy=policy)
+    return memo[key]
 
 
 _OWNER_ROLE = {"offender-manager": "lead", "ds": "ds", "di": "di", "superintendent": "di"}
@@ -280,7 +281,9 @@ def _owner(f: Facts, role: str) -> int | None:
     return {"lead": f.lead_id, "ds": f.ds_id, "di": f.di_id}[who] or f.lead_id
 
 
-def _quiet_ladder(f: Facts, *, today: date, missed: bool, policy: Policy) -> rules.LadderResult | None:
+def _quiet_ladder(
+    f: Facts, *, today: date, missed: bool, policy: Policy, memo: dict[tuple[Any, ...], Any] | None = None
+) -> rules.LadderResult | None:
     """The ladder of an offender on whom no step can apply today, from the rules' own timeline; else None.
 
     Most of the register is in date on any night. For them the full ladder would return no step: visited
@@ -290,9 +293,13 @@ def _quiet_ladder(f: Facts, *, today: date, missed: bool, policy: Policy) -> rul
     """
     if f.attempts or f.away or missed or not f.whereabouts_verified or f.mode != "active":
         return None
-    timeline = rules.escalation_timeline(
-        f.level, last_successful=f.last_successful or f.managed_since, policy=policy
-    )
+    clock = f.last_successful or f.managed_since
+    key = ("timeline", f.level, clock)
+    timeline = memo.get(key) if memo is not None else None
+    if timeline is None:
+        timeline = rules.escalation_timeline(f.level, last_successful=clock, policy=policy)
+        if memo is not None:
+            memo[key] = timeline
     if today >= timeline.due_soon_from:
         return None
     return rules.LadderResult(
@@ -333,7 +340,7 @@ def _full_ladder(
     today: date,
     missed: Sequence[rules.BreachConsideration],
     policy: Policy,
-    memo: dict[tuple[Any, ...], rules.LadderResult] | None,
+    memo: dict[tuple[Any, ...], Any] | None,
 ) -> rules.LadderResult:
     """`evaluate_ladder` for one offender. It is pure, so within one run offenders with the same inputs
     (level, last successful visit, whereabouts, missed notifications; no attempts or time away) share one
@@ -343,7 +350,16 @@ def _full_ladder(
     unverified = None if f.whereabouts_verified else (f.unverified_since or f.managed_since)
     key = None
     if memo is not None and not f.attempts and not f.away:
-        key = (f.level, f.mode, f.last_successful, since, f.whereabouts_verified, unverified, tuple(missed))
+        key = (
+            "ladder",
+            f.level,
+            f.mode,
+            f.last_successful,
+            since,
+            f.whereabouts_verified,
+            unverified,
+            tuple(missed),
+        )
         hit = memo.get(key)
         if hit is not None:
             return hit
@@ -366,9 +382,11 @@ def _full_ladder(
 
 
 def evaluate(
-    f: Facts, *, today: date, policy: Policy, memo: dict[tuple[Any, ...], rules.LadderResult] | None = None
+    f: Facts, *, today: date, policy: Policy, memo: dict[tuple[Any, ...], Any] | None = None
 ) -> Evaluation:
-    deadline = notification_deadline(f, policy=policy)
+    """What applies to one offender today. ``memo`` (one dict per run) shares the results of the pure
+    rules between offenders with the same inputs; each entry is keyed by everything its rule reads."""
+    deadline = notification_deadline(f, policy=policy, memo=memo)
     missed = (
         rules.missed_notifications([deadline], f.notifications, as_of=today) if deadline is not None else ()
     )
@@ -379,7 +397,7 @@ def evaluate(
         *missed,
         *(c.consideration for c in changes if c.status is ChangeStatus.MISSED and c.consideration),
     )
-    ladder = _quiet_ladder(f, today=today, missed=bool(missed), policy=policy) or _full_ladder(
+    ladder = _quiet_ladder(f, today=today, missed=bool(missed), policy=policy, memo=memo) or _full_ladder(
         f, today=today, missed=missed, policy=policy, memo=memo
     )
     wanted: list[WantedTask] = []
@@ -469,191 +487,44 @@ def evaluate(
     return Evaluation(f, ladder, deadline, wanted, changes)
 
 
-def _audit(
-    action: str, task_or_case: Any, object_type: str, changes: dict[str, Any], actor: Any
-) -> AuditEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent(
-        actor=user,
-        actor_username=getattr(user, "username", "") if user else "",
-        client="sweep" if user is None else "",
-        action=action,
-        object_type=object_type,
-        object_id=str(task_or_case.pk),
-        object_repr=str(task_or_case)[:200],
-        changes=changes,
-    )
-
-
-def reconcile(evaluations: Iterable[Evaluation], *, today: date, actor: Any = None) -> dict[str, int]:
-    """Open what applies and is not open for this episode; close self-closing tasks that no longer apply."""
-    evals = list(evaluations)
-    ids = [e.facts.id for e in evals]
-    scope = OffenderTask.objects.all() if len(ids) > 500 else OffenderTask.objects.filter(offender_id__in=ids)
-    episodes: set[tuple[int, str, date]] = set()
-    open_tasks: dict[tuple[int, str], tuple[int, date]] = {}
-    for pk, oid, kind, episode, status in scope.values_list("id", "offender_id", "kind", "episode", "status"):
-        episodes.add((oid, kind, episode))
-        if status == TaskStatus.OPEN:
-            open_tasks[(oid, kind)] = (pk, episode)
-    created: dict[str, int] = {k.value: 0 for k in ESCALATION_TYPES}
-    new_tasks: list[OffenderTask] = []
-    still_wanted: set[tuple[int, str]] = set()
-    for ev in evals:
-        for w in ev.wanted:
-            still_wanted.add((w.offender_id, w.kind))
-            if (w.offender_id, w.kind) in open_tasks or (w.offender_id, w.kind, w.episode) in episodes:
-                continue
-            new_tasks.append(
-                OffenderTask(
-                    offender_id=w.offender_id,
-                    kind=w.kind,
-                    owner_id=w.owner_id,
-                    watcher_id=w.watcher_id,
-                    episode=w.episode,
-                    due=w.due,
-                    reason=w.reason,
-                    basis=w.basis,
-                    policy_version=w.policy_version,
-                    detail=w.detail,
-                )
-            )
-            created[w.kind] = created.get(w.kind, 0) + 1
-    OffenderTask.objects.bulk_create(new_tasks, batch_size=2000)
-    if new_tasks and new_tasks[0].pk is None:  # backends without RETURNING: fetch the ids back
-        keys = {(t.offender_id, t.kind, t.episode) for t in new_tasks}
-        by_key = {
-            (o, k, e): pk
-            for pk, o, k, e in OffenderTask.objects.filter(status="open").values_list(
-                "id", "offender_id", "kind", "episode"
-            )
-            if (o, k, e) in keys
-        }
-        for t in new_tasks:
-            t.pk = by_key[(t.offender_id, t.kind, t.episode)]
-    events = [
-        _audit(
-            "custos.offender_task.opened",
-            t,
-            "offenders.offendertask",
-            {
-                "kind": t.kind,
-                "offender": t.offender_id,
-                "owner": t.owner_id,
-                "due": str(t.due),
-                "basis": t.basis,
-                "policy_version": t.policy_version,
-            },
-            actor,
-        )
-        for t in new_tasks
-    ]
-    cases = _open_breach_cases([t for t in new_tasks if t.kind == TaskKind.BREACH_CASE], today=today)
-    events += [
-        _audit("custos.breach_case.opened", c, "offenders.breachcase", {"reason": c.reason}, actor)
-        for c in cases
-    ]
-    in_scope = set(ids)
-    to_close = [
-        pk
-        for (oid, kind), (pk, _) in open_tasks.items()
-        if oid in in_scope and kind in SELF_CLOSING and (oid, kind) not in still_wanted
-    ]
-    if to_close:
-        rationale = (
-            f"The ladder no longer applies this step on {today.isoformat()} (visit or notification recorded)."
-        )
-        OffenderTask.objects.filter(pk__in=to_close, status=TaskStatus.OPEN).update(
-            status=TaskStatus.CLOSED,
-            closed_at=timezone.now(),
-            decision=SYSTEM_DECISION,
-            rationale=rationale,
-            closed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        for pk in to_close:
-            events.append(
-                AuditEvent(
-                    actor=actor if getattr(actor, "is_authenticated", False) else None,
-                    client="sweep",
-                    action="custos.offender_task.closed",
-                    object_type="offenders.offendertask",
-                    object_id=str(pk),
-                    changes={"decision": SYSTEM_DECISION, "rationale": rationale},
-                )
-            )
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    _store_state(evals, today=today)
-    return created
-
-
-def _open_breach_cases(tasks: list[OffenderTask], *, today: date) -> list[BreachCase]:
-    if not tasks:
-        return []
-    already = set(
-        BreachCase.objects.filter(status="open", offender_id__in=[t.offender_id for t in tasks]).values_list(
-            "offender_id", flat=True
-        )
-    )
-    policy = current_policy()
-    review_days = int(policy.get("offenders.escalation.breach_review_days"))
-    cases = []
-    for t in tasks:
-        if t.offender_id in already:
-            continue
-        actions = {a["action"]: a for a in t.detail.get("actions", [])}
-        dues = [date.fromisoformat(a["due"]) for a in actions.values() if a.get("due")]
-        record_by = min(dues) if dues else today + timedelta(days=1)
-        cases.append(
-            BreachCase(
-                offender_id=t.offender_id,
-                task=t,
-                opened_on=today,
-                reason=t.reason,
-                basis=t.basis,
-                policy_version=t.policy_version,
-                record_by=record_by,
-                decide_by=max(dues[:3]) if dues else record_by,
-                next_review=today + timedelta(days=review_days),
-            )
-        )
-    BreachCase.objects.bulk_create(cases, batch_size=2000)
-    if cases and cases[0].pk is None:
-        ids = dict(
-            BreachCase.objects.filter(
-                status="open", offender_id__in=[c.offender_id for c in cases]
-            ).values_list("offender_id", "id")
-        )
-        for c in cases:
-            c.pk = ids[c.offender_id]
-    return cases
-
-
-def _store_state(evals: list[Evaluation], *, today: date) -> None:
-    """Write the worklist sort keys (rank, due dates, steps) where they changed, one executemany."""
-    rows: list[tuple[Any, ...]] = []
-    for e in evals:
-        steps = ",".join(s.step.value for s in e.ladder.steps)[:120]
-        note = e.next_notification_due
-        new = (e.facts.last_successful, e.ladder.due, note, e.rank, steps)
-        if e.facts.stored != new:
-            rows.append((*new, today, e.facts.id))
-    if not rows:
-        return
-    table = connection.ops.quote_name(Offender._meta.db_table)
-    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in (*STATE_COLUMNS, "ladder_evaluated_on"))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
-
-
 def run(
-    *, today: date, offender_ids: Sequence[int] | None = None, actor: Any = None
+    *, today: date, offender_ids: Sequence[int] | None = None, actor: Any = None, workers: int | None = None
 ) -> tuple[dict[str, int], int]:
-    """Evaluate and reconcile; returns (created per escalation type, offenders checked)."""
+    """Evaluate and reconcile; returns (created per escalation type, offenders checked).
+
+    The register is read once here; evaluating and planning (pure) is split over ``workers`` forked
+    processes when there are enough offenders to repay the fork (default: every core, see
+    `sweep_workers`); the writes happen here, in the caller's transaction.
+    """
     policy = current_policy()
     facts = load_facts(offender_ids)
-    memo: dict[tuple[Any, ...], rules.LadderResult] = {}
-    evals = [evaluate(f, today=today, policy=policy, memo=memo) for f in facts]
-    return reconcile(evals, today=today, actor=actor), len(facts)
+    existing = reconcile.existing_tasks([f.id for f in facts])
+    n = sweep_workers(len(facts)) if workers is None else max(1, workers)
+    if n == 1:
+        out = _plan_slice(facts, existing, today, policy)
+    else:
+        out = reconcile.Plan()
+        for part in forked_map(_plan_slice, [(facts[i::n], existing, today, policy) for i in range(n)]):
+            out.merge(part)
+    return reconcile.apply(out, today=today, actor=actor), len(facts)
+
+
+def sweep_workers(offenders: int) -> int:
+    """Processes for a sweep of this many offenders: one below `PARALLEL_FROM`, else the usable cores
+    (``CUSTOS_SWEEP_WORKERS`` overrides: 1 turns the parallel sweep off)."""
+    configured = int(os.environ.get("CUSTOS_SWEEP_WORKERS", "0") or 0)
+    if configured:
+        return max(1, configured)
+    if offenders < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8))
+
+
+def _plan_slice(
+    facts: Sequence[Facts], existing: reconcile.ExistingTasks, today: date, policy: Policy
+) -> reconcile.Plan:
+    memo: dict[tuple[Any, ...], Any] = {}
+    return reconcile.plan((evaluate(f, today=today, policy=policy, memo=memo) for f in facts), existing)
 
 
 def group_by_offender(rows: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:

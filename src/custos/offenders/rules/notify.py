@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -123,12 +123,11 @@ def qualifying_period(stays: Sequence[Stay], *, away: Sequence[AwayPeriod] = ())
         "SOA 2003 s.84(1)(c), s.84(6) qualifying period: 7 days, or two or more periods in any 12 months "
         "totalling 7 days"
     )
-    days = sorted(
-        {s.first_day + timedelta(days=i) for s in stays for i in range((s.last_day - s.first_day).days + 1)}
-    )
+    days: list[date] = []  # the distinct days stayed, in order, generated only until the period completes
     lo = 0
     best = 0
-    for hi, day in enumerate(days):
+    for hi, day in enumerate(_days_stayed(stays)):
+        days.append(day)
         window_start = add_months_clamped(day, -QUALIFYING_WINDOW_MONTHS) + timedelta(days=1)
         while days[lo] < window_start:
             lo += 1
@@ -144,6 +143,18 @@ def qualifying_period(stays: Sequence[Stay], *, away: Sequence[AwayPeriod] = ())
     return QualifyingPeriod(
         completed_on=None, days_in_window=best, window_start=None, deadline=None, basis=basis
     )
+
+
+def _days_stayed(stays: Sequence[Stay]) -> Iterator[date]:
+    """Each distinct calendar day covered by the stays, in order, lazily: a regular address stayed at for
+    years completes its qualifying period within a week, so the sweep never walks the rest of it."""
+    end: date | None = None  # the last day already yielded
+    for stay in sorted(stays, key=lambda s: s.first_day):
+        day = stay.first_day if end is None else max(stay.first_day, end + timedelta(days=1))
+        while day <= stay.last_day:
+            yield day
+            end = day
+            day += timedelta(days=1)
 
 
 @dataclass(frozen=True)
