@@ -42,6 +42,7 @@ from custos.allocation.models import AllocationKind, ConflictKind, ConflictOfInt
 from custos.allocation.models import AllocationRun as RunRow
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.concurrency import update_if_version
 from custos.core.history import history_snapshot
 from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime, CrimeStatus
@@ -372,13 +373,14 @@ def allocation_override(
     if not decision.valid:
         raise ValidationError({"rationale": list(decision.errors)})
     Person.objects.select_for_update().filter(pk=officer.pk).first()
-    version = crime.version if expected_version is None else expected_version
     previous = crime.officer_id
-    updated = Crime.objects.filter(pk=crime.pk, version=version, status=CrimeStatus.OPEN).update(
-        officer=officer, allocated_at=timezone.now(), version=F("version") + 1
+    update_if_version(
+        Crime.objects.filter(status=CrimeStatus.OPEN),
+        crime.pk,
+        crime.version if expected_version is None else expected_version,
+        {"officer": officer, "allocated_at": timezone.now()},
+        OVERRIDE_STALE,
     )
-    if updated != 1:
-        raise ValidationError(OVERRIDE_STALE, code="stale")
     crime.refresh_from_db()
     history_snapshot(crime, actor)
     AllocationRow.objects.filter(crime=crime, current=True).update(current=False)

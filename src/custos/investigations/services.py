@@ -14,6 +14,7 @@ from django.utils import timezone
 from custos.accounts.roles import Role
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.concurrency import update_if_version
 from custos.core.history import history_snapshot
 from custos.core.policy import Policy, current_policy
 from custos.crimes import access as crime_access
@@ -139,16 +140,18 @@ def line_update(
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(line, ["status", "reason", "owner_id", "decided_on"])
-    version = line.version if expected_version is None else expected_version
-    updated = LineOfEnquiry.objects.filter(pk=line.pk, version=version).update(
-        status=status,
-        reason=reason.strip(),
-        owner=owner or line.owner or _person(actor),
-        decided_on=decided_on or timezone.localdate(),
-        version=F("version") + 1,
+    update_if_version(
+        LineOfEnquiry,
+        line.pk,
+        line.version if expected_version is None else expected_version,
+        {
+            "status": status,
+            "reason": reason.strip(),
+            "owner": owner or line.owner or _person(actor),
+            "decided_on": decided_on or timezone.localdate(),
+        },
+        LINE_STALE,
     )
-    if updated != 1:
-        raise ValidationError(LINE_STALE, code="stale")
     line.refresh_from_db()
     _bump(crime)
     audit.record(

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.concurrency import update_if_version
 from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime
 from custos.victims import access
@@ -344,12 +344,7 @@ def victim_update(
         merged["date_of_birth"] = date.fromisoformat(merged["date_of_birth"])
     first = victim.links.select_related("crime").order_by("id").first()
     _raise(_validate(merged, crime=first.crime if first else None))
-    updated = Victim.objects.filter(pk=victim.pk, version=expected_version).update(
-        **values, version=F("version") + 1
-    )
-    if updated != 1:
-        now = Victim.objects.filter(pk=victim.pk).values_list("version", flat=True).first()
-        raise ValidationError(STALE_VERSION.format(had=expected_version, now=now), code="stale")
+    update_if_version(Victim, victim.pk, expected_version, values, STALE_VERSION)
     victim.refresh_from_db()
     _history(victim, actor)
     changes = audit.diff(before, audit.snapshot(victim, VICTIM_FIELDS))

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.concurrency import update_if_version
 from custos.core.history import history_snapshot
 from custos.workforce import access
 from custos.workforce.models import Absence, Accreditation, Person, Specialism, Team
@@ -119,12 +119,9 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any], expected_
             setattr(person, k, v)
     _validate(person)
     # The conditional UPDATE is the real guard: two editors holding the same version cannot both win.
-    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        **{f: getattr(person, f) for f in PERSON_FIELDS}, version=F("version") + 1
+    update_if_version(
+        Person, person.pk, expected_version, {f: getattr(person, f) for f in PERSON_FIELDS}, STALE_VERSION
     )
-    if updated != 1:
-        now = Person.objects.filter(pk=person.pk).values_list("version", flat=True).first()
-        raise ValidationError(STALE_VERSION.format(had=expected_version, now=now), code="stale")
     person.refresh_from_db()
     history_snapshot(person, actor)
     changes = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
