@@ -1,8 +1,9 @@
 """s.84 change notifications for the sweep: the dated changes on each offender's record, loaded in four
-queries alongside `ladder.load_facts`, and the duties they create (`rules.changes` decides the law)."""
+queries alongside `ladder.read_register`, and the duties they create (`rules.changes` decides the law)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -35,19 +36,59 @@ def _after_first_notification(f: Facts, on: date) -> bool:
     return f.first_notified_on is not None and on > f.first_notified_on
 
 
-def load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
+@dataclass(frozen=True)
+class ChangeRows:
+    """The rows behind the s.84 duties, as read (`read_change_rows`); `add_change_facts` builds from them."""
+
+    notices: list[tuple[Any, ...]]  # (offender, kind, on, expected_on): s.83, s.84 and non-occurrence
+    aliases: list[tuple[Any, ...]]  # (offender, first name, last name, used from)
+    addresses: list[tuple[Any, ...]]  # (offender, kind, line 1, postcode, from, to)
+    details: list[tuple[Any, ...]]  # (offender, kind, from)
+
+
+def read_change_rows(scoped: Any) -> ChangeRows:
     """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
-    for oid, kind, on, expected in tuples(
-        scoped(
-            NotificationEvent.objects.filter(
-                kind__in=[
-                    rules.NotificationKind.INITIAL,
-                    rules.NotificationKind.CHANGE,
-                    rules.NotificationKind.NON_OCCURRENCE,
-                ]
+    return ChangeRows(
+        notices=list(
+            tuples(
+                scoped(
+                    NotificationEvent.objects.filter(
+                        kind__in=[
+                            rules.NotificationKind.INITIAL,
+                            rules.NotificationKind.CHANGE,
+                            rules.NotificationKind.NON_OCCURRENCE,
+                        ]
+                    )
+                ).values_list("offender_id", "kind", "on", "expected_on")
             )
-        ).values_list("offender_id", "kind", "on", "expected_on")
-    ):
+        ),
+        aliases=list(
+            tuples(
+                scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
+                    "offender_id", "first_name", "last_name", "used_from"
+                )
+            )
+        ),
+        addresses=list(
+            tuples(
+                scoped(Address.objects.filter(kind__in=["home", "regular", "short-stay"])).values_list(
+                    "offender_id", "kind", "line1", "postcode", "from_date", "to_date"
+                )
+            )
+        ),
+        details=list(
+            tuples(
+                scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
+                    "offender_id", "kind", "from_date"
+                )
+            )
+        ),
+    )
+
+
+def add_change_facts(facts: dict[int, Facts], rows: ChangeRows) -> None:
+    """Add the s.84 facts of the offenders in ``facts`` (rows of anyone else are skipped)."""
+    for oid, kind, on, expected in rows.notices:
         f = facts.get(oid)
         if f is None:
             continue
@@ -57,21 +98,13 @@ def load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
             f.non_occurrence_reports.append(on)
         else:
             f.change_notices.append(ChangeNotice(on, expected))
-    for oid, first, last, used_from in tuples(
-        scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
-            "offender_id", "first_name", "last_name", "used_from"
-        )
-    ):
+    for oid, first, last, used_from in rows.aliases:
         f = facts.get(oid)
         if f is not None and _after_first_notification(f, used_from):
             name = f"{first} {last}".strip()
             f.changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
     homes: list[tuple[Facts, str, str]] = []
-    for oid, kind, line1, postcode, start, end in tuples(
-        scoped(Address.objects.filter(kind__in=["home", "regular", "short-stay"])).values_list(
-            "offender_id", "kind", "line1", "postcode", "from_date", "to_date"
-        )
-    ):
+    for oid, kind, line1, postcode, start, end in rows.addresses:
         f = facts.get(oid)
         if f is None:
             continue
@@ -89,11 +122,7 @@ def load_change_facts(facts: dict[int, Facts], scoped: Any) -> None:
         if f.stays:  # a notified home is not an "unnotified address" (s.84(1)(c)): only stays need the keys
             f.home_keys.add(_address_key(line1, postcode))
     labels = {str(k): str(v).lower() for k, v in NotifiableKind.choices}
-    for oid, kind, start in tuples(
-        scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
-            "offender_id", "kind", "from_date"
-        )
-    ):
+    for oid, kind, start in rows.details:
         f = facts.get(oid)
         if f is not None and _after_first_notification(f, start):
             f.details.append((kind, start, labels.get(kind, kind)))

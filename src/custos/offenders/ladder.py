@@ -29,7 +29,12 @@ from custos.core.bulk_read import as_aware, as_date, tuples
 from custos.core.forking import forked_map
 from custos.core.policy import Policy, current_policy
 from custos.offenders import reconcile, rules
-from custos.offenders.change_duties import change_notifications, load_change_facts
+from custos.offenders.change_duties import (
+    ChangeRows,
+    add_change_facts,
+    change_notifications,
+    read_change_rows,
+)
 from custos.offenders.models import (
     AwayPeriod,
     NotificationEvent,
@@ -162,8 +167,46 @@ def _people_maps() -> tuple[dict[int, Any], dict[int, tuple[Any, str]], dict[int
     return team_sup, people, borough_di
 
 
-def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
-    """Plain facts for the active offenders (all of them, or those ids) in a constant number of queries."""
+@dataclass(frozen=True)
+class Register:
+    """The rows a sweep reads, fetched in one process (`read_register`) and turned into `Facts` by
+    `build_facts`, which a parallel sweep runs in forked workers, each for its part of the register: the
+    database work stays in one process and one transaction, the per-row Python work is shared out."""
+
+    team_sup: dict[int, Any]
+    people: dict[int, tuple[Any, str]]
+    borough_di: dict[int, int]
+    lead_team: dict[int, Any]
+    offenders: list[tuple[Any, ...]]
+    last_successful: list[tuple[Any, ...]]  # (offender, last seen-and-entered visit)
+    failed: list[tuple[Any, ...]]  # (offender, attempted at, outcome, for risk assessment, announced)
+    away: list[tuple[Any, ...]]
+    latest_notifications: list[tuple[Any, ...]]  # (offender, kind, latest date)
+    arms: list[tuple[Any, ...]]  # (offender, next ARMS review)
+    changes: ChangeRows
+    tasks: list[tuple[Any, ...]]  # `reconcile.task_rows`
+
+
+OFFENDER_COLUMNS = (
+    "id",
+    "reference",
+    "rosh_level",
+    "management_mode",
+    "managed_since",
+    "lead_manager_id",
+    "team_id",
+    "borough_id",
+    "no_fixed_abode",
+    "whereabouts_verified",
+    "whereabouts_unverified_since",
+    *STATE_COLUMNS,
+    "first_notification_on",
+)
+
+
+def read_register(offender_ids: Sequence[int] | None = None) -> Register:
+    """The rows behind the active offenders' facts (all of them, or those ids): a constant number of
+    queries, whatever the size of the register."""
     offenders = Offender.objects.filter(active=True)
     if offender_ids is not None:
         offenders = offenders.filter(pk__in=list(offender_ids))
@@ -171,85 +214,107 @@ def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
     lead_team = dict(
         Person.objects.filter(pk__in=offenders.values("lead_manager_id")).values_list("id", "team_id")
     )
+    rows = list(tuples(offenders.values_list(*OFFENDER_COLUMNS)))
+    ids = [row[0] for row in rows] if offender_ids is not None else None
+
+    def scoped(qs: Any) -> Any:
+        return qs.filter(offender_id__in=ids) if ids is not None else qs.filter(offender__active=True)
+
+    visits = scoped(Visit.objects.filter(status=VisitStatus.RECORDED, attempted_at__isnull=False))
+    return Register(
+        team_sup=team_sup,
+        people=people,
+        borough_di=borough_di,
+        lead_team=lead_team,
+        offenders=rows,
+        last_successful=list(
+            tuples(
+                visits.filter(outcome="seen-and-entered")
+                .values("offender_id")
+                .annotate(last=Max("attempted_at"))
+                .values_list("offender_id", "last")
+            )
+        ),
+        failed=list(
+            tuples(
+                visits.filter(outcome__in=FAILED).values_list(
+                    "offender_id", "attempted_at", "outcome", "for_risk_assessment", "announced"
+                )
+            )
+        ),
+        away=list(
+            tuples(scoped(AwayPeriod.objects.all()).values_list("offender_id", "kind", "start", "end"))
+        ),
+        latest_notifications=list(
+            tuples(
+                scoped(NotificationEvent.objects.all())
+                .values("offender_id", "kind")
+                .annotate(on=Max("on"))
+                .values_list("offender_id", "kind", "on")
+            )
+        ),
+        arms=list(
+            tuples(
+                scoped(RiskAssessment.objects.filter(tool="arms", next_review__isnull=False))
+                .values("offender_id")
+                .annotate(n=Max("next_review"))
+                .values_list("offender_id", "n")
+            )
+        ),
+        changes=read_change_rows(scoped),
+        tasks=reconcile.task_rows(ids),
+    )
+
+
+def build_facts(reg: Register, part: int = 0, parts: int = 1) -> list[Facts]:
+    """`Facts` for the offenders in one part of the register (offender id % parts == part; all when
+    ``parts`` is 1). Pure: no database access, so forked workers can build their parts side by side."""
+    people, team_sup = reg.people, reg.team_sup
     facts: dict[int, Facts] = {}
-    for row in tuples(
-        offenders.values_list(
-            "id",
-            "reference",
-            "rosh_level",
-            "management_mode",
-            "managed_since",
-            "lead_manager_id",
-            "team_id",
-            "borough_id",
-            "no_fixed_abode",
-            "whereabouts_verified",
-            "whereabouts_unverified_since",
-            *STATE_COLUMNS,
-            "first_notification_on",
-        )
-    ):
-        pk, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row[:11]
-        stored = row[11 : 11 + len(STATE_COLUMNS)]
-        ds = team_sup.get(lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
+    n_state = len(STATE_COLUMNS)
+    for row in reg.offenders:
+        pk = row[0]
+        if parts > 1 and pk % parts != part:
+            continue
+        _, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row[:11]
+        stored = row[11 : 11 + n_state]
+        ds = team_sup.get(reg.lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
         ds = ds or (team_sup.get(team) if team else None)
         di = None
         if ds is not None:
             line, _ = people.get(ds, (None, ""))
             if line is not None and people.get(line, (None, ""))[1] == "detective-inspector":
                 di = line
-        di = di or borough_di.get(borough)
+        di = di or reg.borough_di.get(borough)
         facts[pk] = Facts(pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified, stored=stored)
         facts[pk].first_notified_on = row[-1]
-    ids = list(facts) if offender_ids is not None else None
-
-    def scoped(qs: Any) -> Any:
-        return qs.filter(offender_id__in=ids) if ids is not None else qs.filter(offender__active=True)
-
-    visits = scoped(Visit.objects.filter(status=VisitStatus.RECORDED, attempted_at__isnull=False))
     local = timezone.get_current_timezone()
-    for oid, last in tuples(
-        visits.filter(outcome="seen-and-entered")
-        .values("offender_id")
-        .annotate(last=Max("attempted_at"))
-        .values_list("offender_id", "last")
-    ):
+    for oid, last in reg.last_successful:
         if oid in facts:
             facts[oid].last_successful = as_aware(last).astimezone(local).date()
-    for oid, at, outcome, ra, announced in tuples(
-        visits.filter(outcome__in=FAILED).values_list(
-            "offender_id", "attempted_at", "outcome", "for_risk_assessment", "announced"
-        )
-    ):
+    for oid, at, outcome, ra, announced in reg.failed:
         f = facts.get(oid)
         if f is None:
             continue
         at = as_aware(at).astimezone(local)
         if f.last_successful is None or at.date() > f.last_successful:
             f.attempts.append(rules.VisitAttempt(at, rules.VisitOutcome(outcome), ra, announced))
-    for oid, kind, start, end in tuples(
-        scoped(AwayPeriod.objects.all()).values_list("offender_id", "kind", "start", "end")
-    ):
+    for oid, kind, start, end in reg.away:
         if oid in facts:
             facts[oid].away.append(rules.AwayPeriod(rules.AwayKind(kind), start, end))
-    for oid, kind, on in tuples(
-        scoped(NotificationEvent.objects.all())
-        .values("offender_id", "kind")
-        .annotate(on=Max("on"))
-        .values_list("offender_id", "kind", "on")
-    ):
+    for oid, kind, on in reg.latest_notifications:
         if oid in facts:
             facts[oid].notifications.append(rules.NotificationEvent(NOTIFICATION_KIND[kind], as_date(on)))
-    for oid, nxt in tuples(
-        scoped(RiskAssessment.objects.filter(tool="arms", next_review__isnull=False))
-        .values("offender_id")
-        .annotate(n=Max("next_review"))
-        .values_list("offender_id", "n")
-    ):
+    for oid, nxt in reg.arms:
         if oid in facts:
             facts[oid].arms_next_review = as_date(nxt)
-    load_change_facts(facts, scoped)
+    add_change_facts(facts, reg.changes)
     return list(facts.values())
+
+
+def load_facts(offender_ids: Sequence[int] | None = None) -> list[Facts]:
+    """Plain facts for the active offenders (all of them, or those ids) in a constant number of queries."""
+    return build_facts(read_register(offender_ids))
 
 
 def notification_deadline(
@@ -492,21 +557,21 @@ def run(
 ) -> tuple[dict[str, int], int]:
     """Evaluate and reconcile; returns (created per escalation type, offenders checked).
 
-    The register is read once here; evaluating and planning (pure) is split over ``workers`` forked
-    processes when there are enough offenders to repay the fork (default: every core, see
-    `sweep_workers`); the writes happen here, in the caller's transaction.
+    The register's rows are read once, here; building the facts, evaluating and planning (all pure) is
+    split over ``workers`` forked processes, each taking the offenders whose id falls in its part, when
+    there are enough offenders to repay the fork (default: every core, see `sweep_workers`); the writes
+    happen here, in the caller's transaction.
     """
     policy = current_policy()
-    facts = load_facts(offender_ids)
-    existing = reconcile.existing_tasks([f.id for f in facts])
-    n = sweep_workers(len(facts)) if workers is None else max(1, workers)
+    reg = read_register(offender_ids)
+    n = sweep_workers(len(reg.offenders)) if workers is None else max(1, workers)
     if n == 1:
-        out = _plan_slice(facts, existing, today, policy)
+        out = _plan_part(reg, 0, 1, today, policy)
     else:
         out = reconcile.Plan()
-        for part in forked_map(_plan_slice, [(facts[i::n], existing, today, policy) for i in range(n)]):
+        for part in forked_map(_plan_part, [(reg, i, n, today, policy) for i in range(n)]):
             out.merge(part)
-    return reconcile.apply(out, today=today, actor=actor), len(facts)
+    return reconcile.apply(out, today=today, actor=actor), len(reg.offenders)
 
 
 def sweep_workers(offenders: int) -> int:
@@ -520,10 +585,11 @@ def sweep_workers(offenders: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8))
 
 
-def _plan_slice(
-    facts: Sequence[Facts], existing: reconcile.ExistingTasks, today: date, policy: Policy
-) -> reconcile.Plan:
+def _plan_part(reg: Register, part: int, parts: int, today: date, policy: Policy) -> reconcile.Plan:
+    """Build, evaluate and plan one part of the register (run in a forked worker when parts > 1)."""
     memo: dict[tuple[Any, ...], Any] = {}
+    existing = reconcile.existing_from(reg.tasks, part, parts)
+    facts = build_facts(reg, part, parts)
     return reconcile.plan((evaluate(f, today=today, policy=policy, memo=memo) for f in facts), existing)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 
+from custos.core.bulk_read import as_date, tuples
 from custos.core.models import AuditEvent
 from custos.core.policy import current_policy
 from custos.offenders.models import BreachCase, Offender, OffenderTask, TaskKind, TaskStatus
@@ -58,17 +59,31 @@ class ExistingTasks:
     open: dict[tuple[int, str], int]  # (offender, kind) -> the open task's id
 
 
-def existing_tasks(offender_ids: Sequence[int]) -> ExistingTasks:
+def task_rows(offender_ids: Sequence[int] | None) -> list[tuple[Any, ...]]:
+    """(id, offender, kind, episode, status) of the tasks of these offenders (None: everyone's), in one
+    query; a long list of ids reads the whole table instead (tasks of others are never looked up)."""
     scope = OffenderTask.objects.all()
-    if len(offender_ids) <= READ_ALL_TASKS_FROM:
+    if offender_ids is not None and len(offender_ids) <= READ_ALL_TASKS_FROM:
         scope = scope.filter(offender_id__in=list(offender_ids))
+    return list(tuples(scope.values_list("id", "offender_id", "kind", "episode", "status")))
+
+
+def existing_from(rows: Iterable[tuple[Any, ...]], part: int = 0, parts: int = 1) -> ExistingTasks:
+    """The tasks in ``rows`` of the offenders in one part of the register (offender id % parts == part)."""
     episodes: set[tuple[int, str, date]] = set()
     open_tasks: dict[tuple[int, str], int] = {}
-    for pk, oid, kind, episode, status in scope.values_list("id", "offender_id", "kind", "episode", "status"):
+    for pk, oid, kind, episode, status in rows:
+        if parts > 1 and oid % parts != part:
+            continue
+        episode = as_date(episode)
         episodes.add((oid, kind, episode))
         if status == TaskStatus.OPEN:
             open_tasks[(oid, kind)] = pk
     return ExistingTasks(frozenset(episodes), open_tasks)
+
+
+def existing_tasks(offender_ids: Sequence[int]) -> ExistingTasks:
+    return existing_from(task_rows(offender_ids))
 
 
 @dataclass
