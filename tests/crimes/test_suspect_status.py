@@ -16,6 +16,8 @@ from custos.crimes.services import (
     NOT_ALLOWED,
     OFFENDER_NEEDS_NAMED,
     SUSPECT_NAME_NEEDED,
+    SuspectIn,
+    suspect_add,
     suspect_update,
 )
 from tests.crimes.factories import Unit
@@ -73,6 +75,48 @@ def test_a_second_identified_suspect_re_tiers_the_crime(unit: Any) -> None:
     event = AuditEvent.objects.get(action="custos.crime.updated", object_id=str(crime.pk))
     assert event.changes["because"] == "suspects" and event.changes["tier"] == ["T1", "T2"]
     assert crime.history.count() >= 2
+
+
+@pytest.mark.parametrize(
+    ("added", "tier", "modifier"),
+    [
+        # One identified suspect already; a second identified or named one is the tiering modifier.
+        ("identified", "T2", True),
+        ("named", "T2", True),
+        # A suspect not identified does not count, so the tier stays and the crime is not re-tiered.
+        ("not-identified", "T1", False),
+    ],
+)
+def test_adding_a_suspect_re_tiers_as_editing_one_does(
+    unit: Any, added: str, tier: str, modifier: bool
+) -> None:
+    crime = unit.crime(offence="theft-other", suspects=(("identified", "", ""),))
+    assert crime.tier == "T1"
+
+    suspect_add(
+        actor=unit.investigator,
+        crime=crime,
+        suspect=SuspectIn(status=added, name="Sam Smith" if added == "named" else ""),
+    )
+
+    crime.refresh_from_db()
+    assert crime.tier == tier and crime.version == 2
+    assert ("two-or-more-suspects" in " ".join(crime.tier_basis)) is modifier
+    assert AuditEvent.objects.filter(action="custos.suspect.added", object_id__isnull=False).count() == 1
+    tier_changes = AuditEvent.objects.filter(action="custos.crime.updated", object_id=str(crime.pk))
+    assert [e.changes.get("tier") for e in tier_changes] == ([["T1", "T2"]] if modifier else [])
+
+
+def test_a_finalised_crime_takes_no_new_suspect(unit: Any) -> None:
+    crime = unit.crime()
+    Crime.objects.filter(pk=crime.pk).update(status="finalised")
+    crime.refresh_from_db()
+
+    with pytest.raises(ValidationError) as err:
+        suspect_add(actor=unit.investigator, crime=crime, suspect=SuspectIn(status="identified"))
+
+    assert FINALISED_READ_ONLY in err.value.messages
+    assert not crime.suspects.exists()
 
 
 @pytest.mark.parametrize(

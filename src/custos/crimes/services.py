@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.concurrency import update_if_version
 from custos.core.history import history_snapshot
 from custos.core.policy import Policy, current_policy
 from custos.crimes import access
@@ -199,12 +200,7 @@ def crime_update(
     identified = crime.suspects.exclude(status=SuspectStatus.NOT_IDENTIFIED).count()
     values, errors = crime_values(_facts(facts, identified), today=timezone.localdate(), policy=policy)
     _raise(errors)
-    updated = Crime.objects.filter(pk=crime.pk, version=expected_version).update(
-        **values, version=F("version") + 1
-    )
-    if updated != 1:
-        now = Crime.objects.filter(pk=crime.pk).values_list("version", flat=True).first()
-        raise ValidationError(STALE_VERSION.format(had=expected_version, now=now), code="stale")
+    update_if_version(Crime, crime.pk, expected_version, values, STALE_VERSION)
     crime.refresh_from_db()
     history_snapshot(crime, actor)
     audit.record(
@@ -225,19 +221,33 @@ def _user_or_none(actor: Any) -> Any:
 
 
 @transaction.atomic
-def suspect_add(*, actor: Any, crime: Crime, suspect: SuspectIn) -> Suspect:
+def suspect_add(
+    *, actor: Any, crime: Crime, suspect: SuspectIn, policy: Policy | None = None
+) -> Suspect:
+    """Add a suspect to a crime still under investigation.
+
+    Adding an identified or named suspect re-tiers the crime exactly as a status edit does (two or more
+    identified suspects is a tiering modifier), so the tier never depends on which way the suspect arrived.
+    """
     if not access.can_change_crime(scope_of(actor), crime):
         raise PermissionError(NOT_ALLOWED)
+    if crime.status == CrimeStatus.FINALISED:
+        raise ValidationError({"__all__": [FINALISED_READ_ONLY]})
     errors = _suspect_errors(suspect)
     if errors:
         raise ValidationError({"__all__": errors})
     row = Suspect.objects.create(crime=crime, **suspect.__dict__)
-    Crime.objects.filter(pk=crime.pk).update(version=F("version") + 1)
     audit.record(
         actor=actor,
         action="custos.suspect.added",
         obj=row,
         changes={"crime": crime.reference, **suspect.__dict__},
+    )
+    _suspects_changed(
+        actor=actor,
+        crime=crime,
+        retier=row.status != SuspectStatus.NOT_IDENTIFIED,
+        policy=policy or current_policy(),
     )
     return row
 
@@ -276,12 +286,7 @@ def suspect_update(
         raise ValidationError(
             {"status" if after["status"] not in SuspectStatus.values else "__all__": errors}
         )
-    updated = Suspect.objects.filter(pk=suspect.pk, version=expected_version).update(
-        **after, version=F("version") + 1
-    )
-    if updated != 1:
-        now = Suspect.objects.filter(pk=suspect.pk).values_list("version", flat=True).first()
-        raise ValidationError(SUSPECT_STALE.format(had=expected_version, now=now), code="stale")
+    update_if_version(Suspect, suspect.pk, expected_version, after, SUSPECT_STALE)
     suspect.refresh_from_db()
     history_snapshot(suspect, actor)
     audit.record(
