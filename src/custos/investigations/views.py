@@ -18,7 +18,7 @@ from custos.allocation import services as allocation_services
 from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors
+from custos.core.web import flash_errors, submit_form
 from custos.crimes import access as crime_access
 from custos.crimes import selectors as crime_selectors
 from custos.investigations import selectors, services
@@ -87,21 +87,19 @@ def line_update(request: HttpRequest, pk: int) -> HttpResponse:
     if line is None:
         raise not_found()
     crime = crime_selectors.crime_for_change(actor=request.user, pk=line.plan.crime_id)
-    form = LineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.line_update(
-                actor=request.user,
-                line=line,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data.get("version"),
-            )
-            messages.success(request, f"{line.title}: recorded.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, f"{line.title}: choose a status and give the reason.")
+    submit_form(
+        request,
+        LineForm(request.POST),
+        lambda d: services.line_update(
+            actor=request.user,
+            line=line,
+            status=d["status"],
+            reason=d["reason"],
+            expected_version=d.get("version"),
+        ),
+        done=f"{line.title}: recorded.",
+        invalid=f"{line.title}: choose a status and give the reason.",
+    )
     return redirect("investigations:crime", pk=crime.pk)
 
 
@@ -139,15 +137,13 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_get(actor=request.user, pk=pk)
     if not services.is_supervisor_of(request.user, crime):
         raise not_found()
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            review = services.review_record(actor=request.user, crime=crime, **form.cleaned_data)
-            messages.success(request, f"Review recorded; next review by {review.next_review_on:%d %b %Y}.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Record the direction given.")
+    submit_form(
+        request,
+        ReviewForm(request.POST),
+        lambda d: services.review_record(actor=request.user, crime=crime, **d),
+        done=lambda review: f"Review recorded; next review by {review.next_review_on:%d %b %Y}.",
+        invalid="Record the direction given.",
+    )
     return redirect("investigations:crime", pk=pk)
 
 
@@ -179,17 +175,13 @@ def signoff(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_get(actor=request.user, pk=pk)
     if not services.is_supervisor_of(request.user, crime):
         raise not_found()
-    form = SignoffForm(request.POST)
-    if form.is_valid():
-        try:
-            services.outcome_signoff(
-                actor=request.user, crime=crime, rationale=form.cleaned_data["rationale"]
-            )
-            messages.success(request, "Signed off; the crime is finalised.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Give the sign-off rationale.")
+    submit_form(
+        request,
+        SignoffForm(request.POST),
+        lambda d: services.outcome_signoff(actor=request.user, crime=crime, rationale=d["rationale"]),
+        done="Signed off; the crime is finalised.",
+        invalid="Give the sign-off rationale.",
+    )
     return redirect("investigations:crime", pk=pk)
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors
+from custos.core.web import flash_errors, submit_form
 from custos.triage import access, hashstore, selectors, services
 from custos.triage.forms import (
     AssignForm,
@@ -221,17 +221,12 @@ def _category_rows(result: Any) -> list[dict[str, Any]]:
 @login_required
 def custody_add(request: HttpRequest, pk: int) -> HttpResponse:
     device = selectors.device_for_handling(actor=request.user, pk=pk)
-    form = CustodyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.custody_record(actor=request.user, device=device, **form.cleaned_data)
-            messages.success(request, "Handover recorded.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
+    submit_form(
+        request,
+        CustodyForm(request.POST),
+        lambda d: services.custody_record(actor=request.user, device=device, **d),
+        done="Handover recorded.",
+    )
     return redirect("triage:device", pk=pk)
 
 
@@ -306,15 +301,13 @@ def device_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def device_return(request: HttpRequest, pk: int) -> HttpResponse:
     device = selectors.device_for_examiner(actor=request.user, pk=pk)
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.device_return(actor=request.user, device=device, reason=form.cleaned_data["reason"])
-            messages.success(request, "Device returned; the decision is recorded.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Record why the device is being returned.")
+    submit_form(
+        request,
+        ReturnForm(request.POST),
+        lambda d: services.device_return(actor=request.user, device=device, reason=d["reason"]),
+        done="Device returned; the decision is recorded.",
+        invalid="Record why the device is being returned.",
+    )
     return redirect("triage:device", pk=pk)
 
 
@@ -322,18 +315,15 @@ def device_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def device_complete(request: HttpRequest, pk: int) -> HttpResponse:
     device = selectors.device_for_examiner(actor=request.user, pk=pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.device_examination_complete(
-                actor=request.user, device=device, findings=d, reason=d.get("reason") or ""
-            )
-            messages.success(request, "Examination recorded as complete.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Give the confirmed counts as whole numbers.")
+    submit_form(
+        request,
+        CompleteForm(request.POST),
+        lambda d: services.device_examination_complete(
+            actor=request.user, device=device, findings=d, reason=d.get("reason") or ""
+        ),
+        done="Examination recorded as complete.",
+        invalid="Give the confirmed counts as whole numbers.",
+    )
     return redirect("triage:device", pk=pk)
 
 

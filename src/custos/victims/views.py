@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors
+from custos.core.web import flash_errors, submit_form
 from custos.crimes.models import Crime
 from custos.victims import access, compliance, selectors, services
 from custos.victims.forms import (
@@ -196,15 +196,13 @@ def victim_assess(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def obligation_update(request: HttpRequest, pk: int) -> HttpResponse:
     ob = selectors.obligation_for_change(actor=request.user, pk=pk)
-    form = ObligationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.obligation_update(actor=request.user, obligation=ob, **form.cleaned_data)
-            messages.success(request, f"{ob.title}: recorded.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Choose a status and record the evidence.")
+    submit_form(
+        request,
+        ObligationForm(request.POST),
+        lambda d: services.obligation_update(actor=request.user, obligation=ob, **d),
+        done=f"{ob.title}: recorded.",
+        invalid="Choose a status and record the evidence.",
+    )
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -256,17 +254,13 @@ def record_event(request: HttpRequest, crime_pk: int) -> HttpResponse:
     crime = selectors.crime_for_victims(actor=request.user, pk=crime_pk)
     if not services.can_add_victim(request.user, crime):
         raise not_found()
-    form = EventForm(request.POST)
-    if form.is_valid():
-        try:
-            result = services.investigation_event_recorded(
-                crime=crime, actor=request.user, **form.cleaned_data
-            )
-            messages.success(request, f"Event recorded; {len(result.created)} victim update(s) now due.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Choose the event and its date.")
+    submit_form(
+        request,
+        EventForm(request.POST),
+        lambda d: services.investigation_event_recorded(crime=crime, actor=request.user, **d),
+        done=lambda result: f"Event recorded; {len(result.created)} victim update(s) now due.",
+        invalid="Choose the event and its date.",
+    )
     return redirect("victims:crime", crime_pk=crime.pk)
 
 
@@ -274,20 +268,17 @@ def record_event(request: HttpRequest, crime_pk: int) -> HttpResponse:
 @login_required
 def review_request(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.link_get(actor=request.user, pk=pk, change=True)
-    form = ReviewRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            review = services.review_request(actor=request.user, link=link, **form.cleaned_data)
-            messages.success(
-                request,
-                f"Review request recorded: {'eligible' if review.eligible else 'not eligible'}, "
-                f"{'in time' if review.in_time else 'late'}; "
-                f"acknowledge by {review.acknowledge_by:%d %b %Y}.",
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Give the date the victim was told of the decision.")
+    submit_form(
+        request,
+        ReviewRequestForm(request.POST),
+        lambda d: services.review_request(actor=request.user, link=link, **d),
+        done=lambda review: (
+            f"Review request recorded: {'eligible' if review.eligible else 'not eligible'}, "
+            f"{'in time' if review.in_time else 'late'}; "
+            f"acknowledge by {review.acknowledge_by:%d %b %Y}."
+        ),
+        invalid="Give the date the victim was told of the decision.",
+    )
     return redirect("victims:detail", pk=link.victim_id)
 
 
@@ -311,15 +302,13 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(actor=request.user, pk=pk)
     if not access.can_review(scope_of(request.user)):
         raise not_found()
-    form = ReviewDecideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_decide(actor=request.user, review=review, **form.cleaned_data)
-            messages.success(request, "Review decided.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Choose the outcome and give the reasons.")
+    submit_form(
+        request,
+        ReviewDecideForm(request.POST),
+        lambda d: services.review_decide(actor=request.user, review=review, **d),
+        done="Review decided.",
+        invalid="Choose the outcome and give the reasons.",
+    )
     return redirect("victims:detail", pk=review.link.victim_id)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.web import submit_form
 from custos.workforce import access, selectors, services
 from custos.workforce.forms import AbsenceForm, AccreditationForm, PersonFilterForm, PersonForm, TeamForm
 from custos.workforce.models import Absence, Accreditation, Borough, Person, Team
@@ -183,35 +184,17 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workforce/person_form.html", {"form": form, "person": person})
 
 
-def _small_form_submit(request: HttpRequest, pk: int, form: Any, save: Any, done: str) -> HttpResponse:
-    """The inline forms on a person's page: save, or show every problem as a message; back to the page."""
-    if form.is_valid():
-        try:
-            save(form.cleaned_data)
-            messages.success(request, done)
-        except ValidationError as exc:
-            for msgs in exc.message_dict.values():
-                for m in msgs:
-                    messages.error(request, m)
-    else:
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
-    return redirect("workforce:person", pk=pk)
-
-
 @require_POST
 @login_required
 def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_change(actor=request.user, pk=pk)
-    form = AbsenceForm(request.POST)
-    return _small_form_submit(
+    submit_form(
         request,
-        pk,
-        form,
-        lambda data: services.absence_add(actor=request.user, person=person, **data),
-        "Absence recorded.",
+        AbsenceForm(request.POST),
+        lambda d: services.absence_add(actor=request.user, person=person, **d),
+        done="Absence recorded.",
     )
+    return redirect("workforce:person", pk=pk)
 
 
 @require_POST
@@ -228,14 +211,13 @@ def absence_delete(request: HttpRequest, pk: int, absence_id: int) -> HttpRespon
 @login_required
 def accreditation_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_change(actor=request.user, pk=pk)
-    form = AccreditationForm(request.POST)
-    return _small_form_submit(
+    submit_form(
         request,
-        pk,
-        form,
-        lambda data: services.accreditation_set(actor=request.user, person=person, **data),
-        "Accreditation recorded.",
+        AccreditationForm(request.POST),
+        lambda d: services.accreditation_set(actor=request.user, person=person, **d),
+        done="Accreditation recorded.",
     )
+    return redirect("workforce:person", pk=pk)
 
 
 @require_POST
