@@ -8,6 +8,7 @@ do pure work and exit without closing anything (multiprocessing ends them with `
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import warnings
 from collections.abc import Callable, Sequence
@@ -28,6 +29,9 @@ def forked_map[R](fn: Callable[..., R], arguments: Sequence[tuple[Any, ...]]) ->
     if len(arguments) <= 1:
         return [fn(*a) for a in arguments]
     _PENDING = (fn, arguments)
+    # Move everything built so far out of the collector's reach: a collection in a worker would otherwise
+    # walk (and so write to, and copy) every inherited page of the parent's data.
+    gc.freeze()
     try:
         with warnings.catch_warnings():
             # Python warns when forking a process that has other OS threads: here they are the idle
@@ -37,4 +41,5 @@ def forked_map[R](fn: Callable[..., R], arguments: Sequence[tuple[Any, ...]]) ->
             with multiprocessing.get_context("fork").Pool(len(arguments)) as pool:
                 return pool.map(_call, range(len(arguments)), chunksize=1)
     finally:
+        gc.unfreeze()
         _PENDING = None

@@ -27,14 +27,21 @@ class Policy:
     version: str
     data: dict[str, Any] = field(repr=False)
     source: str = ""
+    # Looked-up keys: the nightly sweep asks for the same few keys hundreds of thousands of times.
+    _found: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, key: str) -> Any:
         """Return the value at a dotted key such as ``offenders.visits.due_soon_days``."""
+        try:
+            return self._found[key]
+        except KeyError:
+            pass
         node: Any = self.data
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
                 raise PolicyError(f"policy {self.version} has no key {key!r}")
             node = node[part]
+        self._found[key] = node
         return node
 
     def basis(self, key: str) -> str:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from custos.core.bulk_read import tuples
+from custos.core.bulk_read import as_date, tuples, with_dates_as_text
 from custos.core.policy import Policy
 from custos.offenders import rules
-from custos.offenders.models import Address, Alias, NotifiableDetail, NotifiableKind, NotificationEvent
+from custos.offenders.models import Address, Alias, NotifiableDetail, NotifiableKind
 from custos.offenders.rules.changes import (
     ChangeNotice,
     ChangeObligation,
@@ -40,46 +40,41 @@ def _after_first_notification(f: Facts, on: date) -> bool:
 class ChangeRows:
     """The rows behind the s.84 duties, as read (`read_change_rows`); `add_change_facts` builds from them."""
 
-    notices: list[tuple[Any, ...]]  # (offender, kind, on, expected_on): s.83, s.84 and non-occurrence
+    notices: list[tuple[Any, ...]]  # (offender, kind, on, expected_on): every notification; s.83, s.84 used
     aliases: list[tuple[Any, ...]]  # (offender, first name, last name, used from)
     addresses: list[tuple[Any, ...]]  # (offender, kind, line 1, postcode, from, to)
     details: list[tuple[Any, ...]]  # (offender, kind, from)
 
 
-def read_change_rows(scoped: Any) -> ChangeRows:
-    """The dated s.84 changes on the record and the s.83/s.84 notifications given: four queries."""
+def read_change_rows(scoped: Any, notices: list[tuple[Any, ...]]) -> ChangeRows:
+    """The dated s.84 changes on the record (three queries); ``notices`` are the register's notification
+    rows (offender, kind, on, expected on), read once for the periodic and the s.84 duties alike."""
     return ChangeRows(
-        notices=list(
-            tuples(
-                scoped(
-                    NotificationEvent.objects.filter(
-                        kind__in=[
-                            rules.NotificationKind.INITIAL,
-                            rules.NotificationKind.CHANGE,
-                            rules.NotificationKind.NON_OCCURRENCE,
-                        ]
-                    )
-                ).values_list("offender_id", "kind", "on", "expected_on")
-            )
-        ),
+        notices=notices,
         aliases=list(
             tuples(
-                scoped(Alias.objects.filter(used_from__isnull=False)).values_list(
-                    "offender_id", "first_name", "last_name", "used_from"
+                with_dates_as_text(
+                    scoped(Alias.objects.filter(used_from__isnull=False)),
+                    ("offender_id", "first_name", "last_name"),
+                    ("used_from",),
                 )
             )
         ),
         addresses=list(
             tuples(
-                scoped(Address.objects.filter(kind__in=["home", "regular", "short-stay"])).values_list(
-                    "offender_id", "kind", "line1", "postcode", "from_date", "to_date"
+                with_dates_as_text(
+                    scoped(Address.objects.filter(kind__in=["home", "regular", "short-stay"])),
+                    ("offender_id", "kind", "line1", "postcode"),
+                    ("from_date", "to_date"),
                 )
             )
         ),
         details=list(
             tuples(
-                scoped(NotifiableDetail.objects.filter(from_date__isnull=False)).values_list(
-                    "offender_id", "kind", "from_date"
+                with_dates_as_text(
+                    scoped(NotifiableDetail.objects.filter(from_date__isnull=False)),
+                    ("offender_id", "kind"),
+                    ("from_date",),
                 )
             )
         ),
@@ -92,15 +87,19 @@ def add_change_facts(facts: dict[int, Facts], rows: ChangeRows) -> None:
         f = facts.get(oid)
         if f is None:
             continue
+        on = as_date(on)
         if kind == rules.NotificationKind.INITIAL:
             f.first_notified_on = min(on, f.first_notified_on or on)
         elif kind == rules.NotificationKind.NON_OCCURRENCE:
             f.non_occurrence_reports.append(on)
-        else:
-            f.change_notices.append(ChangeNotice(on, expected))
+        elif kind == rules.NotificationKind.CHANGE:
+            f.change_notices.append(ChangeNotice(on, as_date(expected)))
     for oid, first, last, used_from in rows.aliases:
         f = facts.get(oid)
-        if f is not None and _after_first_notification(f, used_from):
+        if f is None:
+            continue
+        used_from = as_date(used_from)
+        if _after_first_notification(f, used_from):
             name = f"{first} {last}".strip()
             f.changes.append(RecordedChange(rules.Change.NAME, used_from, f"name {name}"))
     homes: list[tuple[Facts, str, str]] = []
@@ -108,6 +107,7 @@ def add_change_facts(facts: dict[int, Facts], rows: ChangeRows) -> None:
         f = facts.get(oid)
         if f is None:
             continue
+        start, end = as_date(start), as_date(end)
         if kind == "home":
             homes.append((f, line1, postcode))
             if _after_first_notification(f, start):
@@ -124,7 +124,10 @@ def add_change_facts(facts: dict[int, Facts], rows: ChangeRows) -> None:
     labels = {str(k): str(v).lower() for k, v in NotifiableKind.choices}
     for oid, kind, start in rows.details:
         f = facts.get(oid)
-        if f is not None and _after_first_notification(f, start):
+        if f is None:
+            continue
+        start = as_date(start)
+        if _after_first_notification(f, start):
             f.details.append((kind, start, labels.get(kind, kind)))
 
 

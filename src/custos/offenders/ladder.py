@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from custos.core.bulk_read import as_aware, as_date, tuples
+from custos.core.bulk_read import as_aware, as_date, paused_gc, tuples, with_dates_as_text
 from custos.core.forking import forked_map
 from custos.core.policy import Policy, current_policy
 from custos.offenders import reconcile, rules
@@ -181,32 +181,50 @@ class Register:
     last_successful: list[tuple[Any, ...]]  # (offender, last seen-and-entered visit)
     failed: list[tuple[Any, ...]]  # (offender, attempted at, outcome, for risk assessment, announced)
     away: list[tuple[Any, ...]]
-    latest_notifications: list[tuple[Any, ...]]  # (offender, kind, latest date)
     arms: list[tuple[Any, ...]]  # (offender, next ARMS review)
     changes: ChangeRows
     tasks: list[tuple[Any, ...]]  # `reconcile.task_rows`
 
 
-OFFENDER_COLUMNS = (
+OFFENDER_VALUES = (
     "id",
     "reference",
     "rosh_level",
     "management_mode",
-    "managed_since",
     "lead_manager_id",
     "team_id",
     "borough_id",
     "no_fixed_abode",
     "whereabouts_verified",
+    "ladder_rank",
+    "ladder_steps",
+)
+OFFENDER_DATES = (  # read as text on SQLite (`with_dates_as_text`), parsed in `build_facts`
+    "managed_since",
     "whereabouts_unverified_since",
-    *STATE_COLUMNS,
+    "last_successful_visit_on",
+    "next_visit_due",
+    "next_notification_due",
     "first_notification_on",
 )
+# `build_facts` rebuilds the stored worklist columns in this order from the row above.
+assert STATE_COLUMNS == (
+    "last_successful_visit_on",
+    "next_visit_due",
+    "next_notification_due",
+    "ladder_rank",
+    "ladder_steps",
+), "build_facts reads the stored worklist columns in STATE_COLUMNS order"
 
 
 def read_register(offender_ids: Sequence[int] | None = None) -> Register:
     """The rows behind the active offenders' facts (all of them, or those ids): a constant number of
     queries, whatever the size of the register."""
+    with paused_gc():
+        return _read_register(offender_ids)
+
+
+def _read_register(offender_ids: Sequence[int] | None) -> Register:
     offenders = Offender.objects.filter(active=True)
     if offender_ids is not None:
         offenders = offenders.filter(pk__in=list(offender_ids))
@@ -214,13 +232,22 @@ def read_register(offender_ids: Sequence[int] | None = None) -> Register:
     lead_team = dict(
         Person.objects.filter(pk__in=offenders.values("lead_manager_id")).values_list("id", "team_id")
     )
-    rows = list(tuples(offenders.values_list(*OFFENDER_COLUMNS)))
+    rows = list(tuples(with_dates_as_text(offenders, OFFENDER_VALUES, OFFENDER_DATES)))
     ids = [row[0] for row in rows] if offender_ids is not None else None
 
     def scoped(qs: Any) -> Any:
         return qs.filter(offender_id__in=ids) if ids is not None else qs.filter(offender__active=True)
 
     visits = scoped(Visit.objects.filter(status=VisitStatus.RECORDED, attempted_at__isnull=False))
+    # One read of the notifications serves the periodic duties (the rules take the latest that resets
+    # each) and the s.84 ones (every s.83, s.84 and non-occurrence notification).
+    notifications = list(
+        tuples(
+            with_dates_as_text(
+                scoped(NotificationEvent.objects.all()), ("offender_id", "kind"), ("on", "expected_on")
+            )
+        )
+    )
     return Register(
         team_sup=team_sup,
         people=people,
@@ -245,14 +272,6 @@ def read_register(offender_ids: Sequence[int] | None = None) -> Register:
         away=list(
             tuples(scoped(AwayPeriod.objects.all()).values_list("offender_id", "kind", "start", "end"))
         ),
-        latest_notifications=list(
-            tuples(
-                scoped(NotificationEvent.objects.all())
-                .values("offender_id", "kind")
-                .annotate(on=Max("on"))
-                .values_list("offender_id", "kind", "on")
-            )
-        ),
         arms=list(
             tuples(
                 scoped(RiskAssessment.objects.filter(tool="arms", next_review__isnull=False))
@@ -261,7 +280,7 @@ def read_register(offender_ids: Sequence[int] | None = None) -> Register:
                 .values_list("offender_id", "n")
             )
         ),
-        changes=read_change_rows(scoped),
+        changes=read_change_rows(scoped, notifications),
         tasks=reconcile.task_rows(ids),
     )
 
@@ -271,13 +290,13 @@ def build_facts(reg: Register, part: int = 0, parts: int = 1) -> list[Facts]:
     ``parts`` is 1). Pure: no database access, so forked workers can build their parts side by side."""
     people, team_sup = reg.people, reg.team_sup
     facts: dict[int, Facts] = {}
-    n_state = len(STATE_COLUMNS)
     for row in reg.offenders:
         pk = row[0]
         if parts > 1 and pk % parts != part:
             continue
-        _, ref, level, mode, since, lead, team, borough, nfa, verified, unverified = row[:11]
-        stored = row[11 : 11 + n_state]
+        _, ref, level, mode, lead, team, borough, nfa, verified, rank, steps = row[:11]
+        since, unverified, last_seen, visit_due, notification_due, first = map(as_date, row[11:])
+        stored = (last_seen, visit_due, notification_due, rank, steps)  # STATE_COLUMNS order
         ds = team_sup.get(reg.lead_team.get(lead)) if lead else None  # type: ignore[arg-type]
         ds = ds or (team_sup.get(team) if team else None)
         di = None
@@ -287,7 +306,7 @@ def build_facts(reg: Register, part: int = 0, parts: int = 1) -> list[Facts]:
                 di = line
         di = di or reg.borough_di.get(borough)
         facts[pk] = Facts(pk, ref, level, mode, since, lead, ds, di, nfa, verified, unverified, stored=stored)
-        facts[pk].first_notified_on = row[-1]
+        facts[pk].first_notified_on = first
     local = timezone.get_current_timezone()
     for oid, last in reg.last_successful:
         if oid in facts:
@@ -302,9 +321,10 @@ def build_facts(reg: Register, part: int = 0, parts: int = 1) -> list[Facts]:
     for oid, kind, start, end in reg.away:
         if oid in facts:
             facts[oid].away.append(rules.AwayPeriod(rules.AwayKind(kind), start, end))
-    for oid, kind, on in reg.latest_notifications:
-        if oid in facts:
-            facts[oid].notifications.append(rules.NotificationEvent(NOTIFICATION_KIND[kind], as_date(on)))
+    for oid, kind, on, _ in reg.changes.notices:
+        f = facts.get(oid)
+        if f is not None:
+            f.notifications.append(rules.NotificationEvent(NOTIFICATION_KIND[kind], as_date(on)))
     for oid, nxt in reg.arms:
         if oid in facts:
             facts[oid].arms_next_review = as_date(nxt)
@@ -588,9 +608,10 @@ def sweep_workers(offenders: int) -> int:
 def _plan_part(reg: Register, part: int, parts: int, today: date, policy: Policy) -> reconcile.Plan:
     """Build, evaluate and plan one part of the register (run in a forked worker when parts > 1)."""
     memo: dict[tuple[Any, ...], Any] = {}
-    existing = reconcile.existing_from(reg.tasks, part, parts)
-    facts = build_facts(reg, part, parts)
-    return reconcile.plan((evaluate(f, today=today, policy=policy, memo=memo) for f in facts), existing)
+    with paused_gc():  # hundreds of thousands of short-lived objects, none in a cycle
+        existing = reconcile.existing_from(reg.tasks, part, parts)
+        facts = build_facts(reg, part, parts)
+        return reconcile.plan((evaluate(f, today=today, policy=policy, memo=memo) for f in facts), existing)
 
 
 def group_by_offender(rows: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:

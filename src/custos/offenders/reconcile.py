@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils import timezone
 
-from custos.core.bulk_read import as_date, tuples
+from custos.core.bulk_read import as_date, tuples, with_dates_as_text
 from custos.core.models import AuditEvent
 from custos.core.policy import current_policy
 from custos.offenders.models import BreachCase, Offender, OffenderTask, TaskKind, TaskStatus
@@ -60,19 +60,19 @@ class ExistingTasks:
 
 
 def task_rows(offender_ids: Sequence[int] | None) -> list[tuple[Any, ...]]:
-    """(id, offender, kind, episode, status) of the tasks of these offenders (None: everyone's), in one
+    """(id, offender, kind, status, episode) of the tasks of these offenders (None: everyone's), in one
     query; a long list of ids reads the whole table instead (tasks of others are never looked up)."""
     scope = OffenderTask.objects.all()
     if offender_ids is not None and len(offender_ids) <= READ_ALL_TASKS_FROM:
         scope = scope.filter(offender_id__in=list(offender_ids))
-    return list(tuples(scope.values_list("id", "offender_id", "kind", "episode", "status")))
+    return list(tuples(with_dates_as_text(scope, ("id", "offender_id", "kind", "status"), ("episode",))))
 
 
 def existing_from(rows: Iterable[tuple[Any, ...]], part: int = 0, parts: int = 1) -> ExistingTasks:
     """The tasks in ``rows`` of the offenders in one part of the register (offender id % parts == part)."""
     episodes: set[tuple[int, str, date]] = set()
     open_tasks: dict[tuple[int, str], int] = {}
-    for pk, oid, kind, episode, status in rows:
+    for pk, oid, kind, status, episode in rows:
         if parts > 1 and oid % parts != part:
             continue
         episode = as_date(episode)
