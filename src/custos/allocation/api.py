@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.allocation import access, selectors, services
@@ -146,7 +146,7 @@ def override_allocation(request: HttpRequest, payload: OverrideIn) -> Any:
         rationale=payload.rationale,
         expected_version=payload.version,
     )
-    return 201, selectors.allocation_get(actor=request.user, pk=row.pk)
+    return Status(201, selectors.allocation_get(actor=request.user, pk=row.pk))
 
 
 class ConflictOut(Schema):
@@ -235,7 +235,7 @@ def declare_conflict(request: HttpRequest, payload: ConflictIn) -> Any:
             series_id=payload.series_id,
         ),
     )
-    return 201, selectors.conflicts(actor=request.user, active=None).get(pk=row.pk)
+    return Status(201, selectors.conflicts(actor=request.user, active=None).get(pk=row.pk))
 
 
 @router.get("/conflicts/{conflict_id}", response=ConflictOut)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.api import expected_version
@@ -193,7 +193,7 @@ def create_crime(request: HttpRequest, payload: CrimeIn) -> Any:
         data=data,
         suspects=[services.SuspectIn(**s.dict()) for s in payload.suspects],
     )
-    return 201, selectors.crime_get(actor=request.user, pk=crime.pk)
+    return Status(201, selectors.crime_get(actor=request.user, pk=crime.pk))
 
 
 @router.patch("/{crime_id}", response=CrimeDetailOut)

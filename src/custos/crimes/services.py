@@ -221,9 +221,7 @@ def _user_or_none(actor: Any) -> Any:
 
 
 @transaction.atomic
-def suspect_add(
-    *, actor: Any, crime: Crime, suspect: SuspectIn, policy: Policy | None = None
-) -> Suspect:
+def suspect_add(*, actor: Any, crime: Crime, suspect: SuspectIn, policy: Policy | None = None) -> Suspect:
     """Add a suspect to a crime still under investigation.
 
     Adding an identified or named suspect re-tiers the crime exactly as a status edit does (two or more

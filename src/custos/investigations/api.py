@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from custos.api import expected_version
 from custos.core.access import not_found
@@ -144,13 +144,13 @@ def record_review(request: HttpRequest, crime_id: int, payload: ReviewIn) -> Any
     crime = crime_selectors.crime_get(actor=request.user, pk=crime_id)
     if not services.is_supervisor_of(request.user, crime):
         raise not_found()
-    return 201, services.review_record(actor=request.user, crime=crime, **payload.dict())
+    return Status(201, services.review_record(actor=request.user, crime=crime, **payload.dict()))
 
 
 @router.post("/crimes/{crime_id}/outcome", response={201: OutcomeOut})
 def record_outcome(request: HttpRequest, crime_id: int, payload: OutcomeIn) -> Any:
     crime = crime_selectors.crime_for_change(actor=request.user, pk=crime_id)
-    return 201, services.outcome_propose(actor=request.user, crime=crime, **payload.dict())
+    return Status(201, services.outcome_propose(actor=request.user, crime=crime, **payload.dict()))
 
 
 @router.post("/crimes/{crime_id}/sign-off", response=OutcomeOut)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.core import audit
@@ -245,7 +245,7 @@ def create_offender_visit(request: HttpRequest, payload: VisitIn) -> Any:
         **data,
     )
     out = VisitOut.from_orm(visit).dict()
-    return 201, {**out, "escalations_created": created}
+    return Status(201, {**out, "escalations_created": created})
 
 
 @router.get("/tasks", response=list[TaskOut])

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.core import audit
@@ -221,13 +221,13 @@ def create_device(request: HttpRequest, payload: DeviceIn) -> Any:
     if not access.can_create_device(scope_of(request.user)):
         raise not_found()
     data = payload.dict(exclude_none=True)
-    return 201, services.device_create(actor=request.user, data=data)
+    return Status(201, services.device_create(actor=request.user, data=data))
 
 
 @router.post("/devices/{device_id}/custody", response={201: CustodyOut})
 def record_device_custody(request: HttpRequest, device_id: int, payload: CustodyIn) -> Any:
     device = selectors.device_for_handling(actor=request.user, pk=device_id)
-    return 201, services.custody_record(actor=request.user, device=device, **payload.dict())
+    return Status(201, services.custody_record(actor=request.user, device=device, **payload.dict()))
 
 
 @router.post(
@@ -246,7 +246,7 @@ def upload_triage_result(request: HttpRequest, device_id: int) -> Any:
     report = services.parse_report(request.body)
     result, created = services.result_upload(actor=request.user, device=device, report=report)
     result.created = created  # type: ignore[attr-defined]
-    return (201 if created else 200), result
+    return Status(201 if created else 200, result)
 
 
 @router.get("/devices/{device_id}/results", response=list[ResultOut])

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.api import expected_version
@@ -289,7 +289,7 @@ def create_victim(request: HttpRequest, payload: VictimIn, response: HttpRespons
     victim = services.victim_create(actor=request.user, crime=crime, data=data)
     victim = Victim.objects.prefetch_related(selectors.LINKS).get(pk=victim.pk)
     _etag(response, victim)
-    return 201, victim
+    return Status(201, victim)
 
 
 @router.patch("/{victim_id}", response=VictimOut)
@@ -328,15 +328,18 @@ def record_investigation_event(request: HttpRequest, crime_id: int, payload: Eve
     result = services.investigation_event_recorded(
         crime=crime, event=payload.event, occurred_on=payload.occurred_on, actor=request.user
     )
-    return 201, {
-        "id": result.event.pk,
-        "crime_id": crime.pk,
-        "event": result.event.event,
-        "occurred_on": result.event.occurred_on,
-        "obligations": list(
-            Obligation.objects.filter(event=result.event).select_related("link__crime").order_by("id")
-        ),
-    }
+    return Status(
+        201,
+        {
+            "id": result.event.pk,
+            "crime_id": crime.pk,
+            "event": result.event.event,
+            "occurred_on": result.event.occurred_on,
+            "obligations": list(
+                Obligation.objects.filter(event=result.event).select_related("link__crime").order_by("id")
+            ),
+        },
+    )
 
 
 @router.post("/links/{link_id}/reviews", response={201: ReviewOut})
@@ -349,7 +352,7 @@ def request_victim_review(request: HttpRequest, link_id: int, payload: ReviewIn)
         requested_on=payload.requested_on,
         suspect_interviewed=payload.suspect_interviewed,
     )
-    return 201, review
+    return Status(201, review)
 
 
 @router.post("/reviews/{review_id}/acknowledge", response=ReviewOut)

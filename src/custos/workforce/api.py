@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.api import expected_version
@@ -181,7 +181,7 @@ def get_person(request: HttpRequest, person_id: int, response: HttpResponse) -> 
 def create_person(request: HttpRequest, payload: PersonIn, response: HttpResponse) -> Any:
     person = services.person_create(actor=request.user, data=payload.dict())
     _etag(response, person)
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch("/people/{person_id}", response=PersonDetailOut)
@@ -203,4 +203,4 @@ def list_absences(request: HttpRequest, person_id: int) -> Any:
 def add_absence(request: HttpRequest, person_id: int, payload: AbsenceIn) -> Any:
     person = selectors.person_for_change(actor=request.user, pk=person_id)
     absence: Absence = services.absence_add(actor=request.user, person=person, **payload.dict())
-    return 201, absence
+    return Status(201, absence)

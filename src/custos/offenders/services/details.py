@@ -17,11 +17,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from custos.core import audit
+from custos.core.concurrency import update_if_version
 from custos.core.history import history_snapshot
 from custos.core.policy import current_policy
 from custos.offenders.models import Address, Alias, NotifiableDetail, Offender, OffenderPhoto
@@ -110,14 +110,9 @@ def _save(*, actor: Any, item: Any, values: dict[str, Any], expected_version: in
     if isinstance(item, Address):
         item.postcode = item.postcode.upper()
     _validate(item, spec)
-    updated = (
-        type(item)
-        .objects.filter(pk=item.pk, version=expected_version)
-        .update(**{f: getattr(item, f) for f in spec.fields}, version=F("version") + 1)
+    update_if_version(
+        type(item), item.pk, expected_version, {f: getattr(item, f) for f in spec.fields}, STALE_VERSION
     )
-    if updated != 1:
-        now = type(item).objects.filter(pk=item.pk).values_list("version", flat=True).first()
-        raise ValidationError(STALE_VERSION.format(had=expected_version, now=now), code="stale")
     item.refresh_from_db()
     history_snapshot(item, actor)
     changes = audit.diff(before, audit.snapshot(item, spec.fields))

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.concurrency import update_if_version
 from custos.core.policy import current_policy
 from custos.offenders import access, ladder, rules
 from custos.offenders.models import (
@@ -152,7 +153,6 @@ def offender_update_management(
 ) -> tuple[Offender, list[str]]:
     """MAPPA, mode, RoSH with reason, lead and deputy, whereabouts. Enforces ViSOR status for the lead."""
     _require_change(actor, offender)
-    from django.db.models import F
 
     before = audit.snapshot(offender, MANAGEMENT_FIELDS)
     for k, v in data.items():
@@ -164,14 +164,11 @@ def offender_update_management(
         offender.whereabouts_unverified_since = None
     warnings = _check_managers(offender)
     version = expected_version if expected_version is not None else offender.version
-    updated = Offender.objects.filter(pk=offender.pk, version=version).update(
-        **{f: getattr(offender, f) for f in MANAGEMENT_FIELDS}, version=F("version") + 1
-    )
-    if updated != 1:
-        from custos.workforce.services import STALE_VERSION
+    from custos.workforce.services import STALE_VERSION
 
-        now = Offender.objects.filter(pk=offender.pk).values_list("version", flat=True).first()
-        raise ValidationError(STALE_VERSION.format(had=version, now=now), code="stale")
+    update_if_version(
+        Offender, offender.pk, version, {f: getattr(offender, f) for f in MANAGEMENT_FIELDS}, STALE_VERSION
+    )
     offender.refresh_from_db()
     changes = audit.diff(before, audit.snapshot(offender, MANAGEMENT_FIELDS))
     audit.record(actor=actor, action="custos.offender.management_updated", obj=offender, changes=changes)
