@@ -11,6 +11,7 @@ from custos.core.policy import current_policy
 from custos.core.sweep import run_all
 from custos.offenders import ladder, rules, services
 from custos.offenders.models import Address, BreachCase, Offender, OffenderTask
+from custos.offenders.register_facts import load_facts
 from tests.offenders.factories import add_visit, make_offender
 
 STATION = "Charing Cross"
@@ -176,7 +177,7 @@ def test_the_sweep_computes_the_same_s84_duties_as_each_write(force: Any) -> Non
         from_date=today - timedelta(days=30),
     )  # fmt: skip
     assert BreachCase.objects.filter(offender=o).count() == 1  # opened by the write itself
-    (facts,) = ladder.load_facts([o.pk])
+    (facts,) = load_facts([o.pk])
     evaluation = ladder.evaluate(facts, today=today, policy=current_policy())
     assert [c.status.value for c in evaluation.changes] == ["missed"]
     assert _sweep(today).get("breach-case", 0) == 0

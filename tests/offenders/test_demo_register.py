@@ -107,11 +107,11 @@ def test_the_register_built_in_parts_is_the_register_built_whole(demo_register: 
     """Forked workers each build the offenders whose id falls in their part: together the parts must hold
     every offender once, with exactly the facts (visits, time away, notifications, s.84 changes) one
     process builds."""
-    from custos.offenders import ladder
+    from custos.offenders.register_facts import build_facts, read_register
 
-    reg = ladder.read_register()
-    whole = {f.id: f for f in ladder.build_facts(reg)}
-    parts = [ladder.build_facts(reg, part, 3) for part in range(3)]
+    reg = read_register()
+    whole = {f.id: f for f in build_facts(reg)}
+    parts = [build_facts(reg, part, 3) for part in range(3)]
 
     ids = [f.id for part in parts for f in part]
     assert sorted(ids) == sorted(whole) and len(ids) == len(set(ids))

@@ -1,5 +1,6 @@
 """s.84 change notifications for the sweep: the dated changes on each offender's record, loaded in four
-queries alongside `ladder.read_register`, and the duties they create (`rules.changes` decides the law)."""
+queries alongside `register_facts.read_register`, and the duties they create (`rules.changes` decides the
+law)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from custos.offenders.rules.changes import (
 )
 
 if TYPE_CHECKING:
-    from custos.offenders.ladder import Facts
+    from custos.offenders.register_facts import Facts
 
 
 def _address_key(line1: str, postcode: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from custos.core.policy import current_policy
 from custos.offenders import ladder, rules
 from custos.offenders.models import Offender
+from custos.offenders.register_facts import load_facts
 from custos.offenders.rules.changes import ChangeObligation, ChangeStatus
 
 
@@ -24,7 +25,7 @@ def record_dates(offender: Offender, *, today: date) -> tuple[list[ComputedDate]
     """Notification period and end, next periodic notification, next visit due, escalation, s.91B review."""
     policy = current_policy()
     out: list[ComputedDate] = []
-    facts = ladder.load_facts([offender.pk])
+    facts = load_facts([offender.pk])
     evaluation = ladder.evaluate(facts[0], today=today, policy=policy) if facts else None
     convictions = [c for c in offender.convictions.all() if c.schedule3]
     period = None
