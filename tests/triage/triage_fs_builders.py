@@ -1,9 +1,11 @@
 """File-system images built in the tests from files, without mounting anything (we cannot mount here).
 
 FAT with mkfs.vfat + mtools, NTFS with mkntfs + ntfscp, exFAT with mkfs.exfat + a small writer of our own
-(no userspace tool adds files to exFAT), ISO 9660 with xorriso, HFS+ entirely by our own writer (hfsprogs is
-not in the Debian mirror; hfsutils makes classic HFS, which TSK does not read). Deletions are done the way
-the operating system does them, so The Sleuth Kit sees what it would see on a seized card or disk:
+(no userspace tool adds files to exFAT), ISO 9660 with xorriso, HFS+ entirely by our own writer in
+``triage_hfsplus`` (hfsprogs is not in the Debian mirror; hfsutils makes classic HFS, which TSK cannot
+read).
+Deletions are done the way the operating system does them, so The Sleuth Kit sees what it would see on a
+seized card or disk:
 
 * FAT: ``mdel`` (first byte of the short name becomes 0xE5, the clusters are freed).
 * NTFS: as Windows does, the MFT record's in-use flag is cleared, its sequence number incremented, its bit
@@ -11,16 +13,18 @@ the operating system does them, so The Sleuth Kit sees what it would see on a se
   The data clusters are left allocated in ``$Bitmap``; the scanner does not look at cluster allocation.
 * exFAT: the in-use bit of each entry of the file's directory set is cleared and its clusters freed in the
   allocation bitmap.
+* HFS+: the file's catalog records are removed and its blocks freed (``triage_hfsplus``).
 """
 
 from __future__ import annotations
 
 import struct
 import subprocess
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from triage_fixtures import require_tool
+from triage_hfsplus import hfsplus_image as hfsplus_image  # the HFS+ writer has a module of its own
 
 
 def fat_image(out: Path, files: dict[str, bytes], *, bits: int, delete: tuple[str, ...] = ()) -> Path:
@@ -315,276 +319,4 @@ def iso_image(out: Path, files: dict[str, bytes], *extensions: str) -> Path:
         check=True,
         capture_output=True,
     )
-    return out
-
-
-# HFS+ ----------------------------------------------------------------------------------------------------
-# A minimal volume written to Apple TN1150 (no tool here makes HFS+: hfsprogs is not in the Debian mirror).
-# Block size 4096; block 0 holds the boot blocks and the volume header at 1024, then the allocation file,
-# the extents-overflow B-tree (header node only: every fork fits in its eight catalog extents), the
-# attributes B-tree (header node only), the catalog B-tree (header node, leaf nodes, one index node when
-# there is more than one leaf), the data forks in contiguous extents, and the alternate volume header
-# 1024 bytes from the end.
-
-_HFS_BLOCK = 4096
-_HFS_NODE = 4096  # TN1150: catalog nodes are at least 4 KiB; one node per block keeps the layout simple
-_HFS_EPOCH = datetime(1904, 1, 1, tzinfo=UTC)
-_HFS_ROOT_PARENT, _HFS_ROOT = 1, 2  # catalog node IDs; 3-15 are Apple's special files
-_HFS_FIRST_USER_ID = 16
-_HFS_FOLDER, _HFS_FILE, _HFS_FOLDER_THREAD, _HFS_FILE_THREAD = 1, 2, 3, 4
-_HFS_LEAF, _HFS_INDEX, _HFS_HEADER = -1, 0, 1
-_HFS_THREAD_EXISTS = 0x0002
-_HFS_BIG_KEYS, _HFS_VARIABLE_INDEX_KEYS = 0x2, 0x4
-_HFS_CASE_FOLDING, _HFS_BINARY_COMPARE = 0xCF, 0xBC
-
-
-def _hfs_time(moment: datetime) -> int:
-    return int((moment - _HFS_EPOCH).total_seconds())
-
-
-def _hfs_fork(logical: int, start: int, blocks: int) -> bytes:
-    extents = struct.pack(">II", start, blocks) if blocks else b""
-    return struct.pack(">QII", logical, _HFS_BLOCK, blocks) + extents.ljust(64, b"\0")
-
-
-def _hfs_name(name: str) -> bytes:
-    utf16 = name.encode("utf-16-be")
-    return struct.pack(">H", len(utf16) // 2) + utf16
-
-
-def _hfs_key(parent: int, name: str) -> bytes:
-    body = struct.pack(">I", parent) + _hfs_name(name)
-    return struct.pack(">H", len(body)) + body
-
-
-def _hfs_node(kind: int, height: int, records: list[bytes], flink: int = 0) -> bytes:
-    """A B-tree node: descriptor, records from offset 14, their offsets (and the free space's) at the end."""
-    node = bytearray(_HFS_NODE)
-    struct.pack_into(">IIbBHH", node, 0, flink, 0, kind, height, len(records), 0)
-    offset = 14
-    offsets = []
-    for record in records:
-        node[offset : offset + len(record)] = record
-        offsets.append(offset)
-        offset += len(record)
-    offsets.append(offset)
-    assert offset + 2 * len(offsets) <= _HFS_NODE, "records overflow the node"
-    for i, value in enumerate(offsets):
-        struct.pack_into(">H", node, _HFS_NODE - 2 * (i + 1), value)
-    return bytes(node)
-
-
-def _hfs_header_node(
-    *,
-    depth: int,
-    root: int,
-    leaf_records: int,
-    first_leaf: int,
-    last_leaf: int,
-    nodes: int,
-    used: int,
-    max_key: int,
-    compare: int = 0,
-) -> bytes:
-    attributes = _HFS_BIG_KEYS | (_HFS_VARIABLE_INDEX_KEYS if max_key > 10 else 0)  # the extents tree: fixed
-    header = struct.pack(
-        ">HIIIIHHIIHIBBI64x",
-        depth,
-        root,
-        leaf_records,
-        first_leaf,
-        last_leaf,
-        _HFS_NODE,
-        max_key,
-        nodes,
-        nodes - used,
-        0,
-        _HFS_NODE,
-        0,  # btreeType: HFS B-tree
-        compare,
-        attributes,
-    )
-    map_size = _HFS_NODE - 14 - 106 - 128 - 4 * 2
-    node_map = bytearray(map_size)
-    for n in range(used):
-        node_map[n // 8] |= 0x80 >> (n % 8)
-    return _hfs_node(_HFS_HEADER, 0, [header, bytes(128), bytes(node_map)])
-
-
-def _hfs_common(record_type: int, flags: int, count_or_zero: int, cnid: int, stamp: int, mode: int) -> bytes:
-    dates = struct.pack(">IIIII", stamp, stamp, stamp, stamp, 0)  # create, content, attribute, access, backup
-    bsd = struct.pack(">IIBBHI", 501, 20, 0, 0, mode, 0)  # owner, group, admin/owner flags, mode, special
-    return struct.pack(">hHII", record_type, flags, count_or_zero, cnid) + dates + bsd + bytes(32) + bytes(8)
-
-
-def hfsplus_image(
-    out: Path,
-    files: dict[str, bytes],
-    *,
-    volume: str = "CARD",
-    moment: datetime = datetime(2024, 5, 17, 14, 30, 12, tzinfo=UTC),
-    case_sensitive: bool = False,
-    size: int = 4 << 20,
-    resource_forks: dict[str, bytes] | None = None,
-) -> Path:
-    """HFS+ (signature ``H+``, version 4, case-insensitive) holding ``files`` (``/DIR/name``; folders are
-    created as needed); with ``case_sensitive``, HFSX (``HX``, version 5, binary key order).
-    ``resource_forks`` gives files of ``files`` a resource fork (contiguous, after the data forks)."""
-    resource_forks = resource_forks or {}
-    assert set(resource_forks) <= set(files), "a resource fork belongs to a file of the volume"
-    total = size // _HFS_BLOCK
-    assert total <= 8 * _HFS_BLOCK, "one allocation-file block maps 32,768 blocks"
-    # HFS+ stores names in Unicode decomposed form and folds case with Apple's table; ASCII needs neither.
-    assert all(path.isascii() for path in files), "ASCII names only"
-    stamp = _hfs_time(moment)
-    # Folders and files get catalog node IDs in path order; parents before children.
-    ids: dict[str, int] = {"": _HFS_ROOT}
-    folders: list[str] = []
-    for path in sorted(files):
-        parts = path.strip("/").split("/")
-        for i in range(1, len(parts)):
-            folder = "/".join(parts[:i])
-            if folder not in ids:
-                ids[folder] = _HFS_FIRST_USER_ID + len(ids) - 1
-                folders.append(folder)
-    for path in sorted(files):
-        ids[path.strip("/")] = _HFS_FIRST_USER_ID + len(ids) - 1
-
-    def parent_of(item: str) -> tuple[int, str]:
-        head, _, name = item.rpartition("/")
-        return ids[head], name
-
-    # Fixed layout: volume header block, allocation file, extents tree, attributes tree, catalog.
-    alloc_start, extents_start, attributes_start, catalog_start = 1, 2, 3, 4
-    catalog_nodes = 8
-    next_block = catalog_start + catalog_nodes
-    image = bytearray(size)
-    forks: dict[str, bytes] = {}
-    for path, data in files.items():
-        blocks = -(-len(data) // _HFS_BLOCK)
-        assert next_block + blocks < total, "volume too small for the files"
-        image[next_block * _HFS_BLOCK : next_block * _HFS_BLOCK + len(data)] = data
-        forks[path.strip("/")] = _hfs_fork(len(data), next_block if blocks else 0, blocks)
-        next_block += blocks
-    rsrc: dict[str, bytes] = {}
-    for path, data in resource_forks.items():
-        blocks = -(-len(data) // _HFS_BLOCK)
-        assert next_block + blocks < total, "volume too small for the resource forks"
-        image[next_block * _HFS_BLOCK : next_block * _HFS_BLOCK + len(data)] = data
-        rsrc[path.strip("/")] = _hfs_fork(len(data), next_block if blocks else 0, blocks)
-        next_block += blocks
-
-    children: dict[int, int] = {}
-    for item in [*folders, *forks]:
-        parent, _ = parent_of(item)
-        children[parent] = children.get(parent, 0) + 1
-    # Leaf records: (sort key, bytes). Threads have an empty name, so they sort first among their CNID's keys.
-    records: list[tuple[tuple[int, list[int]], bytes]] = []
-
-    def order(parent: int, name: str) -> tuple[int, list[int]]:
-        units = list(struct.unpack(f">{len(name)}H", name.encode("utf-16-be")))
-        if not case_sensitive:  # FastUnicodeCompare folds case (ASCII names here: A-Z to a-z)
-            units = [u + 32 if 0x41 <= u <= 0x5A else u for u in units]
-        return parent, units
-
-    def add(parent: int, name: str, body: bytes) -> None:
-        records.append((order(parent, name), _hfs_key(parent, name) + body))
-
-    def folder_record(cnid: int) -> bytes:
-        return _hfs_common(_HFS_FOLDER, 0, children.get(cnid, 0), cnid, stamp, 0o040755)
-
-    add(_HFS_ROOT_PARENT, volume, folder_record(_HFS_ROOT))
-    add(_HFS_ROOT, "", struct.pack(">hhI", _HFS_FOLDER_THREAD, 0, _HFS_ROOT_PARENT) + _hfs_name(volume))
-    for folder in folders:
-        parent, name = parent_of(folder)
-        add(parent, name, folder_record(ids[folder]))
-        add(ids[folder], "", struct.pack(">hhI", _HFS_FOLDER_THREAD, 0, parent) + _hfs_name(name))
-    for item, fork in forks.items():
-        parent, name = parent_of(item)
-        common = _hfs_common(_HFS_FILE, _HFS_THREAD_EXISTS, 0, ids[item], stamp, 0o100644)
-        add(parent, name, common + fork + rsrc.get(item, _hfs_fork(0, 0, 0)))
-        add(ids[item], "", struct.pack(">hhI", _HFS_FILE_THREAD, 0, parent) + _hfs_name(name))
-    records.sort(key=lambda r: r[0])
-
-    # Pack leaves (node 1 onwards), then one index node over them when there is more than one leaf.
-    leaves: list[list[tuple[tuple[int, list[int]], bytes]]] = [[]]
-    room = _HFS_NODE - 14 - 2
-    for record in records:
-        used = sum(len(r) + 2 for _, r in leaves[-1])
-        if used + len(record[1]) + 2 > room:
-            leaves.append([])
-        leaves[-1].append(record)
-    nodes: list[bytes] = []
-    for i, leaf in enumerate(leaves):
-        flink = i + 2 if i + 1 < len(leaves) else 0
-        node = bytearray(_hfs_node(_HFS_LEAF, 1, [r for _, r in leaf], flink))
-        struct.pack_into(">I", node, 4, i)  # bLink: the previous leaf (leaf i is node i + 1)
-        nodes.append(bytes(node))
-    if len(leaves) > 1:
-        pointers = []
-        for i, leaf in enumerate(leaves):
-            key_length = struct.unpack_from(">H", leaf[0][1])[0]
-            pointers.append(leaf[0][1][: 2 + key_length] + struct.pack(">I", i + 1))
-        nodes.append(_hfs_node(_HFS_INDEX, 2, pointers))
-    assert len(nodes) + 1 <= catalog_nodes, "too many files for the fixed catalog size"
-    catalog = _hfs_header_node(
-        depth=2 if len(leaves) > 1 else 1,
-        root=len(nodes) if len(leaves) > 1 else 1,
-        leaf_records=len(records),
-        first_leaf=1,
-        last_leaf=len(leaves),
-        nodes=catalog_nodes,
-        used=len(nodes) + 1,
-        max_key=516,
-        compare=_HFS_BINARY_COMPARE if case_sensitive else _HFS_CASE_FOLDING,
-    )
-    for n, block in enumerate([catalog, *nodes]):
-        image[(catalog_start + n) * _HFS_BLOCK : (catalog_start + n + 1) * _HFS_BLOCK] = block
-    empty = {"depth": 0, "root": 0, "leaf_records": 0, "first_leaf": 0, "last_leaf": 0, "nodes": 1, "used": 1}
-    image[extents_start * _HFS_BLOCK : (extents_start + 1) * _HFS_BLOCK] = _hfs_header_node(
-        **empty, max_key=10
-    )
-    image[attributes_start * _HFS_BLOCK : (attributes_start + 1) * _HFS_BLOCK] = _hfs_header_node(
-        **empty, max_key=266
-    )
-
-    # Allocation bitmap: everything up to the last data block, and the last block (alternate volume header).
-    bitmap = alloc_start * _HFS_BLOCK
-    for block in [*range(next_block), total - 1]:
-        image[bitmap + block // 8] |= 0x80 >> (block % 8)
-    used_blocks = next_block + 1
-
-    header = bytearray(512)
-    struct.pack_into(
-        ">2sHIIIIIIIIIIIIIIIIIQ",
-        header,
-        0,
-        b"HX" if case_sensitive else b"H+",
-        5 if case_sensitive else 4,
-        0x100,  # kHFSVolumeUnmountedBit: cleanly unmounted
-        int.from_bytes(b"10.0", "big"),
-        0,  # no journal
-        stamp,
-        stamp,
-        0,
-        stamp,
-        len(forks),
-        len(folders),
-        _HFS_BLOCK,
-        total,
-        total - used_blocks,
-        next_block,
-        _HFS_BLOCK,
-        _HFS_BLOCK,
-        _HFS_FIRST_USER_ID + len(ids) - 1,  # nextCatalogID
-        1,
-        1,  # encodingsBitmap: MacRoman
-    )
-    header[112:192] = _hfs_fork(_HFS_BLOCK, alloc_start, 1)
-    header[192:272] = _hfs_fork(_HFS_NODE, extents_start, 1)
-    header[272:352] = _hfs_fork(catalog_nodes * _HFS_NODE, catalog_start, catalog_nodes)
-    header[352:432] = _hfs_fork(_HFS_NODE, attributes_start, 1)
-    image[1024:1536] = header
-    image[size - 1024 : size - 512] = header
-    out.write_bytes(bytes(image))
     return out

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytsk3
 
+from .decmpfs import open_decmpfs
 from .dfvfs_fs import open_serialised, walk_dfvfs
 from .folder import walk_folder
 from .media import MediaSpec, TskImage, detect_media, open_media, verify_ewf
@@ -149,6 +150,9 @@ class Opener:
                 DfvfsFile(open_serialised(ref.dfvfs_spec), ref.size), buffer_size=1 << 16
             )
         assert ref.inode is not None
+        if ref.decmpfs is not None:
+            reader = open_decmpfs(self.fs(ref.volume_offset), ref.inode)
+            return io.BufferedReader(reader, buffer_size=1 << 16)
         handle = self.fs(ref.volume_offset).open_meta(inode=ref.inode)
         attr = None if ref.attr_id is None or ref.attr_type is None else (ref.attr_type, ref.attr_id)
         return io.BufferedReader(TskFile(handle, ref.size, attr), buffer_size=1 << 16)

@@ -5,7 +5,9 @@ and orphan inodes marked unallocated, and reads their blocks where the file syst
 It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-scanner.md lists which are tested).
 NTFS alternate data streams (named ``$DATA`` attributes) are listed as entries of their own, ``file:stream``;
 so are HFS+ resource forks (TSK's ``HFS_RSRC`` attribute), stream ``rsrc``, path ``file/..namedfork/rsrc`` as
-macOS itself names a fork.
+macOS itself names a fork. HFS+ compressed files (decmpfs) that TSK cannot inflate in this build (zlib,
+types 3 and 4) are inflated by ``decmpfs``; a resource fork that holds a file's compressed content is that
+content, not a hidden stream, and is not listed.
 
 File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
 labels, the exFAT allocation bitmap and up-case table, the HFS+ special files) is not user content and is
@@ -20,6 +22,14 @@ from typing import Any
 
 import pytsk3
 
+from .decmpfs import (
+    DECMPFS_IN_RESOURCE_FORK,
+    DECMPFS_READ_BY_TSK,
+    DECMPFS_ZLIB_ATTR,
+    DECMPFS_ZLIB_RSRC,
+    ERR_DECMPFS_TYPE,
+    find_decmpfs,
+)
 from .refs import FileRef, iso_utc
 
 _ORPHANS = "$OrphanFiles"
@@ -183,6 +193,22 @@ def _stream_refs(
         )
 
 
+def _hfs_compression(fs: Any, addr: int, size: int) -> tuple[int | None, int, str | None]:
+    """(decmpfs type, uncompressed size, reason it cannot be read) of an HFS+ file marked compressed.
+
+    A file marked compressed without a ``com.apple.decmpfs`` attribute is read as it is, as macOS reads it.
+    """
+    try:
+        record = find_decmpfs(fs, addr)
+    except OSError as exc:
+        return None, size, str(exc)
+    if record is None:
+        return None, size, None
+    if record.kind in (DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC) or record.kind in DECMPFS_READ_BY_TSK:
+        return record.kind, record.size, None
+    return record.kind, record.size, ERR_DECMPFS_TYPE.format(kind=record.kind)
+
+
 def _timestamps(meta: Any) -> dict[str, str | None]:
     def ts(name: str) -> str | None:
         return iso_utc(getattr(meta, name, 0), getattr(meta, f"{name}_nano", 0) or 0)
@@ -255,18 +281,26 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
             emitted.add(addr)
             # Name deleted but inode re-used: the blocks belong to another file now.
             realloc = name_unalloc and not meta_unalloc and not dir_deleted
+            size, compression = int(meta.size), None
+            note = "name deleted and inode reallocated to another file" if realloc else None
+            if fs_type == "hfs" and int(meta.flags) & pytsk3.TSK_FS_META_FLAG_COMP:
+                compression, size, unreadable = _hfs_compression(fs, addr, size)
+                note = note or unreadable
             ref = FileRef(
                 key=f"v{volume['index']}:{addr}:{int(deleted)}:{path}",
                 path=f"{prefix}{path}",
-                size=int(meta.size),
+                size=size,
                 deleted=deleted,
                 volume=int(volume["index"]),
                 volume_offset=int(volume["offset"]),
                 inode=addr,
                 timestamps=_timestamps(meta),
-                note="name deleted and inode reallocated to another file" if realloc else None,
+                note=note,
+                decmpfs=compression if compression in (DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC) else None,
             )
             yield ref
+            if compression in DECMPFS_IN_RESOURCE_FORK:
+                continue  # the fork is the file's compressed content, reported above
             if fs_type in ("ntfs", "hfs"):
                 try:
                     handle = entry if entry.info.meta is not None else fs.open_meta(inode=addr)
