@@ -2,15 +2,18 @@
 
     .venv/bin/python benchmarks/triage_hashing.py [--size-gb 2] [--keep]
 
-Prints our wall time against ``hashdeep -c md5,sha1,sha256 -r`` (targets: ours <= 0.8x hashdeep's), and our
-throughput against the measured one-pass hashlib rate x cores (target: >= 85 %). Both runs read from the page
-cache (the tree is read once first), so the comparison is CPU, not disk.
+Our scan runs as the ``custos triage scan`` command, start-up included, as hashdeep does. Prints our wall
+time against ``hashdeep -c md5,sha1,sha256 -r`` (target: ours <= 0.8x hashdeep's); our throughput while
+hashing (the scan's own ``scan.seconds``) against the measured one-pass hashlib rate x cores (target:
+>= 85 %); and the same ratio for the whole command, start-up and report included. Both runs read from the
+page cache (the tree is read once first), so the comparison is CPU, not disk.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -19,9 +22,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-from custos.core.policy import current_policy
-from custos.triage.scanner.scan import ScanOptions, scan
 
 OUT = Path(__file__).resolve().parent / "out" / "triage_hashing"
 # (share of bytes, min size, max size): many small files, some camera-sized, a few large videos/archives.
@@ -121,6 +121,9 @@ def main() -> None:
     root.mkdir(parents=True)
     files, nbytes = build_tree(root, int(args.size_gb * 1e9))
     print(f"tree: {files} files, {nbytes / 1e9:.2f} GB, {cores} cores, load average {os.getloadavg()[0]:.1f}")
+    # Write the new tree to disk before timing anything: kernel writeback of 2 GB of dirty pages would
+    # otherwise take CPU from whichever run it overlaps.
+    os.sync()
     warm(root)
 
     start = time.perf_counter()
@@ -130,14 +133,13 @@ def main() -> None:
         )
     t_hashdeep = time.perf_counter() - start
 
+    # Ours as a user runs it: the `custos` command in its own process, start-up included, like hashdeep.
+    custos = Path(sys.executable).parent / "custos"
+    command = [str(custos), "triage", "scan", str(root), "--no-pdq", "--workers", str(cores), "--quiet"]
     start = time.perf_counter()
-    report = scan(
-        ScanOptions(
-            source=str(root), json_out=str(OUT / "report.json"), workers=cores, progress=False, pdq=False
-        ),
-        policy=current_policy(),
-    )
+    subprocess.run([*command, "--json", str(OUT / "report.json")], check=True, stderr=subprocess.DEVNULL)
     t_ours = time.perf_counter() - start
+    report = json.loads((OUT / "report.json").read_text())
     assert report["scan"]["files_total"] == files
 
     t_plain = plain_parallel(root, cores)
@@ -153,7 +155,12 @@ def main() -> None:
     print(f"hashlib one pass: {rate:.0f} MB/s/core x {cores} = {rate * cores:.0f} MB/s")
     print(f"ratio ours/(one-core burst x cores): {ours_mbs / (rate * cores):.2f}")
     print(f"hashlib one pass on all {cores} cores at once: {rate_all:.0f} MB/s")
-    print(f"ratio ours/(hashlib one pass, all cores at once): {ours_mbs / rate_all:.2f} (target >= 0.85)")
+    scan_mbs = nbytes / report["scan"]["seconds"] / 1e6
+    print(
+        f"throughput while hashing (the report's scan.seconds, pool running): {scan_mbs:.0f} MB/s; "
+        f"ratio to the one-pass rate on all cores at once: {scan_mbs / rate_all:.2f} (target >= 0.85)"
+    )
+    print(f"whole command incl. interpreter start-up, listing and report: ratio {ours_mbs / rate_all:.2f}")
     plain_mbs = nbytes / t_plain / 1e6
     print(
         f"bare hashlib loop in {cores} processes over the same tree: {t_plain:.2f} s ({plain_mbs:.0f} MB/s); "

@@ -109,5 +109,6 @@ def test_otp_prints_a_code_for_demo_accounts_only(force: Any, capsys: Any, setti
     assert "DEBUG" in capsys.readouterr().err
 
 
+@pytest.mark.django_db  # the JSONField check asks the database for its features (cached once asked)
 def test_manage_passes_through_to_django(capsys: Any) -> None:
     assert main(["manage", "check"]) == 0

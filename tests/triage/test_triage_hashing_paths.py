@@ -7,7 +7,7 @@ import hashlib
 import os
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from triage_fixtures import encode, synthetic_image
@@ -102,30 +102,108 @@ def test_a_broken_pool_reruns_the_unrecorded_files_once_without_mmap(
 
     ckpt: Any = FakeCheckpoint()
 
-    def run_once(
-        spec: SourceSpec, pending: list[FileRef], workers: int, wopts: worker.WorkerOptions, *a: Any, **k: Any
-    ) -> int:
-        calls.append(([r.key for r in pending], wopts.use_mmap))
-        if wopts.use_mmap or always_dies:
+    class FakePool:
+        def __init__(self, wopts: worker.WorkerOptions) -> None:
+            self.wopts = wopts
+
+        def __enter__(self) -> FakePool:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def drive(pool: FakePool, spec: SourceSpec, pending: list[FileRef], *a: Any, **k: Any) -> int:
+        calls.append(([r.key for r in pending], pool.wopts.use_mmap))
+        if pool.wopts.use_mmap or always_dies:
             ckpt.records["big"] = {}  # finished before the worker died
             raise BrokenProcessPool("a child process terminated abruptly")
         return 0
 
-    monkeypatch.setattr(scan_module, "_run_pool_once", run_once)
+    monkeypatch.setattr(scan_module, "_drive_pool", drive)
+    monkeypatch.setattr(scan_module, "start_pool", lambda spec, workers, wopts: FakePool(wopts))
     refs = [FileRef("small", "small", 1), FileRef("big", "big", BATCH_BYTES), FileRef("mid", "mid", 2)]
     progress = scan_module._Progress(3, enabled=False)
     spec = SourceSpec(str(tmp_path), "folder", ())
-    scan_module._run_pool(spec, refs, 2, worker.WorkerOptions(), ckpt, progress, verify=False)
+    mapped = worker.WorkerOptions()
+    scan_module._run_pool(spec, refs, cast(Any, FakePool(mapped)), 2, mapped, ckpt, progress, verify=False)
     assert calls == [(["big", "small", "mid"], True), (["small", "mid"], False)]
 
     always_dies = True
+    unmapped = worker.WorkerOptions(use_mmap=False)
     with pytest.raises(BrokenProcessPool):  # without mmap a second death is a real failure
         scan_module._run_pool(
             spec,
             refs,
+            cast(Any, FakePool(unmapped)),
             2,
-            worker.WorkerOptions(use_mmap=False),
+            unmapped,
             ckpt,
             progress,
             verify=False,
         )
+
+
+@pytest.mark.parametrize(
+    ("threads", "method"),
+    [(1, "fork"), (2, "forkserver"), (0, "forkserver")],
+    ids=["alone", "threads", "unknown"],
+)
+def test_the_pool_forks_only_a_single_threaded_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threads: int, method: str
+) -> None:
+    started: list[tuple[str, list[str]]] = []
+
+    class Executor:
+        def __init__(self, *, mp_context: Any, **kw: Any) -> None:
+            started.append((mp_context.get_start_method(), []))
+
+        def submit(self, fn: Any) -> None:
+            started[-1][1].append(fn.__name__)  # the workers are started at once
+
+    monkeypatch.setattr(scan_module, "_threads", lambda: threads)
+    monkeypatch.setattr(scan_module, "ProcessPoolExecutor", Executor)
+    scan_module.start_pool(SourceSpec(str(tmp_path), "folder", ()), 2, worker.WorkerOptions())
+    assert started == [(method, ["int"])]
+
+
+def test_the_thread_count_is_read_from_the_kernel() -> None:
+    import threading
+
+    before = scan_module._threads()
+    started, stop = threading.Event(), threading.Event()
+
+    def wait() -> None:
+        started.set()
+        stop.wait()
+
+    t = threading.Thread(target=wait)
+    t.start()
+    started.wait()
+    try:
+        assert scan_module._threads() == before + 1
+    finally:
+        stop.set()
+        t.join()
+
+
+def test_an_exact_hash_scan_loads_neither_numpy_nor_faiss(tmp_path: Path) -> None:
+    """Their start-up (about 0.25 s) and thread pools are paid only when PDQ or vPDQ hashes are in play."""
+    import subprocess
+    import sys
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_bytes(b"known bad bytes")
+    md5 = hashlib.md5(b"known bad bytes", usedforsecurity=False).hexdigest()
+    (tmp_path / "set.csv").write_text(f"md5,category\n{md5},A\n")
+    program = (
+        "import sys, json\n"
+        "from custos.core.policy import current_policy\n"
+        "from custos.triage.scanner.scan import ScanOptions, scan\n"
+        f"r = scan(ScanOptions(source={str(tmp_path / 'src')!r}, json_out={str(tmp_path / 'r.json')!r},"
+        f" hashsets=[{str(tmp_path / 'set.csv')!r}], workers=2, progress=False, pdq=False),"
+        " policy=current_policy())\n"
+        "loaded = [m in sys.modules for m in ('numpy', 'faiss')]\n"
+        "print(json.dumps([r['summary']['by_kind']['exact'], *loaded]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], check=True, capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "[1, false, false]"

@@ -1,10 +1,15 @@
 """Scan orchestration: list the source, hash and PDQ every file on a process pool, checkpoint, match, report.
 
-* Every core: a ``ProcessPoolExecutor`` (forkserver start: the parent may hold threads from tqdm and FAISS)
-  with one worker per core by default. Files go in batches (many small files per task, one large file per
-  task) and at most ``2 x workers`` batches are in flight, so memory stays bounded however big the device.
-  Files of a batch of their own go first, largest first: a multi-gigabyte video handed out last would leave
-  every other core idle while one worker hashes it.
+* Every core: a ``ProcessPoolExecutor`` with one worker per core by default. The pool is started first,
+  before hash sets are loaded or the progress bar exists, so the parent still has one thread and the
+  workers are plain forks (ready in about 10 ms). A forkserver would cost 0.2-0.7 s per scan (a fresh
+  interpreter that re-imports the scanner and the ``__main__`` module): a sixth of a 2 GB scan's wall time.
+  Forking a process that already runs other threads (tqdm's monitor, OpenBLAS and OpenMP pools once numpy
+  and FAISS are loaded) can deadlock the child, so any later pool falls back to the forkserver.
+  Files go in batches (many small files per task, one large file per task) and at most ``2 x workers``
+  batches are in flight, so memory stays bounded however big the device. Files of a batch of their own go
+  first, largest first: a multi-gigabyte video handed out last would leave every other core idle while one
+  worker hashes it.
 * A worker that dies (a mapped page of failing media raises SIGBUS; a decoder crash) breaks the pool: the
   files not yet recorded are run again once on a new pool without ``mmap``, so an unreadable file becomes a
   read error on its record, as with ``read()``, instead of ending the scan.
@@ -22,11 +27,11 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
-
-from tqdm import tqdm
+from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING, Any
 
 from custos.core.policy import Policy
 
@@ -34,9 +39,6 @@ from . import worker
 from .checkpoint import Checkpoint, CheckpointMismatch, checkpoint_path
 from .hashsets import KNOWN_BAD, KNOWN_GOOD, HashSetError, ParsedHashSet, import_hashset_file
 from .html import render_html
-from .kit import Kit, KitError, open_kit, read_public_key
-from .matcher import Matcher
-from .pdq import thumbnail_jpeg
 from .report import (
     GENERATOR,
     SCHEMA_VERSION,
@@ -48,6 +50,9 @@ from .report import (
 )
 from .sources import FileRef, SourceListing, SourceSpec, detect_source, list_source, verify_ewf
 from .verdict import device_verdict
+
+if TYPE_CHECKING:
+    from .kit import Kit
 
 VERSION = "1.0.0"
 BATCH_FILES = 64
@@ -79,6 +84,9 @@ class ScanOptions:
 
 
 def load_sets(opts: ScanOptions, policy: Policy) -> tuple[list[ParsedHashSet], Kit | None]:
+    # The kit module (cryptography) and tqdm are imported only when used: a scan's start-up is on its clock.
+    from .kit import KitError, open_kit, read_public_key
+
     sets: list[ParsedHashSet] = []
     kit: Kit | None = None
     try:
@@ -144,26 +152,65 @@ def _identity(spec: SourceSpec) -> dict[str, Any]:
 
 
 class _Progress:
+    """Files/s and MB/s on stderr (tqdm, imported only when shown)."""
+
     def __init__(self, total: int, enabled: bool) -> None:
-        self.bar = tqdm(
-            total=total, unit="file", desc="triage", file=sys.stderr, disable=not enabled, dynamic_ncols=True
-        )
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", desc="triage", file=sys.stderr, dynamic_ncols=True)
         self.start = time.monotonic()
         self.bytes = 0
 
     def advance(self, files: int, nbytes: int) -> None:
         self.bytes += nbytes
-        elapsed = max(time.monotonic() - self.start, 1e-6)
-        self.bar.set_postfix_str(f"{self.bytes / elapsed / 1e6:.1f} MB/s", refresh=False)
-        self.bar.update(files)
+        if self.bar is not None:
+            elapsed = max(time.monotonic() - self.start, 1e-6)
+            self.bar.set_postfix_str(f"{self.bytes / elapsed / 1e6:.1f} MB/s", refresh=False)
+            self.bar.update(files)
 
     def close(self) -> None:
-        self.bar.close()
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _threads() -> int:
+    """Threads of this process as the kernel counts them (C-level pools included), or 0 if unknown."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            # Field 20 (num_threads); split after the command name, which may itself contain spaces.
+            return int(fh.read().rsplit(b")", 1)[1].split()[17])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def start_pool(spec: SourceSpec, workers: int, wopts: worker.WorkerOptions) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, forked now if this process has a single thread (see the module
+    docstring), else started through a forkserver."""
+    ctx: BaseContext
+    if _threads() == 1:
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        # Workers fork from a server with pytsk3 loaded, and numpy/Pillow/vpdq only when they will be used.
+        modules = ["custos.triage.scanner.worker"]
+        if wopts.pdq or wopts.video:
+            modules += ["custos.triage.scanner.pdq", "custos.triage.scanner.video"]
+        ctx.set_forkserver_preload(modules)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=worker.init_worker, initargs=(spec, wopts)
+    )
+    # A fork pool starts every worker on its first task and only then its manager thread: start them now,
+    # while nothing else runs here.
+    pool.submit(int)
+    return pool
 
 
 def _run_pool(
     spec: SourceSpec,
     pending: list[FileRef],
+    pool: ProcessPoolExecutor | None,
     workers: int,
     wopts: worker.WorkerOptions,
     ckpt: Checkpoint,
@@ -171,7 +218,7 @@ def _run_pool(
     verify: bool,
 ) -> int:
     processed_bytes = 0
-    if workers <= 1:
+    if pool is None:
         worker.init_worker(spec, wopts)
         if verify:
             ckpt.add_side("verification", verify_ewf(spec.segments))
@@ -184,60 +231,51 @@ def _run_pool(
     ordered = _largest_first(pending)
     before = progress.bytes
     try:
-        return _run_pool_once(spec, ordered, workers, wopts, ckpt, progress, verify)
+        return _drive_pool(pool, spec, ordered, workers, ckpt, progress, verify)
     except BrokenProcessPool:
         if not (wopts.use_mmap and spec.kind == "folder"):
             raise
     remaining = [r for r in ordered if r.key not in ckpt.records]
-    _run_pool_once(spec, remaining, workers, replace(wopts, use_mmap=False), ckpt, progress, verify=False)
+    with start_pool(spec, workers, replace(wopts, use_mmap=False)) as retry:
+        _drive_pool(retry, spec, remaining, workers, ckpt, progress, verify=False)
     return progress.bytes - before
 
 
-def _run_pool_once(
+def _drive_pool(
+    pool: ProcessPoolExecutor,
     spec: SourceSpec,
     pending: list[FileRef],
     workers: int,
-    wopts: worker.WorkerOptions,
     ckpt: Checkpoint,
     progress: _Progress,
     verify: bool,
 ) -> int:
+    """Keep ``2 x workers`` batches in flight; record each batch as it finishes."""
     processed_bytes = 0
-    ctx = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has pytsk3 loaded, and numpy/Pillow/vpdq only when they will be used.
-    modules = ["custos.triage.scanner.worker"]
-    if wopts.pdq or wopts.video:
-        modules += ["custos.triage.scanner.pdq", "custos.triage.scanner.video"]
-    ctx.set_forkserver_preload(modules)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=worker.init_worker, initargs=(spec, wopts)
-    ) as pool:
-        inflight: dict[Future[Any], int] = {}
-        verification: Future[dict[str, Any]] | None = (
-            pool.submit(verify_ewf, spec.segments) if verify else None
-        )
-        batches = _batches(pending)
-        try:
-            while True:
-                while len(inflight) < 2 * workers:
-                    todo = next(batches, None)
-                    if todo is None:
-                        break
-                    inflight[pool.submit(worker.process_batch, todo)] = len(todo)
-                if not inflight:
+    inflight: dict[Future[Any], int] = {}
+    verification: Future[dict[str, Any]] | None = pool.submit(verify_ewf, spec.segments) if verify else None
+    batches = _batches(pending)
+    try:
+        while True:
+            while len(inflight) < 2 * workers:
+                todo = next(batches, None)
+                if todo is None:
                     break
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    count = inflight.pop(fut)
-                    records, nbytes = fut.result()
-                    ckpt.add_records(records)
-                    processed_bytes += nbytes
-                    progress.advance(count, nbytes)
-            if verification is not None:
-                ckpt.add_side("verification", verification.result())
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+                inflight[pool.submit(worker.process_batch, todo)] = len(todo)
+            if not inflight:
+                break
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                count = inflight.pop(fut)
+                records, nbytes = fut.result()
+                ckpt.add_records(records)
+                processed_bytes += nbytes
+                progress.advance(count, nbytes)
+        if verification is not None:
+            ckpt.add_side("verification", verification.result())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     return processed_bytes
 
 
@@ -281,6 +319,8 @@ def _thumbnails(
     policy: Policy,
 ) -> dict[str, bytes]:
     """Thumbnails of NON-matching images only; a matched image is never decoded for display."""
+    from .pdq import thumbnail_jpeg
+
     limit = int(policy.get("triage.html_thumbnail_limit"))
     px = int(policy.get("triage.html_thumbnail_px"))
     worker.init_worker(spec, wopts)
@@ -314,6 +354,24 @@ def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
         raise ScanError(str(exc)) from None
     if opts.manifest_out and spec.kind != "folder":
         raise ScanError(ERR_MANIFEST_FOLDER.format(kind=spec.kind))
+    workers = opts.workers or os.cpu_count() or 1
+    wopts = worker_options(policy, opts)
+    with ExitStack() as stack:
+        pool = stack.enter_context(start_pool(spec, workers, wopts)) if workers > 1 else None
+        return _scan(opts, spec, pool, workers, wopts, policy=policy, started=started)
+    raise AssertionError("unreachable: ExitStack does not swallow exceptions")
+
+
+def _scan(
+    opts: ScanOptions,
+    spec: SourceSpec,
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    wopts: worker.WorkerOptions,
+    *,
+    policy: Policy,
+    started: datetime,
+) -> dict[str, Any]:
     sets, kit = load_sets(opts, policy)
     try:
         listing = list_source(spec)
@@ -333,14 +391,13 @@ def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
     done = set(ckpt.records)
     pending = [r for r in listing.refs if r.key not in done]
     resumed = len(listing.refs) - len(pending)
-    workers = opts.workers or os.cpu_count() or 1
-    wopts = worker_options(policy, opts)
     progress = _Progress(len(pending), opts.progress)
     t0 = time.monotonic()
     try:
         processed_bytes = _run_pool(
             spec,
             pending,
+            pool,
             workers,
             wopts,
             ckpt,
@@ -352,6 +409,8 @@ def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
         ckpt.sync()
     elapsed = time.monotonic() - t0
     files = _ordered(listing.refs, ckpt.records)
+    from .matcher import Matcher  # numpy and FAISS: only now, so their threads never meet a fork
+
     Matcher(sets, policy).apply(files)
     summary = device_verdict(files, policy=policy)
     summary.update(
