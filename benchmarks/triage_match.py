@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/triage_match.py [--bank 1000000] [--queries 10000]
 
-Our matcher (``PdqIndex``: FAISS multi-index hashing, 16 x 16-bit chunks, nflip = 31 // 16) against a FAISS
-flat (brute-force) binary index in the same run, both with range_search(radius = threshold + 1). Recall is
-checked pair by pair against the flat index, which is exhaustive, and the flat index itself against a numpy
-brute force on a sample. Half of the query images have a variant planted within 0-40 bits of a bank hash.
+Our matcher (``PdqIndex``: FAISS multi-index hashing, 12 x 21-bit sub-hashes, nflip = 31 // 12) against a
+FAISS flat (brute-force) binary index in the same run, both with range_search(radius = threshold + 1).
+Recall is checked pair by pair against the flat index, which is exhaustive, and the flat index itself
+against a numpy brute force on a sample. Half of the query images have a variant planted within 0-40 bits
+of a bank hash.
 """
 
 from __future__ import annotations
