@@ -50,7 +50,8 @@ def make_force(
         red = 12 if probationer else 25
         open_crimes = min(red + 2, max(0, int(rng.gauss(red * 0.55, red * 0.25))))
         per_crime = 1.0 if pip == 1 else (1.8 if pip == 2 else 2.6)
-        load = round(open_crimes * per_crime * rng.uniform(0.7, 1.2), 3)
+        # A real weighted load is a sum of crime weights (tier weight x 1.5 x 1.25): a multiple of 1/8.
+        load = round(open_crimes * per_crime * rng.uniform(0.7, 1.2) * 8) / 8
         oid = f"OFF{n:05d}"
         held = frozenset({f"S{borough}-{rng.randrange(10):02d}"}) if rng.random() < 0.05 else frozenset()
         suspects = frozenset({f"P{borough}-{rng.randrange(60):03d}"}) if rng.random() < 0.10 else frozenset()

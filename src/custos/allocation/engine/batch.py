@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
+from custos.core.forking import forked_map
 from custos.core.policy import Policy
 
 from .explain import explain_allocations, explain_unallocated
@@ -143,111 +146,88 @@ def _bare(
     return allocations, unallocated
 
 
-def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], SolveStats]:
-    """Lexicographic optimum, component by component; returns unit id -> officer index."""
-    policy = problem.policy
-    limit = float(policy.get(key("solver_time_limit_seconds")))
-    nodes = int(policy.get(key("solver_node_limit")))
-    components = problem.components()
-    unit_index = {u.id: n for n, u in enumerate(problem.units)}
-    base = greedy(problem)
-    assignment: dict[str, int | None] = {u.id: None for u in problem.no_candidate}
-    stages = 0
-    stops: set[Stop] = set()
+@dataclass(frozen=True)
+class _Limits:
+    """What every solve of one run gets: the deterministic node limit and the whole run's wall-clock net."""
 
-    def left() -> float:
+    nodes: int
+    seconds: float
+    started: float
+
+    def left(self) -> float:
         """What is left of the whole run's wall-clock budget. It is the safety net, not the work limit: the
         node limit is what keeps one hard component from starving the rest, and it does so the same way on
         every machine. The wall clock only binds on a run that has already overrun (then at least 1 s)."""
-        return max(1.0, limit - (time.perf_counter() - started))
+        return max(1.0, self.seconds - (time.perf_counter() - self.started))
 
-    # Stage 1 and 2 per component, using the greedy answer as incumbent where it already meets the bound.
-    incumbent: list[dict[str, int | None]] = []
-    unalloc_limit: list[float] = []
+
+@dataclass(frozen=True)
+class _Early:
+    """Stages 1 and 2 of one component: its incumbent, least unallocated weight and highest utilisation."""
+
+    incumbent: dict[str, int | None]
+    unallocated_limit: float
+    max_utilisation: float | None  # None: the component never raises the force's highest utilisation
+    stops: frozenset[Stop]
+    stages: int
+
+
+@dataclass(frozen=True)
+class _Late:
+    """Stage 3 of one component."""
+
+    assignment: dict[str, int | None]
+    cost: float
+    bound: float
+    stops: frozenset[Stop]
+    stages: int
+
+
+def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], SolveStats]:
+    """Lexicographic optimum, component by component; returns unit id -> officer index.
+
+    Components share no variable and no constraint (decision 0002), so their solves run in forked worker
+    processes, one per core (`solver_processes`). Each solve is deterministic and independent of the others,
+    so the answer is the same whatever the number of processes or how the components are shared out.
+    """
+    policy = problem.policy
+    limits = _Limits(
+        int(policy.get(key("solver_node_limit"))),
+        float(policy.get(key("solver_time_limit_seconds"))),
+        started,
+    )
+    components = problem.components()
+    base = greedy(problem)
+    unit_index = {u.id: n for n, u in enumerate(problem.units)}
     lower = problem.base_max_utilisation
-    max_needed: list[bool] = []
-    for comp in components:
-        units = [u for k in comp for u in problem.classes[k].units]
-        if len(units) == 1:
-            # One unit: its own best choice against the untouched force is exact for stages 1 and 2.
-            zeros_w = [0.0] * len(problem.officers)
-            zeros_n = [0] * len(problem.officers)
-            i, _ = choose(problem, unit_index[units[0].id], zeros_w, zeros_n, lower)
-            inc = {units[0].id: i}
-        else:
-            inc = {u.id: base[u.id] for u in units}
-        u_star = sum(u.weight for u in units if inc[u.id] is None)
-        if u_star > TOL and len(units) > 1:
-            res = solve_component(
-                problem,
-                comp,
-                Stage.LEAST_UNALLOCATED,
-                unallocated_limit=0.0,
-                max_utilisation=0.0,
-                node_limit=nodes,
-                time_limit=left(),
-            )
-            stages += 1
-            stops.add(res.stopped_by)
-            if res.counts is not None and res.objective < u_star - TOL:
-                u_star = res.objective
-                inc = _assign(problem, comp, res)
-        incumbent.append(inc)
-        unalloc_limit.append(u_star)
-        max_needed.append(_max_util(problem, inc) > lower + TOL)
-    z_star = lower
-    for n, comp in enumerate(components):
-        if max_needed[n]:
-            if len(incumbent[n]) > 1:  # one-unit components are already exact
-                res = solve_component(
-                    problem,
-                    comp,
-                    Stage.LEAST_MAX_UTILISATION,
-                    unallocated_limit=unalloc_limit[n],
-                    max_utilisation=0.0,
-                    node_limit=nodes,
-                    time_limit=left(),
-                )
-                stages += 1
-                stops.add(res.stopped_by)
-                if res.counts is not None and res.objective < _max_util(problem, incumbent[n]) - TOL:
-                    incumbent[n] = _assign(problem, comp, res)
-                z_star = max(z_star, _max_util(problem, incumbent[n]))
-            else:
-                z_star = max(z_star, _max_util(problem, incumbent[n]))
-    # Stage 3: least cost within both limits.
-    cost = 0.0
-    bound = 0.0
-    for n, comp in enumerate(components):
-        units = [u for k in comp for u in problem.classes[k].units]
-        if len(units) == 1:
-            extra_w = [0.0] * len(problem.officers)
-            extra_n = [0] * len(problem.officers)
-            i, _ = choose(problem, unit_index[units[0].id], extra_w, extra_n, z_star)
-            assignment[units[0].id] = i
-            part = problem.evaluate({units[0].id: i}).cost
-            cost += part
-            bound += part
-            continue
-        res = solve_component(
-            problem,
-            comp,
-            Stage.LEAST_COST,
-            unallocated_limit=unalloc_limit[n],
-            max_utilisation=z_star,
-            node_limit=nodes,
-            time_limit=left(),
-        )
-        stages += 1
-        stops.add(res.stopped_by)
-        if res.counts is None:
-            # Out of time before any solution: keep the incumbent, which meets both limits.
-            assignment.update(incumbent[n])
-            cost += problem.evaluate(incumbent[n]).cost
-        else:
-            assignment.update(_assign(problem, comp, res))
-            cost += res.objective
-        bound += res.dual_bound  # -inf when HiGHS proved nothing: the gap then reads as unknown (inf)
+    parts = _parts(problem, components, _processes(policy, components, problem))
+
+    def early(part: list[int]) -> list[_Early]:
+        return [_first_stages(problem, components[n], base, unit_index, lower, limits) for n in part]
+
+    firsts: list[_Early] = [_Early({}, 0.0, None, frozenset(), 0)] * len(components)
+    for part, done in zip(parts, _map(early, parts), strict=True):
+        for n, first in zip(part, done, strict=True):
+            firsts[n] = first
+    # The force-wide level 2 value: every component's stage 3 must keep within it (decision 0002).
+    z_star = max([lower, *(f.max_utilisation for f in firsts if f.max_utilisation is not None)])
+
+    def late(part: list[int]) -> list[_Late]:
+        return [_last_stage(problem, components[n], firsts[n], unit_index, z_star, limits) for n in part]
+
+    assignment: dict[str, int | None] = {u.id: None for u in problem.no_candidate}
+    stops: set[Stop] = set()
+    stages = sum(f.stages for f in firsts)
+    cost = bound = 0.0
+    for f in firsts:
+        stops |= f.stops
+    for results in _map(late, parts):
+        for res in results:
+            assignment.update(res.assignment)
+            cost += res.cost
+            bound += res.bound  # -inf when HiGHS proved nothing: the gap then reads as unknown (inf)
+            stops |= res.stops
+            stages += res.stages
     objective = problem.evaluate(assignment)
     if abs(objective.cost) < TOL:
         gap = 0.0
@@ -273,6 +253,120 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
         basis=tuple(basis),
     )
     return assignment, stats
+
+
+def _processes(policy: Policy, components: list[list[int]], problem: Problem) -> int:
+    """Worker processes for this run: ``solver_processes`` (0 = one per core), at most one per component
+    that needs a MILP, and 1 (no fork) when fewer than two do."""
+    wanted = int(policy.get(key("solver_processes"))) or os.cpu_count() or 1
+    needing = sum(1 for comp in components if sum(len(problem.classes[k].units) for k in comp) > 1)
+    return max(1, min(wanted, needing))
+
+
+def _parts(problem: Problem, components: list[list[int]], processes: int) -> list[list[int]]:
+    """Component indexes shared out largest first to the least-loaded process (size = units x candidates,
+    a rough measure of a MILP's work). Deterministic; the answer does not depend on it."""
+    size = [
+        sum(len(problem.classes[k].units) * len(problem.classes[k].candidates) for k in comp)
+        for comp in components
+    ]
+    parts: list[list[int]] = [[] for _ in range(processes)]
+    load = [0] * processes
+    for n in sorted(range(len(components)), key=lambda n: (-size[n], n)):
+        p = min(range(processes), key=lambda p: (load[p], p))
+        parts[p].append(n)
+        load[p] += size[n]
+    return [sorted(part) for part in parts if part]
+
+
+def _map[R](fn: Callable[[list[int]], R], parts: list[list[int]]) -> list[R]:
+    return forked_map(fn, [(part,) for part in parts])
+
+
+def _first_stages(
+    problem: Problem,
+    comp: list[int],
+    base: Mapping[str, int | None],
+    unit_index: Mapping[str, int],
+    lower: float,
+    limits: _Limits,
+) -> _Early:
+    """Stage 1 (least unallocated weight) and stage 2 (lowest highest utilisation) of one component, from
+    the greedy answer as incumbent where it already meets the bound."""
+    units = [u for k in comp for u in problem.classes[k].units]
+    stops: set[Stop] = set()
+    stages = 0
+    if len(units) == 1:
+        # One unit: its own best choice against the untouched force is exact for stages 1 and 2.
+        unit = unit_index[units[0].id]
+        i, _ = choose(problem, unit, [0.0] * len(problem.officers), [0] * len(problem.officers), lower)
+        inc: dict[str, int | None] = {units[0].id: i}
+    else:
+        inc = {u.id: base[u.id] for u in units}
+    u_star = sum(u.weight for u in units if inc[u.id] is None)
+    if u_star > TOL and len(units) > 1:
+        res = solve_component(
+            problem,
+            comp,
+            Stage.LEAST_UNALLOCATED,
+            unallocated_limit=0.0,
+            max_utilisation=0.0,
+            node_limit=limits.nodes,
+            time_limit=limits.left(),
+        )
+        stages += 1
+        stops.add(res.stopped_by)
+        if res.counts is not None and res.objective < u_star - TOL:
+            u_star = res.objective
+            inc = _assign(problem, comp, res)
+    if _max_util(problem, inc) <= lower + TOL:
+        return _Early(inc, u_star, None, frozenset(stops), stages)
+    if len(units) > 1:  # one-unit components are already exact
+        res = solve_component(
+            problem,
+            comp,
+            Stage.LEAST_MAX_UTILISATION,
+            unallocated_limit=u_star,
+            max_utilisation=0.0,
+            node_limit=limits.nodes,
+            time_limit=limits.left(),
+        )
+        stages += 1
+        stops.add(res.stopped_by)
+        if res.counts is not None and res.objective < _max_util(problem, inc) - TOL:
+            inc = _assign(problem, comp, res)
+    return _Early(inc, u_star, _max_util(problem, inc), frozenset(stops), stages)
+
+
+def _last_stage(
+    problem: Problem,
+    comp: list[int],
+    first: _Early,
+    unit_index: Mapping[str, int],
+    z_star: float,
+    limits: _Limits,
+) -> _Late:
+    """Stage 3 of one component: least cost within its unallocated weight and the force-wide ``z_star``."""
+    units = [u for k in comp for u in problem.classes[k].units]
+    if len(units) == 1:
+        unit = unit_index[units[0].id]
+        i, _ = choose(problem, unit, [0.0] * len(problem.officers), [0] * len(problem.officers), z_star)
+        part = problem.evaluate({units[0].id: i}).cost
+        return _Late({units[0].id: i}, part, part, frozenset(), 0)
+    res = solve_component(
+        problem,
+        comp,
+        Stage.LEAST_COST,
+        unallocated_limit=first.unallocated_limit,
+        max_utilisation=z_star,
+        node_limit=limits.nodes,
+        time_limit=limits.left(),
+    )
+    if res.counts is None:
+        # Out of time before any solution: keep the incumbent, which meets both limits.
+        cost = problem.evaluate(first.incumbent).cost
+        return _Late(dict(first.incumbent), cost, res.dual_bound, frozenset({res.stopped_by}), 1)
+    return _Late(_assign(problem, comp, res), res.objective, res.dual_bound, frozenset({res.stopped_by}), 1)
 
 
 def _stopped(stops: set[Stop]) -> tuple[str, str, bool]:
