@@ -84,26 +84,34 @@ class ScanOptions:
 
 
 def load_sets(opts: ScanOptions, policy: Policy) -> tuple[list[ParsedHashSet], Kit | None]:
-    # The kit module (cryptography) and tqdm are imported only when used: a scan's start-up is on its clock.
-    from .kit import KitError, open_kit, read_public_key
-
     sets: list[ParsedHashSet] = []
-    kit: Kit | None = None
+    kit = _open_kit(opts, policy, sets) if opts.kit else None
     try:
-        if opts.kit:
-            trusted = [read_public_key(k) for k in [*policy.get("triage.kit_trusted_keys"), *opts.kit_keys]]
-            kit = open_kit(opts.kit, trusted_keys=trusted)
-            for ks in kit.sets:
-                sets.append(import_hashset_file(ks.path, name=ks.name, policy=policy, role=ks.role))
         for path in opts.hashsets:
             sets.append(import_hashset_file(path, name=os.path.basename(path), policy=policy, role=KNOWN_BAD))
         for path in opts.known_good:
             sets.append(
                 import_hashset_file(path, name=os.path.basename(path), policy=policy, role=KNOWN_GOOD)
             )
-    except (HashSetError, KitError) as exc:
+    except HashSetError as exc:
         raise ScanError(str(exc)) from None
     return sets, kit
+
+
+def _open_kit(opts: ScanOptions, policy: Policy, sets: list[ParsedHashSet]) -> Kit:
+    """Verify the triage kit and add its sets. The kit module (cryptography) is imported only here: a scan's
+    start-up is on its clock."""
+    from .kit import KitError, open_kit, read_public_key
+
+    assert opts.kit is not None
+    try:
+        trusted = [read_public_key(k) for k in [*policy.get("triage.kit_trusted_keys"), *opts.kit_keys]]
+        kit = open_kit(opts.kit, trusted_keys=trusted)
+        for ks in kit.sets:
+            sets.append(import_hashset_file(ks.path, name=ks.name, policy=policy, role=ks.role))
+    except (HashSetError, KitError) as exc:
+        raise ScanError(str(exc)) from None
+    return kit
 
 
 def _batches(refs: list[FileRef]) -> Iterator[list[FileRef]]:
