@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from triage_apfs_builder import apfs_image
-from triage_fixtures import encode, require_tool, synthetic_image
+from triage_fixtures import assert_read_whole, encode, require_tool, synthetic_image
 
 from custos.core.policy import current_policy
 from custos.triage.scanner.hashing import hash_bytes
@@ -82,14 +82,8 @@ def test_apfs_files_in_folders_are_found_hashed_and_matched(
     files = {f["path"]: f for f in report["files"]}
     assert sorted(files) == sorted(expected)  # folders are walked, not reported; no private-dir entries
     for path, data in expected.items():
-        digests = hash_bytes(data)
         found = files[path]
-        assert (found["size"], found["md5"], found["sha1"], found["sha256"]) == (
-            len(data),
-            digests.md5,
-            digests.sha1,
-            digests.sha256,
-        ), path
+        assert_read_whole(found, data, path)
         assert found["deleted"] is False
         # APFS stores nanoseconds since 1970 (UTC); the builder stamps every date 2024-05-17 14:30:12.
         assert set(found["timestamps"].values()) == {"2024-05-17T14:30:12.000000000Z"}, path

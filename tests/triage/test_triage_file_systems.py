@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import pytsk3
-from triage_fixtures import encode, gpt_disk, mbr_disk, require_tool, synthetic_image
+from triage_fixtures import assert_read_whole, encode, gpt_disk, mbr_disk, require_tool, synthetic_image
 from triage_fs_builders import exfat_image, fat_image, iso_image, ntfs_image
 from triage_hfsplus import hfsplus_image
 
@@ -245,14 +245,8 @@ def test_hfsplus_files_in_folders_are_found_hashed_and_matched(
     files = _files(report)
     assert sorted(files) == sorted(HFS_FILES)  # no $ExtentsFile, $CatalogFile, $AllocationFile ...
     for path, data in HFS_FILES.items():
-        digests = hash_bytes(data)
         found = files[path]
-        assert (found["size"], found["md5"], found["sha1"], found["sha256"]) == (
-            len(data),
-            digests.md5,
-            digests.sha1,
-            digests.sha256,
-        ), path
+        assert_read_whole(found, data, path)
         assert found["deleted"] is False
     _assert_keep_found(files["/DCIM/keep.jpg"])
     assert files["/DCIM/keep.jpg"]["pdq"] == hash_image_bytes(KEEP, min_quality=0, min_side=1).pdq
@@ -360,15 +354,7 @@ def test_hfsplus_compressed_files_are_hashed_and_matched_on_their_decompressed_c
     for path, (data, kind) in COMPRESSED.items():
         if kind == 11:
             continue
-        digests = hash_bytes(data)
-        found = files[path]
-        assert (found["size"], found["md5"], found["sha1"], found["sha256"], found["errors"]) == (
-            len(data),
-            digests.md5,
-            digests.sha1,
-            digests.sha256,
-            [],
-        ), path
+        assert_read_whole(files[path], data, path)
     assert [(m["kind"], m["category"]) for m in files["/DCIM/thumb.jpg"]["matches"]] == [("exact", "C")]
     assert [(m["kind"], m["category"]) for m in files["/DCIM/gone.jpg"]["matches"]] == [("exact", "A")]
     picture = files["/DCIM/picture.bmp"]

@@ -227,3 +227,16 @@ def qcow2_image(raw: Path, out: Path) -> None:
     out.write_bytes(
         bytes(header) + bytes(l1) + bytes(refcount_table) + bytes(refcount_block) + bytes(l2) + b"".join(body)
     )
+
+
+def assert_read_whole(found: dict[str, object], data: bytes, path: str) -> None:
+    """A report's file record has the size and MD5/SHA-1/SHA-256 of ``data``, read without error."""
+    import hashlib
+
+    assert (found["size"], found["md5"], found["sha1"], found["sha256"], found["errors"]) == (
+        len(data),
+        hashlib.md5(data, usedforsecurity=False).hexdigest(),
+        hashlib.sha1(data, usedforsecurity=False).hexdigest(),
+        hashlib.sha256(data).hexdigest(),
+        [],
+    ), path
