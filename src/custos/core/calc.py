@@ -27,6 +27,21 @@ class UserError(Exception):
     """A mistake the user can fix: printed to stderr without a traceback, exit status 2."""
 
 
+def run_commands(register: Callable[[Any], None], argv: list[str] | None = None) -> int:
+    """Parse ``argv`` with the sub-commands ``register`` adds and run the chosen handler, as `custos` does:
+    a `UserError` prints one line and exits 2. For a domain's commands run on their own (tests, field use)."""
+    import sys
+
+    parser = argparse.ArgumentParser(prog="custos")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UserError as exc:
+        print(f"custos: error: {exc}", file=sys.stderr)
+        return 2
+
+
 @dataclass(frozen=True)
 class Calculator:
     name: str

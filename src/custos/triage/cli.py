@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-from custos.core.calc import UserError
+from custos.core.calc import UserError, run_commands
 from custos.core.policy import current_policy
 
 ERR_KEY_MISSING = "signing key {path} does not exist; create one with 'custos triage kit keygen --out KEY'"
@@ -176,14 +176,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Stand-alone entry for tests and field use (``python -m custos.triage.cli``)."""
-    parser = argparse.ArgumentParser(prog="custos")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except UserError as exc:
-        print(f"custos: error: {exc}", file=sys.stderr)
-        return 2
+    return run_commands(register, argv)
 
 
 if __name__ == "__main__":

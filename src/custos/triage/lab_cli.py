@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from custos.core.calc import UserError
+from custos.core.calc import UserError, run_commands
 
 ERR_NO_USER = "no account {username!r}"
 ERR_NO_SET = "no hash set named {name!r}"
@@ -215,14 +215,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="custos")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except UserError as exc:
-        print(f"custos: error: {exc}", file=sys.stderr)
-        return 2
+    """Stand-alone entry for tests (``python -m custos.triage.lab_cli``)."""
+    return run_commands(register, argv)
 
 
 if __name__ == "__main__":
