@@ -13,6 +13,7 @@ import csv
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from custos.crimes.offences import POLICE_UK_CATEGORIES
 
@@ -237,14 +238,7 @@ def parse_outcomes_csv(source: str | Iterable[str]) -> OutcomesImport:
             CrimeOutcome(
                 line=line,
                 crime_id=crime_id,
-                month=row["Month"],
-                reported_by=row["Reported by"],
-                falls_within=row["Falls within"],
-                longitude=longitude,
-                latitude=latitude,
-                location=row["Location"],
-                lsoa_code=lsoa_code,
-                lsoa_name=row["LSOA name"] or None,
+                **_place_and_time(row, longitude, latitude, lsoa_code),
                 outcome=outcome,
             )
         )
@@ -259,6 +253,22 @@ def _check_month_and_force(row: dict[str, str], error: Callable[[str, str], None
     for column in ("Reported by", "Falls within"):
         if not row[column]:
             error(column, REQUIRED)
+
+
+def _place_and_time(
+    row: dict[str, str], longitude: float | None, latitude: float | None, lsoa_code: str | None
+) -> dict[str, Any]:
+    """The columns a street-crime row and an outcome row share, as record fields."""
+    return {
+        "month": row["Month"],
+        "reported_by": row["Reported by"],
+        "falls_within": row["Falls within"],
+        "longitude": longitude,
+        "latitude": latitude,
+        "location": row["Location"],
+        "lsoa_code": lsoa_code,
+        "lsoa_name": row["LSOA name"] or None,
+    }
 
 
 def _location(
@@ -301,14 +311,7 @@ def _street_crime(line: int, row: dict[str, str], errors: list[RowError]) -> Str
     return StreetCrime(
         line=line,
         crime_id=crime_id,
-        month=row["Month"],
-        reported_by=row["Reported by"],
-        falls_within=row["Falls within"],
-        longitude=longitude,
-        latitude=latitude,
-        location=row["Location"],
-        lsoa_code=lsoa_code,
-        lsoa_name=row["LSOA name"] or None,
+        **_place_and_time(row, longitude, latitude, lsoa_code),
         crime_type=crime_type,
         last_outcome=outcome,
         context=row["Context"],
