@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from pathlib import Path
@@ -43,8 +44,12 @@ def page_url_names() -> set[str]:
     return names
 
 
+@functools.cache
 def api_operations() -> dict[str, tuple[str, str]]:
-    """API operation name (function name) -> (METHOD, path template)."""
+    """API operation name (function name) -> (METHOD, path template).
+
+    Built once per process: ninja regenerates the whole OpenAPI schema on every call (about 0.45 s), and
+    every API request of the permission matrix resolves its URL here."""
     from custos.api import api
 
     ops: dict[str, tuple[str, str]] = {}
