@@ -207,3 +207,27 @@ def test_an_exact_hash_scan_loads_neither_numpy_nor_faiss(tmp_path: Path) -> Non
     )
     out = subprocess.run([sys.executable, "-c", program], check=True, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[1, false, false]"
+
+
+def test_the_custos_command_hashes_images_on_its_forked_workers(tmp_path: Path) -> None:
+    """The command starts single-threaded, so its pool forks; the workers load PDQ's libraries themselves."""
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    pictures = {f"p{n}.jpg": encode(synthetic_image(n)) for n in range(3)}
+    for name, data in pictures.items():
+        (src / name).write_bytes(data)
+    custos = Path(sys.executable).parent / "custos"
+    out = tmp_path / "r.json"
+    command = [str(custos), "triage", "scan", str(src), "--workers", "2", "--json", str(out), "--quiet"]
+    subprocess.run(command, check=True, capture_output=True)
+
+    report = json.loads(out.read_text())
+    assert report["scan"]["workers"] == 2
+    found = {Path(f["path"]).name: f["pdq"] for f in report["files"]}
+    assert found == {
+        name: hash_image_bytes(data, min_quality=0, min_side=1).pdq for name, data in pictures.items()
+    }
