@@ -27,7 +27,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from multiprocessing.context import BaseContext
@@ -85,7 +84,7 @@ class ScanOptions:
 
 def load_sets(opts: ScanOptions, policy: Policy) -> tuple[list[ParsedHashSet], Kit | None]:
     sets: list[ParsedHashSet] = []
-    kit = _open_kit(opts, policy, sets) if opts.kit else None
+    kit = _open_kit(opts.kit, opts.kit_keys, policy, sets) if opts.kit else None
     try:
         for path in opts.hashsets:
             sets.append(import_hashset_file(path, name=os.path.basename(path), policy=policy, role=KNOWN_BAD))
@@ -98,15 +97,14 @@ def load_sets(opts: ScanOptions, policy: Policy) -> tuple[list[ParsedHashSet], K
     return sets, kit
 
 
-def _open_kit(opts: ScanOptions, policy: Policy, sets: list[ParsedHashSet]) -> Kit:
+def _open_kit(path: str, keys: list[str], policy: Policy, sets: list[ParsedHashSet]) -> Kit:
     """Verify the triage kit and add its sets. The kit module (cryptography) is imported only here: a scan's
     start-up is on its clock."""
     from .kit import KitError, open_kit, read_public_key
 
-    assert opts.kit is not None
     try:
-        trusted = [read_public_key(k) for k in [*policy.get("triage.kit_trusted_keys"), *opts.kit_keys]]
-        kit = open_kit(opts.kit, trusted_keys=trusted)
+        trusted = [read_public_key(k) for k in [*policy.get("triage.kit_trusted_keys"), *keys]]
+        kit = open_kit(path, trusted_keys=trusted)
         for ks in kit.sets:
             sets.append(import_hashset_file(ks.path, name=ks.name, policy=policy, role=ks.role))
     except (HashSetError, KitError) as exc:
@@ -364,10 +362,12 @@ def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
         raise ScanError(ERR_MANIFEST_FOLDER.format(kind=spec.kind))
     workers = opts.workers or os.cpu_count() or 1
     wopts = worker_options(policy, opts)
-    with ExitStack() as stack:
-        pool = stack.enter_context(start_pool(spec, workers, wopts)) if workers > 1 else None
+    pool = start_pool(spec, workers, wopts) if workers > 1 else None
+    try:
         return _scan(opts, spec, pool, workers, wopts, policy=policy, started=started)
-    raise AssertionError("unreachable: ExitStack does not swallow exceptions")
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def _scan(
