@@ -12,7 +12,12 @@ fork is empty, the catalog record carries ``UF_COMPRESSED`` in its BSD owner fla
 attribute ``com.apple.decmpfs`` (attributes B-tree) holds a little-endian header (magic ``fpmc``, type,
 uncompressed size) followed, for type 3, by the zlib stream itself, or, for type 4, by nothing: the zlib data
 is then in the resource fork, as one resource of type ``cmpf`` whose data starts with a table of 64 KiB
-compression units. A unit that zlib does not shrink is stored as ``0xFF`` and the plain bytes.
+compression units. A unit that zlib does not shrink is stored as ``0xFF`` and the plain bytes. LZVN (the
+tests' encoder, ``triage_lzvn``) is type 7 when inline in the attribute, and type 8 in the resource fork,
+which then holds no resource fork header or map: it starts with a little-endian table of 32-bit offsets, one
+per 64 KiB unit and one for the end of the last (so the first offset is the table's size), and the units
+follow. An LZVN unit that does not shrink is stored as ``0x06`` (end-of-stream, which no stream starts with)
+and the plain bytes.
 
 Deleted files are left as macOS leaves them: the file and thread records are removed from the catalog B-tree
 (the folder's valence and the volume's file count go down), the fork's blocks are freed in the allocation
@@ -25,6 +30,8 @@ import struct
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
+
+from triage_lzvn import lzvn_unit
 
 _HFS_BLOCK = 4096
 _HFS_NODE = 4096  # TN1150: catalog nodes are at least 4 KiB; one node per block keeps the layout simple
@@ -42,6 +49,7 @@ _HFS_CATALOG_MAX_KEY, _HFS_ATTRIBUTES_MAX_KEY = 516, 266
 # decmpfs (xnu bsd/sys/decmpfs.h) and the flag chflags(2) calls UF_COMPRESSED (the BSD info's ownerFlags).
 UF_COMPRESSED = 0x20
 DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC = 3, 4
+DECMPFS_LZVN_ATTR, DECMPFS_LZVN_RSRC = 7, 8
 _DECMPFS_MAGIC = b"fpmc"  # 'cmpf' as a little-endian 32-bit number
 _DECMPFS_UNIT = 64 << 10  # uncompressed bytes per compression unit of a type-4 resource fork
 _ATTR_INLINE_DATA = 0x10  # kHFSPlusAttrInlineData
@@ -174,9 +182,11 @@ def _zlib_unit(data: bytes) -> bytes:
 
 
 def decmpfs_attribute(data: bytes, kind: int) -> bytes:
-    """The value of ``com.apple.decmpfs``: header, then the compressed content when it is inline (type 3)."""
+    """The value of ``com.apple.decmpfs``: header, then the compressed content when it is inline (type 3 or
+    7)."""
     header = _DECMPFS_MAGIC + struct.pack("<IQ", kind, len(data))
-    return header + (_zlib_unit(data) if kind == DECMPFS_ZLIB_ATTR else b"")
+    inline = {DECMPFS_ZLIB_ATTR: _zlib_unit, DECMPFS_LZVN_ATTR: lzvn_unit}.get(kind)
+    return header + (inline(data) if inline else b"")
 
 
 def decmpfs_resource_fork(data: bytes) -> bytes:
@@ -197,6 +207,16 @@ def decmpfs_resource_fork(data: bytes) -> bytes:
     resource_map += struct.pack(">H4sHH", 0, b"cmpf", 0, 10) + struct.pack(">HHI4x", 1, 0xFFFF, 0)
     assert len(resource_map) == map_length
     return header.ljust(data_offset, b"\0") + struct.pack(">I", len(resource)) + resource + resource_map
+
+
+def decmpfs_lzvn_resource_fork(data: bytes) -> bytes:
+    """A type-8 resource fork: the little-endian offsets of the 64 KiB LZVN units and of their end, from the
+    fork's start, then the units (no resource fork header or map, unlike type 4)."""
+    units = [lzvn_unit(data[i : i + _DECMPFS_UNIT]) for i in range(0, len(data), _DECMPFS_UNIT)]
+    offsets = [4 * (len(units) + 1)]
+    for unit in units:
+        offsets.append(offsets[-1] + len(unit))
+    return struct.pack(f"<{len(offsets)}I", *offsets) + b"".join(units)
 
 
 def _attribute_record(cnid: int, name: str, value: bytes) -> tuple[_SortKey, bytes]:
@@ -225,9 +245,10 @@ def hfsplus_image(
     created as needed); with ``case_sensitive``, HFSX (``HX``, version 5, binary key order).
 
     ``resource_forks`` gives files of ``files`` a resource fork (contiguous, after the data forks).
-    ``compressed`` maps files of ``files`` to a decmpfs type, 3 (zlib inline in the attribute) or 4 (zlib in
-    the resource fork); their content is what ``files`` gives, stored compressed. Any other type is written
-    as its header alone, the content nowhere: a file of a compression the reader has no decoder for.
+    ``compressed`` maps files of ``files`` to a decmpfs type, 3 (zlib inline in the attribute), 4 (zlib in
+    the resource fork), 7 (LZVN inline) or 8 (LZVN in the resource fork); their content is what ``files``
+    gives, stored compressed. Any other type is written as its header alone, the content nowhere: a file of
+    a compression the reader has no decoder for.
     ``delete`` removes files of ``files`` from the catalog after their content is written (module docstring).
     """
     resource_forks = dict(resource_forks or {})
@@ -235,7 +256,7 @@ def hfsplus_image(
     assert set(resource_forks) | set(compressed) | set(delete) <= set(files), (
         "paths must be files of the volume"
     )
-    assert not set(compressed) & set(resource_forks), "a type-4 file's resource fork holds its content"
+    assert not set(compressed) & set(resource_forks), "a type-4 or 8 file's resource fork holds its content"
     total = size // _HFS_BLOCK
     assert total <= 8 * _HFS_BLOCK, "one allocation-file block maps 32,768 blocks"
     # HFS+ stores names in Unicode decomposed form and folds case with Apple's table; ASCII needs neither.
@@ -271,6 +292,8 @@ def hfsplus_image(
         )
         if kind == DECMPFS_ZLIB_RSRC:
             resource_forks[path] = decmpfs_resource_fork(files[path])
+        elif kind == DECMPFS_LZVN_RSRC:
+            resource_forks[path] = decmpfs_lzvn_resource_fork(files[path])
 
     def write_fork(path: str, data: bytes) -> bytes:
         nonlocal next_block
