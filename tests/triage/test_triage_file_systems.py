@@ -17,13 +17,15 @@ import pytsk3
 from triage_fixtures import assert_read_whole, encode, gpt_disk, mbr_disk, require_tool, synthetic_image
 from triage_fs_builders import exfat_image, fat_image, iso_image, ntfs_image
 from triage_hfsplus import hfsplus_image
+from triage_lzvn import lzvn_opcodes, lzvn_unit
 
 from custos.core.policy import current_policy
 from custos.triage.scanner.hashing import hash_bytes
 from custos.triage.scanner.pdq import hash_image_bytes
 from custos.triage.scanner.scan import ScanOptions, scan
 from custos.triage.scanner.sources import Opener, detect_source, list_source
-from custos.triage.scanner.sources.decmpfs import ERR_DECMPFS_TYPE
+from custos.triage.scanner.sources.decmpfs import ERR_DECMPFS_TYPE, ERR_DECMPFS_UNIT
+from custos.triage.scanner.sources.lzvn import ERR_LZVN_UNDEFINED
 
 KEEP = encode(synthetic_image(301, (320, 240)), "JPEG", quality=90)
 GONE = encode(synthetic_image(302, (320, 240)), "JPEG", quality=90)
@@ -327,6 +329,8 @@ def test_an_hfsplus_catalog_of_several_leaf_nodes_lists_every_file(
 
 
 NOISE = random.Random(5).randbytes(1500)  # zlib cannot shrink it: the unit is stored, not compressed
+# Three units in the resource fork: compressed, stored (noise LZVN cannot shrink), compressed and short.
+UNITS = bytes(1 << 16) + random.Random(6).randbytes(1 << 16) + NOTE * 40
 COMPRESSED = {  # path: (content, decmpfs type)
     "/notes.txt": (NOTE * 40, 3),
     "/DCIM/thumb.jpg": (THUMB, 3),
@@ -334,6 +338,13 @@ COMPRESSED = {  # path: (content, decmpfs type)
     "/DCIM/picture.bmp": (PICTURE, 4),
     "/DCIM/gone.jpg": (GONE, 4),
     "/future.bin": (NOTE * 10, 11),  # LZFSE: neither the scanner nor TSK decodes it
+    # LZVN (the tests' encoder, triage_lzvn): inline (type 7) and in the resource fork (type 8).
+    "/lzvn/notes.txt": (NOTE * 40, 7),
+    "/lzvn/thumb.jpg": (THUMB, 7),
+    "/lzvn/noise.bin": (NOISE, 7),
+    "/lzvn/picture.bmp": (PICTURE, 8),
+    "/lzvn/keep.jpg": (KEEP, 8),
+    "/lzvn/units.bin": (UNITS, 8),
 }
 
 
@@ -366,6 +377,23 @@ def test_hfsplus_compressed_files_are_hashed_and_matched_on_their_decompressed_c
     assert files["/plain.txt"]["md5"] == hash_bytes(NOTE).md5
 
 
+def test_lzvn_compressed_hfsplus_files_are_hashed_and_matched_on_their_decompressed_content(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    # Sizes and digests of every type-7 and type-8 file are checked above; here, what the examiner sees.
+    files = _files(built("hfsplus-decmpfs.raw", _compressed_image))
+    assert lzvn_unit(NOISE)[0] == 0x06  # stored, as LZVN could not shrink it
+    assert [(m["kind"], m["category"]) for m in files["/lzvn/thumb.jpg"]["matches"]] == [("exact", "C")]
+    picture = files["/lzvn/picture.bmp"]  # four units in the resource fork
+    assert [(m["kind"], m["category"]) for m in picture["matches"]] == [("exact", "A")]
+    assert (picture["type"], picture["pdq"]) == (
+        "bmp",
+        hash_image_bytes(PICTURE, min_quality=0, min_side=1).pdq,
+    )
+    _assert_keep_found(files["/lzvn/keep.jpg"])
+    assert not [path for path in files if path.startswith("/lzvn/") and "namedfork" in path]
+
+
 def test_an_hfsplus_file_of_a_compression_nothing_here_decodes_is_reported_unread_never_as_empty(
     built: Callable[..., dict[str, Any]],
 ) -> None:
@@ -390,6 +418,54 @@ def test_the_sleuth_kit_alone_reads_zlib_compressed_hfsplus_files_as_empty_or_no
     for handle in (inline, in_fork):
         with pytest.raises(OSError, match=r"compressed|corrupt"):
             handle.read_random(0, 4096)
+
+
+def _damaged_lzvn_image(out: Path) -> Path:
+    """Type 7 and type 8 files, an undefined opcode (0x70) halfway through the inline stream and through the
+    second of the picture's four units."""
+    hfsplus_image(out, {"/thumb.jpg": THUMB, "/picture.bmp": PICTURE}, compressed=DAMAGED_KINDS)
+    image = bytearray(out.read_bytes())
+    for unit in (lzvn_unit(THUMB), lzvn_unit(PICTURE[1 << 16 : 2 << 16])):
+        opcodes = lzvn_opcodes(unit)
+        image[image.index(unit) + opcodes[len(opcodes) // 2][0]] = 0x70
+    out.write_bytes(bytes(image))
+    return out
+
+
+DAMAGED_KINDS = {"/thumb.jpg": 7, "/picture.bmp": 8}
+
+
+def test_a_damaged_lzvn_unit_is_reported_unread_never_hashed_shifted_or_short(
+    built: Callable[..., dict[str, Any]],
+) -> None:
+    report = built("hfsplus-lzvn-damaged.raw", _damaged_lzvn_image)
+    files = _files(report)
+    for path, unit in (("/thumb.jpg", 0), ("/picture.bmp", 1)):
+        [error] = files[path]["errors"]
+        assert error.startswith("read error: " + ERR_DECMPFS_UNIT.format(index=unit, reason="")), error
+        assert ERR_LZVN_UNDEFINED.split("{")[0] in error
+        assert (files[path]["md5"], files[path]["sha256"], files[path]["matches"]) == (None, None, [])
+    assert report["summary"]["error_files"] == 2
+
+
+def test_the_sleuth_kit_reads_a_damaged_lzvn_unit_in_the_resource_fork_short_and_the_next_unit_up(
+    tmp_path: Path,
+) -> None:
+    # Why the scanner decodes LZVN itself: TSK does not check a type-8 unit's decoded length ("apparently
+    # this can't fail"). A read of the damaged unit ends where the decoder gave up, without an error; read on
+    # from there, as any reader does after a short read, and the next unit's bytes come at the wrong offset:
+    # the whole file is read, shifted. Should a TSK that checks arrive, this fails, and LZVN can go back.
+    image = _damaged_lzvn_image(tmp_path / "damaged.raw")
+    picture = pytsk3.FS_Info(pytsk3.Img_Info(str(image))).open("/picture.bmp")
+    read, offset = [], 0
+    while offset < len(PICTURE):
+        read.append(picture.read_random(offset, min(1 << 16, len(PICTURE) - offset)))
+        offset += len(read[-1])
+    short = len(read[1])
+    assert 0 < short < 1 << 16
+    assert read[0] + read[1] == PICTURE[: (1 << 16) + short]
+    assert read[2][:4096] == PICTURE[2 << 16 : (2 << 16) + 4096]  # the third unit, at the second's offset
+    assert offset == len(PICTURE)
 
 
 def test_the_hand_built_compressed_files_read_the_same_through_dfvfs(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
-"""The tests' LZVN encoder (``triage_lzvn``) against the format: each opcode written bit for bit as Apple's
+"""LZVN. The tests' encoder (``triage_lzvn``) against the format: each opcode written bit for bit as Apple's
 decoder reads it (lzfse ``lzvn_decode_base.c``), and its streams, in HFS+ files compressed as decmpfs types 7
 and 8, decoded to the same bytes by two independent decoders: libfshfs (libfmos's LZVN) and The Sleuth Kit
-(its copy of Apple's decoder)."""
+(its copy of Apple's decoder). Then the scanner's decoder (``sources.lzvn``): what the encoder writes, the
+opcodes it does not write, and damaged streams, which must fail rather than decode short."""
 
 from __future__ import annotations
 
@@ -11,8 +12,19 @@ from pathlib import Path
 import pyfshfs
 import pytest
 import pytsk3
+from hypothesis import given
+from hypothesis import strategies as st
 from triage_hfsplus import DECMPFS_LZVN_ATTR, DECMPFS_LZVN_RSRC, hfsplus_image
 from triage_lzvn import END_OF_STREAM, lzvn_encode, lzvn_opcodes, lzvn_unit
+
+from custos.triage.scanner.sources.lzvn import (
+    ERR_LZVN_DISTANCE,
+    ERR_LZVN_SHORT,
+    ERR_LZVN_TRUNCATED,
+    ERR_LZVN_UNDEFINED,
+    LzvnError,
+    lzvn_decode,
+)
 
 NOISE = random.Random(8).randbytes(276)
 # FAR shares no 4 bytes with the filler nor with itself: the encoder's only match for it is its repeat.
@@ -102,7 +114,7 @@ def test_the_fixture_s_streams_hold_every_opcode_the_encoder_writes_and_stored_u
     for data in FORK.values():
         units += [lzvn_unit(data[i : i + 65536]) for i in range(0, len(data), 65536)]
     streams = [unit for unit in units if unit[0] != 0x06]
-    assert {kind for stream in streams for kind in lzvn_opcodes(stream)} == OPCODES
+    assert {kind for stream in streams for _, kind in lzvn_opcodes(stream)} == OPCODES
     assert len(streams) < len(units)  # some units stored too
 
 
@@ -115,10 +127,77 @@ def test_libfshfs_decodes_the_encoder_s_lzvn_files_to_their_content(lzvn_volume:
 
 
 def test_the_sleuth_kit_decodes_lzvn_files_inline_and_in_the_resource_fork(lzvn_volume: Path) -> None:
-    # The scanner leaves types 7 and 8 to TSK (sources/decmpfs.py): its LZVN decoder needs no zlib. Should a
-    # build without it arrive, this fails, and the scanner must decode LZVN as it inflates zlib.
+    # TSK's LZVN decoder (Apple's) needs no zlib and reads valid streams right: a second check on the encoder.
+    # The scanner decodes types 7 and 8 itself all the same: TSK reads a damaged unit short and the next one
+    # at the wrong offset, without an error (test_triage_file_systems).
     fs = pytsk3.FS_Info(pytsk3.Img_Info(str(lzvn_volume)))
     for path, data in (INLINE | FORK).items():
         handle = fs.open(path)
         assert int(handle.info.meta.size) == len(data), path
         assert handle.read_random(0, len(data)) == data, path
+
+
+@pytest.mark.parametrize(("content", "stream"), list(VECTORS.values()), ids=list(VECTORS))
+def test_the_scanner_decodes_each_opcode_of_the_worked_vectors(content: bytes, stream: bytes) -> None:
+    assert lzvn_decode(stream + END_OF_STREAM, len(content)) == content
+
+
+@given(
+    st.lists(st.sampled_from([b"a", b"b", b"ab", b"\x00", b"abcd", b"xyz\n"]), max_size=400),
+    st.binary(max_size=300),
+)
+def test_whatever_the_encoder_writes_the_scanner_decodes_to_the_same_bytes(
+    words: list[bytes], noise: bytes
+) -> None:
+    content = b"".join(words) + noise + b"".join(reversed(words))
+    assert lzvn_decode(lzvn_encode(content), len(content)) == content
+
+
+def test_the_scanner_decodes_the_opcodes_the_encoder_never_writes() -> None:
+    # Previous distance (LLMMM110) and nop (0x0E, 0x16), as Apple's encoder may write them.
+    stream = b"\xe4abcd" + b"\x08\x04"  # "abcd", then a match of 4 at distance 4
+    stream += b"\x0e" + b"\x46x"  # nop; "x" and a match of 3 at the previous distance (4): "bcd"
+    stream += b"\x16" + b"\xf2"  # nop; a match of 2 at that distance again: "xb"
+    assert lzvn_decode(stream + END_OF_STREAM, 14) == b"abcdabcdxbcdxb"
+
+
+def test_the_scanner_stops_once_the_expected_bytes_are_out_as_apple_s_decoder_does() -> None:
+    assert lzvn_decode(b"\xe3abc", 3) == b"abc"  # no end-of-stream needed
+    assert lzvn_decode(b"\xe1a\xa0\x04\x00\xf0\xff" + END_OF_STREAM, 100) == b"a" * 100  # nor whole matches
+
+
+@pytest.mark.parametrize(
+    ("stream", "expected", "error"),
+    [
+        (b"\x70" + END_OF_STREAM, 4, ERR_LZVN_UNDEFINED.format(opcode=0x70, offset=0)),
+        (b"\xe1a\x1e" + END_OF_STREAM, 4, ERR_LZVN_UNDEFINED.format(opcode=0x1E, offset=2)),
+        (b"\xe1a\xdf" + END_OF_STREAM, 4, ERR_LZVN_UNDEFINED.format(opcode=0xDF, offset=2)),
+        (b"\xe1a\x08\x04" + END_OF_STREAM, 5, ERR_LZVN_DISTANCE.format(offset=2, distance=4, length=1)),
+        (
+            b"\xe1a\xf1" + END_OF_STREAM,
+            2,
+            ERR_LZVN_DISTANCE.format(offset=2, distance=0, length=1),
+        ),  # none yet
+        (b"\xe3abc" + END_OF_STREAM, 5, ERR_LZVN_SHORT.format(length=3, expected=5)),
+        (b"\xe3abc", 5, ERR_LZVN_SHORT.format(length=3, expected=5)),
+        (b"\xe3ab", 3, ERR_LZVN_TRUNCATED.format(offset=0)),
+        (b"\xe1a\xa0\x04", 5, ERR_LZVN_TRUNCATED.format(offset=2)),
+    ],
+    ids=[
+        "undefined",
+        "undefined-low-bits-110",
+        "undefined-0xd0-0xdf",
+        "match-before-the-start",
+        "match-with-no-distance",
+        "early-end-of-stream",
+        "no-end-of-stream",
+        "literal-cut-short",
+        "opcode-cut-short",
+    ],
+)
+def test_a_damaged_lzvn_stream_fails_and_never_decodes_short(
+    stream: bytes, expected: int, error: str
+) -> None:
+    with pytest.raises(LzvnError) as raised:
+        lzvn_decode(stream, expected)
+    assert str(raised.value) == error

@@ -105,14 +105,14 @@ def lzvn_unit(data: bytes) -> bytes:
     return packed if len(packed) < len(data) + 1 else bytes([LZVN_STORED]) + data
 
 
-def lzvn_opcodes(stream: bytes) -> list[str]:
-    """The kinds of the opcodes of ``stream`` in order, up to and with end-of-stream (what a test decoded)."""
-    kinds: list[str] = []
+def lzvn_opcodes(stream: bytes) -> list[tuple[int, str]]:
+    """(offset, kind) of each opcode of ``stream`` in order, up to and with end-of-stream."""
+    kinds: list[tuple[int, str]] = []
     pos = 0
     while True:
         opcode = stream[pos]
         if opcode == 0x06:
-            return [*kinds, "end of stream"]
+            return [*kinds, (pos, "end of stream")]
         if opcode in (0x0E, 0x16):
             kind, size, literal = "nop", 1, 0
         elif 0x70 <= opcode < 0x80 or 0xD0 <= opcode < 0xE0 or (opcode < 0x40 and opcode & 7 == 6):
@@ -130,5 +130,5 @@ def lzvn_opcodes(stream: bytes) -> list[str]:
             kind, size, literal = "previous distance", 1, opcode >> 6
         else:
             kind, size, literal = "small distance", 2, opcode >> 6
-        kinds.append(kind)
+        kinds.append((pos, kind))
         pos += size + literal

@@ -1,4 +1,5 @@
-"""HFS+ compressed files (decmpfs), inflated by the scanner because this build of The Sleuth Kit cannot.
+"""HFS+ compressed files (decmpfs), decoded by the scanner: this build of The Sleuth Kit cannot inflate zlib,
+and it reads a damaged LZVN unit short without an error.
 
 macOS compresses files transparently (AppleFSCompression: ``ditto --hfsCompression``, installers, most of a
 system volume before APFS). Such a file's data fork is empty; its catalog record carries ``UF_COMPRESSED``
@@ -6,12 +7,19 @@ in the BSD owner flags (TSK's ``TSK_FS_META_FLAG_COMP``); and its extended attri
 in the attributes B-tree, starts with a little-endian header (magic ``fpmc``, compression type, uncompressed
 size). Type 3 keeps the zlib data in the attribute after the header; type 4 keeps it in the resource fork, as
 a resource whose data begins with a little-endian table of ``(offset, length)`` per 64 KiB unit. A unit
-whose first byte has 0xF as its low nibble is stored, not compressed (the bytes follow that byte).
+whose first byte has 0xF as its low nibble is stored, not compressed (the bytes follow that byte). Types 7
+and 8 are the same with LZVN, except that the type-8 resource fork has no resource header: it starts with
+a little-endian table of the units' offsets and of their end (the first offset is the table's size). An
+LZVN unit whose first byte is 0x06 (end-of-stream) is stored.
 
-TSK inflates these only when built with zlib, and the pytsk3 wheel is not (the library has no ``inflate``):
+TSK inflates zlib only when built with zlib, and the pytsk3 wheel is not (the library has no ``inflate``):
 a type-3 file fails to load its attributes (TSK gives it size 0 and reading it fails with "corrupt data"), and
-a type-4 file gets a compressed data attribute with no read function. Reading the record and the units here,
-with Python's zlib, gives the examiner the file's real content. LZVN (types 7 and 8) TSK decodes itself.
+a type-4 file gets a compressed data attribute with no read function. TSK decodes valid LZVN, but does not
+check a type-8 unit's decoded length ("apparently this can't fail"): a read of a unit damaged halfway stops
+where its decoder gave up, and reading on from there gives the next unit's bytes at the wrong offset, so the
+file reads to its full size, shifted, with no error and a wrong hash.
+Reading the record and the units here (Python's zlib, ``lzvn.lzvn_decode``), each unit checked for its full
+length, gives the examiner the file's real content, or an error naming the unit that cannot be read.
 """
 
 from __future__ import annotations
@@ -25,9 +33,17 @@ from typing import Any
 
 import pytsk3
 
+from .lzvn import LzvnError, lzvn_decode
+
 DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC = 3, 4
-# Types whose content TSK decodes without zlib (LZVN inline, LZVN in the resource fork).
-DECMPFS_READ_BY_TSK = frozenset({7, 8})
+DECMPFS_LZVN_ATTR, DECMPFS_LZVN_RSRC = 7, 8
+# Types the scanner decodes (zlib and LZVN, inline and in the resource fork).
+DECMPFS_READ_BY_SCANNER = frozenset(
+    {DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC, DECMPFS_LZVN_ATTR, DECMPFS_LZVN_RSRC}
+)
+_INLINE = frozenset({DECMPFS_ZLIB_ATTR, DECMPFS_LZVN_ATTR})
+_LZVN = frozenset({DECMPFS_LZVN_ATTR, DECMPFS_LZVN_RSRC})
+_LZVN_STORED = 0x06
 # Types that keep the compressed data in the resource fork (zlib, LZVN, stored, LZFSE).
 DECMPFS_IN_RESOURCE_FORK = frozenset({4, 8, 10, 12})
 HFS_ATTRIBUTES_FILE = 8  # catalog node ID of the attributes B-tree
@@ -40,8 +56,8 @@ _LEAF, _INDEX = -1, 0
 _MAX_NODES_VISITED = 4096  # a cycle in a damaged B-tree must end the search, not hang the scan
 
 ERR_DECMPFS_TYPE = (
-    "HFS+ compressed file (decmpfs type {kind}) cannot be read: the scanner inflates zlib (types 3 and 4) "
-    "and The Sleuth Kit decodes LZVN (types 7 and 8)"
+    "HFS+ compressed file (decmpfs type {kind}) cannot be read: the scanner decodes zlib (types 3 and 4) "
+    "and LZVN (types 7 and 8)"
 )
 ERR_DECMPFS_RECORD = "HFS+ compressed file: com.apple.decmpfs attribute unreadable: {reason}"
 ERR_DECMPFS_UNIT = "HFS+ compressed file: unit {index} unreadable: {reason}"
@@ -55,7 +71,7 @@ class DecmpfsError(OSError):
 class Decmpfs:
     kind: int  # compression type
     size: int  # uncompressed size
-    inline: bytes  # what follows the header in the attribute (type 3: the zlib data)
+    inline: bytes  # what follows the header in the attribute (types 3 and 7: the compressed data)
 
 
 def _node(attributes: Any, number: int, size: int) -> tuple[int, int, list[bytes]]:
@@ -141,16 +157,17 @@ def _parse_record(data: bytes) -> Decmpfs:
     return Decmpfs(kind=compression, size=size, inline=value[_HEADER.size :])
 
 
-def _inflate(unit: bytes, expected: int, index: int) -> bytes:
-    """One unit's ``expected`` bytes: stored after a marker byte, or a zlib stream."""
+def _decode(kind: int, unit: bytes, expected: int, index: int) -> bytes:
+    """One unit's ``expected`` bytes: stored after a marker byte, or a zlib or LZVN stream."""
     if not unit:
         raise DecmpfsError(ERR_DECMPFS_UNIT.format(index=index, reason="empty"))
-    if unit[0] & 0x0F == 0x0F:
+    lzvn = kind in _LZVN
+    if (unit[0] == _LZVN_STORED) if lzvn else (unit[0] & 0x0F == 0x0F):
         data = unit[1 : 1 + expected]
     else:
         try:
-            data = zlib.decompressobj().decompress(unit, expected)
-        except zlib.error as exc:
+            data = lzvn_decode(unit, expected) if lzvn else zlib.decompressobj().decompress(unit, expected)
+        except (zlib.error, LzvnError) as exc:
             raise DecmpfsError(ERR_DECMPFS_UNIT.format(index=index, reason=exc)) from exc
     if len(data) != expected:
         reason = f"{len(data)} bytes where {expected} were expected"
@@ -159,7 +176,7 @@ def _inflate(unit: bytes, expected: int, index: int) -> bytes:
 
 
 class DecmpfsFile(io.RawIOBase):
-    """The uncompressed content of a type-3 or type-4 file, unit by unit (one unit in memory at a time)."""
+    """The uncompressed content of a type-3, 4, 7 or 8 file, unit by unit (one unit in memory at a time)."""
 
     def __init__(self, fs: Any, cnid: int, record: Decmpfs) -> None:
         self._record = record
@@ -167,9 +184,9 @@ class DecmpfsFile(io.RawIOBase):
         self._cached: tuple[int, bytes] | None = None
         self._fork: Any = None
         self._table: list[tuple[int, int]] = []
-        if record.kind == DECMPFS_ZLIB_RSRC:
+        if record.kind not in _INLINE:
             self._fork = fs.open_meta(inode=cnid)
-            self._table = self._read_table()
+            self._table = self._read_lzvn_table() if record.kind in _LZVN else self._read_table()
 
     def _read_rsrc(self, offset: int, length: int) -> bytes:
         data = self._fork.read_random(offset, length, pytsk3.TSK_FS_ATTR_TYPE_HFS_RSRC, 1)
@@ -177,10 +194,14 @@ class DecmpfsFile(io.RawIOBase):
             raise DecmpfsError(f"resource fork: {length} bytes at {offset} unreadable")
         return bytes(data)
 
-    def _read_table(self) -> list[tuple[int, int]]:
-        fork_size = next(
+    def _fork_size(self) -> int:
+        return next(
             (int(a.info.size) for a in self._fork if int(a.info.type) == pytsk3.TSK_FS_ATTR_TYPE_HFS_RSRC), 0
         )
+
+    def _read_table(self) -> list[tuple[int, int]]:
+        """Type 4: ``(offset, length)`` per unit, in the ``cmpf`` resource after the resource fork header."""
+        fork_size = self._fork_size()
         table_start = struct.unpack(">I", self._read_rsrc(0, 4))[0] + 4  # after the resource's length
         (count,) = struct.unpack("<I", self._read_rsrc(table_start, 4))
         units = -(-self._record.size // _UNIT)
@@ -189,14 +210,27 @@ class DecmpfsFile(io.RawIOBase):
         raw = self._read_rsrc(table_start + 4, 8 * units)
         return [(table_start + offset, length) for offset, length in struct.iter_unpack("<II", raw)]
 
+    def _read_lzvn_table(self) -> list[tuple[int, int]]:
+        """Type 8: each unit's offset and the end of the last, from the fork's start (first: table size)."""
+        fork_size = self._fork_size()
+        (first,) = struct.unpack("<I", self._read_rsrc(0, 4))
+        units = -(-self._record.size // _UNIT)
+        if first % 4 or first // 4 - 1 < units or first > fork_size:
+            raise DecmpfsError(f"resource fork lists {first // 4 - 1} units for {self._record.size} bytes")
+        offsets = [first, *struct.unpack(f"<{units}I", self._read_rsrc(4, 4 * units))]
+        if any(not first <= a <= b <= fork_size for a, b in pairwise(offsets)):
+            raise DecmpfsError("resource fork's unit offsets are out of order or past its end")
+        return [(a, b - a) for a, b in pairwise(offsets)]
+
     def _unit(self, index: int) -> bytes:
         if self._cached is None or self._cached[0] != index:
-            if self._record.kind == DECMPFS_ZLIB_ATTR:
-                data = _inflate(self._record.inline, self._record.size, index)
+            kind = self._record.kind
+            if kind in _INLINE:
+                data = _decode(kind, self._record.inline, self._record.size, index)
             else:
                 offset, length = self._table[index]
                 expected = min(_UNIT, self._record.size - index * _UNIT)
-                data = _inflate(self._read_rsrc(offset, length), expected, index)
+                data = _decode(kind, self._read_rsrc(offset, length), expected, index)
             self._cached = (index, data)
         return self._cached[1]
 
@@ -217,7 +251,7 @@ class DecmpfsFile(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         if self._pos >= self._record.size:
             return 0
-        unit = self._record.size if self._record.kind == DECMPFS_ZLIB_ATTR else _UNIT
+        unit = self._record.size if self._record.kind in _INLINE else _UNIT
         index, skip = divmod(self._pos, unit)
         data = self._unit(index)[skip : skip + len(buffer)]
         buffer[: len(data)] = data
@@ -226,8 +260,8 @@ class DecmpfsFile(io.RawIOBase):
 
 
 def open_decmpfs(fs: Any, cnid: int) -> DecmpfsFile:
-    """A reader over the uncompressed content of a type-3 or type-4 file."""
+    """A reader over the uncompressed content of a type-3, 4, 7 or 8 file."""
     record = find_decmpfs(fs, cnid)
-    if record is None or record.kind not in (DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC):
-        raise DecmpfsError(ERR_DECMPFS_RECORD.format(reason="no zlib compression record"))
+    if record is None or record.kind not in DECMPFS_READ_BY_SCANNER:
+        raise DecmpfsError(ERR_DECMPFS_RECORD.format(reason="no zlib or LZVN compression record"))
     return DecmpfsFile(fs, cnid, record)

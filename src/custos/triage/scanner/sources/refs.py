@@ -29,7 +29,7 @@ class FileRef:
     stream: str | None = None  # NTFS alternate data stream or HFS+ resource fork read instead of the file
     attr_type: int | None = None  # TSK attribute type and id of that stream
     attr_id: int | None = None
-    decmpfs: int | None = None  # HFS+ compression type (3, 4) the scanner inflates itself (sources.decmpfs)
+    decmpfs: int | None = None  # HFS+ compression type (3, 4, 7, 8) the scanner decodes (sources.decmpfs)
 
 
 def iso_utc(seconds: float | int | None, nanos: int = 0) -> str | None:

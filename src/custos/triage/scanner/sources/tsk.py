@@ -5,9 +5,10 @@ and orphan inodes marked unallocated, and reads their blocks where the file syst
 It covers ext2/3/4, NTFS, FAT, exFAT, HFS+ and ISO 9660 (docs/triage-scanner.md lists which are tested).
 NTFS alternate data streams (named ``$DATA`` attributes) are listed as entries of their own, ``file:stream``;
 so are HFS+ resource forks (TSK's ``HFS_RSRC`` attribute), stream ``rsrc``, path ``file/..namedfork/rsrc`` as
-macOS itself names a fork. HFS+ compressed files (decmpfs) that TSK cannot inflate in this build (zlib,
-types 3 and 4) are inflated by ``decmpfs``; a resource fork that holds a file's compressed content is that
-content, not a hidden stream, and is not listed.
+macOS itself names a fork. HFS+ compressed files (decmpfs: zlib, types 3 and 4, which TSK cannot inflate in
+this build, and LZVN, types 7 and 8, whose damaged units TSK reads as if whole) are decoded by ``decmpfs``;
+a resource fork that holds a file's compressed content is that content, not a hidden stream, and is not
+listed.
 
 File-system metadata that TSK presents as regular files (NTFS ``$MFT``/``$LogFile``..., FAT and exFAT volume
 labels, the exFAT allocation bitmap and up-case table, the HFS+ special files) is not user content and is
@@ -24,9 +25,7 @@ import pytsk3
 
 from .decmpfs import (
     DECMPFS_IN_RESOURCE_FORK,
-    DECMPFS_READ_BY_TSK,
-    DECMPFS_ZLIB_ATTR,
-    DECMPFS_ZLIB_RSRC,
+    DECMPFS_READ_BY_SCANNER,
     ERR_DECMPFS_TYPE,
     find_decmpfs,
 )
@@ -204,7 +203,7 @@ def _hfs_compression(fs: Any, addr: int, size: int) -> tuple[int | None, int, st
         return None, size, str(exc)
     if record is None:
         return None, size, None
-    if record.kind in (DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC) or record.kind in DECMPFS_READ_BY_TSK:
+    if record.kind in DECMPFS_READ_BY_SCANNER:
         return record.kind, record.size, None
     return record.kind, record.size, ERR_DECMPFS_TYPE.format(kind=record.kind)
 
@@ -296,7 +295,7 @@ def walk_fs(fs: Any, volume: dict[str, Any], prefix: str, errors: list[dict[str,
                 inode=addr,
                 timestamps=_timestamps(meta),
                 note=note,
-                decmpfs=compression if compression in (DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC) else None,
+                decmpfs=compression if compression in DECMPFS_READ_BY_SCANNER else None,
             )
             yield ref
             if compression in DECMPFS_IN_RESOURCE_FORK:
