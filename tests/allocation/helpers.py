@@ -36,3 +36,16 @@ def officer(
     id: str = "OFF1", *, borough: str = "B1", team: str = "A", pip: int = 1, **kw: Any
 ) -> Investigator:
     return Investigator(id=id, borough=borough, team=team, pip=pip, **kw)
+
+
+def work_the_queue() -> list[Any]:
+    """What `custos worker` does with each waiting task: claim it and call it with its stored arguments."""
+    from django_tasks_db.models import DBTaskResult
+
+    done = []
+    for row in DBTaskResult.objects.ready().order_by("enqueued_at"):
+        row.claim("test-worker")
+        value = row.task.call(*row.task_result.args, **row.task_result.kwargs)
+        row.set_successful(value)
+        done.append(value)
+    return done

@@ -41,6 +41,32 @@ def _allocation(force: Any) -> Any:
     return shared(force, "allocation", build)
 
 
+WHATIF_FORM = {
+    "caseload_red": "20",
+    "probationer_caseload_red": "10",
+    "weighted_load_cap": "40",
+    "tier_weight_t1": "1",
+    "tier_weight_t2": "3",
+    "tier_weight_t3": "8",
+    "enhanced_victim_factor": "1.5",
+}
+
+
+def _job(force: Any) -> Any:
+    """A dry run asked for by the investigation supervisor in A (its borough's allocators may see it)."""
+
+    def build() -> Any:
+        from custos.allocation.models import AllocationJob, JobKind
+
+        return AllocationJob.objects.create(
+            kind=JobKind.RUN,
+            requested_by=force.users["investigation-supervisor@A"],
+            borough=force.boroughs["A"],
+        )
+
+    return shared(force, "job", build)
+
+
 def _override_body(force: Any) -> dict[str, Any]:
     return {
         "crime_id": _unallocated(force).pk,
@@ -95,7 +121,21 @@ ROUTES = [
     RouteCase("allocation:whatif", expect=only(SUPERVISORS, 200)),
     RouteCase("allocation:workload", expect=only(SUPERVISORS, 200)),
     RouteCase(
-        "allocation:run", method="post", data=lambda f: {"dry_run": "on"}, expect=only(SUPERVISORS, 200)
+        "allocation:run", method="post", data=lambda f: {"dry_run": "on"}, expect=only(SUPERVISORS, 302)
+    ),
+    RouteCase(
+        "allocation:whatif",
+        method="post",
+        data=lambda f: dict(WHATIF_FORM),
+        expect=only(SUPERVISORS, 302),
+        id="simulate",
+    ),
+    RouteCase(
+        "allocation:job",
+        kwargs=lambda f: {"pk": _job(f).pk},
+        expect=only(SUPERVISORS, 200),
+        outsider=404,
+        outsider_exempt=("administrator",),
     ),
     RouteCase(
         "allocation:detail",
@@ -122,6 +162,20 @@ ROUTES = [
         "api-1:run_allocation", method="post", data=lambda f: {"dry_run": True}, expect=only(SUPERVISORS, 200)
     ),
     RouteCase("api-1:list_allocations", expect=only(SUPERVISORS, 200)),
+    RouteCase(
+        "api-1:request_job",
+        method="post",
+        data=lambda f: {"kind": "run", "dry_run": True},
+        expect=only(SUPERVISORS, 202),
+    ),
+    RouteCase("api-1:list_jobs", expect=only(SUPERVISORS, 200)),
+    RouteCase(
+        "api-1:get_job",
+        kwargs=lambda f: {"job_id": _job(f).pk},
+        expect=only(SUPERVISORS, 200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
     RouteCase("api-1:allocation_queue", expect=only(SUPERVISORS, 200)),
     RouteCase(
         "api-1:get_allocation",

@@ -14,7 +14,7 @@ from custos.allocation.models import AllocationRun
 from custos.allocation.services import allocation_run
 from tests.crimes.factories import Unit
 
-from .helpers import crime, officer, policy
+from .helpers import crime, officer, policy, work_the_queue
 
 
 def _borough(seed: int) -> tuple[list[CrimeToAllocate], list[Investigator]]:
@@ -120,7 +120,8 @@ def test_the_run_record_and_page_say_what_stopped_the_solver_and_the_proven_gap(
     assert stats["stopped_by"] in {"gap", "node limit"} and stats["deterministic"] is True
     assert stats["mip_gap"] is not None and stats["mip_gap"] >= 0
     assert any("allocation.solver_node_limit" in b for b in stats["basis"])
-    page = client_for(unit.supervisor).post(
-        "/allocation/run/", {"borough": unit.borough.code, "dry_run": "on"}
-    )
+    client = client_for(unit.supervisor)
+    queued = client.post("/allocation/run/", {"borough": unit.borough.code, "dry_run": "on"})
+    work_the_queue()
+    page = client.get(queued["Location"])
     assert b'data-testid="run-solver"' in page.content and b"solver_node_limit" in page.content

@@ -76,3 +76,27 @@ def test_allocate_explain_investigate_review_and_finalise_with_nfa_sign_off(
     page.get_by_label("Sign-off rationale").fill("Every line exhausted; no suspect identified")
     page.get_by_test_id("sign-off").click()
     expect(page.get_by_test_id("crime-status")).to_have_text("Finalised")
+
+
+def test_a_queued_batch_run_updates_itself_when_the_worker_has_done_it(
+    page: Page, live_server: Any, unit: Any
+) -> None:
+    """The run page polls (htmx) while the job waits, then shows the allocations without a manual reload."""
+    from custos.allocation.models import AllocationJob
+    from tests.allocation.helpers import work_the_queue
+
+    crimes = [unit.crime(offence="theft-other") for _ in range(2)]
+    page.set_default_timeout(SLOW_MS)
+    expect.set_options(timeout=SLOW_MS)
+    _sign_in(page, unit.supervisor, live_server)
+    page.goto(live_server.url + "/allocation/")
+    page.get_by_test_id("run-allocation").click()
+    expect(page.get_by_test_id("job-status")).to_contain_text("Waiting for the worker")
+
+    assert work_the_queue() == ["done"]
+
+    # No reload from here: the next poll sees the job done and the page shows the result.
+    expect(page.get_by_test_id("run-allocations")).to_be_visible()
+    for crime in crimes:
+        expect(page.get_by_test_id("run-allocations")).to_contain_text(crime.reference)
+    assert AllocationJob.objects.get().status == "done"

@@ -3,17 +3,22 @@
 conflicts of interest (list, declare, get, withdraw)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from custos.allocation import access, selectors, services
+from custos.allocation import access, jobs, selectors, services
+from custos.allocation.forms import WhatIfForm
+from custos.allocation.models import AllocationJob
 from custos.core.access import not_found, scope_of
+from custos.core.policy import current_policy
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough, Person
+
+WHATIF_NEEDS_NUMBERS = "A what-if needs the numbers to simulate."
 
 router = Router(tags=["allocations"])
 ROUTERS = [("/allocations", router)]
@@ -48,6 +53,7 @@ class RunOut(Schema):
     engine_version: str
     dry_run: bool
     run_id: int | None
+    solver: dict[str, Any]
     allocations: list[AllocationItem]
     unallocated: list[UnallocatedItem]
 
@@ -85,34 +91,101 @@ class QueueOut(Schema):
     first_queued_at: datetime
 
 
-@router.post("/run", response=RunOut)
-def run_allocation(request: HttpRequest, payload: RunIn) -> Any:
-    crime = crime_selectors.crime_get(actor=request.user, pk=payload.crime_id) if payload.crime_id else None
+def _batch_borough(request: HttpRequest, code: str) -> Borough | None:
+    """The borough a batch is for: the named one, else the supervisor's own (only administrators run
+    force-wide). A borough the caller may not allocate in is 404, as for any record outside their view."""
     borough = None
-    if payload.borough:
-        borough = Borough.objects.filter(code=payload.borough).first()
+    if code:
+        borough = Borough.objects.filter(code=code).first()
         if borough is None:
-            raise ValidationError({"borough": [f"unknown borough {payload.borough!r}"]})
+            raise ValidationError({"borough": [f"unknown borough {code!r}"]})
     scope = scope_of(request.user)
-    if crime is None and borough is None and not scope.is_admin:
-        # A supervisor's batch is their own borough's; only administrators run force-wide.
+    if borough is None and not scope.is_admin:
         borough = Borough.objects.filter(pk=scope.borough_id or 0).first()
         if borough is None:
             raise not_found()
-    if not services.can_allocate(
-        request.user, crime.borough_id if crime else borough.pk if borough else None
-    ):
+    if not services.can_allocate(request.user, borough.pk if borough else None):
         raise not_found()
-    result = services.allocation_run(
-        actor=request.user, crime=crime, borough=borough, dry_run=payload.dry_run
-    )
-    body = result.to_json_dict()
-    return {
-        **body,
-        "engine_version": result.engine_version,
-        "dry_run": result.dry_run,
-        "run_id": result.run_id,
-    }
+    return borough
+
+
+@router.post("/run", response=RunOut)
+def run_allocation(request: HttpRequest, payload: RunIn) -> Any:
+    """One crime now, or a batch in this request (a borough's batch can take minutes: use /jobs)."""
+    if payload.crime_id:
+        crime = crime_selectors.crime_get(actor=request.user, pk=payload.crime_id)
+        if not services.can_allocate(request.user, crime.borough_id):
+            raise not_found()
+        result = services.allocation_run(actor=request.user, crime=crime, dry_run=payload.dry_run)
+    else:
+        borough = _batch_borough(request, payload.borough)
+        result = services.allocation_run(actor=request.user, borough=borough, dry_run=payload.dry_run)
+    return result.to_record()
+
+
+class WhatIfIn(Schema):
+    caseload_red: int
+    probationer_caseload_red: int
+    weighted_load_cap: float
+    tier_weight_t1: float
+    tier_weight_t2: float
+    tier_weight_t3: float
+    enhanced_victim_factor: float
+
+
+class JobIn(Schema):
+    kind: Literal["run", "whatif"] = "run"
+    borough: str = ""
+    dry_run: bool = False
+    what_if: WhatIfIn | None = None
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: str
+    borough: str | None = Field(None, alias="borough.code")
+    dry_run: bool
+    parameters: dict[str, Any]
+    run_id: int | None
+    error: str
+    result: dict[str, Any] | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@router.post("/jobs", response={202: JobOut})
+def request_job(request: HttpRequest, payload: JobIn) -> Any:
+    """Queue a batch run or a what-if for the worker; poll GET /jobs/{id} until it is done or failed."""
+    borough = _batch_borough(request, payload.borough)
+    if payload.kind == "run":
+        job = jobs.request_run(actor=request.user, borough=borough, dry_run=payload.dry_run)
+    else:
+        if payload.what_if is None:
+            raise ValidationError({"what_if": [WHATIF_NEEDS_NUMBERS]})
+        form = WhatIfForm(data=payload.what_if.dict())
+        if not form.is_valid():
+            raise ValidationError({f"what_if.{k}": v for k, v in form.errors.items()})
+        job = jobs.request_whatif(actor=request.user, borough=borough, changes=form.changes(current_policy()))
+    return Status(202, job)
+
+
+@router.get("/jobs", response=list[JobOut])
+@paginate(PageNumberPagination)
+def list_jobs(request: HttpRequest) -> Any:
+    """The caller's own jobs, newest first."""
+    if not services.can_allocate(request.user, None):
+        raise not_found()
+    return AllocationJob.objects.filter(requested_by_id=request.user.pk).select_related("borough")
+
+
+@router.get("/jobs/{job_id}", response=JobOut)
+def get_job(request: HttpRequest, job_id: int) -> Any:
+    job = AllocationJob.objects.select_related("borough").filter(pk=job_id).first()
+    if job is None or not jobs.can_view(request.user, job):
+        raise not_found()
+    return job
 
 
 @router.get("", response=list[AllocationOut])

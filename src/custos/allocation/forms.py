@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from custos.allocation.models import ConflictKind
 from custos.core.govuk import GovukFormMixin
+from custos.core.policy import Policy
 from custos.workforce.models import Person
 
 
@@ -33,6 +36,19 @@ class WhatIfForm(GovukFormMixin, forms.Form):
     tier_weight_t2 = forms.FloatField(label="Tier weight T2", min_value=0.1, max_value=100)
     tier_weight_t3 = forms.FloatField(label="Tier weight T3", min_value=0.1, max_value=100)
     enhanced_victim_factor = forms.FloatField(label="Enhanced-victim factor", min_value=1, max_value=10)
+
+    def changes(self, policy: Policy) -> dict[str, Any]:
+        """The policy keys and values to simulate (the form must be valid)."""
+        d = self.cleaned_data
+        weights = dict(policy.get("allocation.tier_weight"))
+        weights.update({"T1": d["tier_weight_t1"], "T2": d["tier_weight_t2"], "T3": d["tier_weight_t3"]})
+        return {
+            "allocation.caseload_red": d["caseload_red"],
+            "allocation.probationer_caseload_red": d["probationer_caseload_red"],
+            "allocation.weighted_load_cap": d["weighted_load_cap"],
+            "allocation.tier_weight": weights,
+            "allocation.enhanced_victim_factor": d["enhanced_victim_factor"],
+        }
 
 
 class ConflictForm(GovukFormMixin, forms.Form):

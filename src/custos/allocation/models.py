@@ -179,3 +179,55 @@ class ConflictOfInterest(models.Model):
         if self.kind == ConflictKind.SERIES:
             return f"linked series {self.series_id}"
         return self.person_name
+
+
+class JobKind(models.TextChoices):
+    RUN = "run", "Allocation run"
+    WHATIF = "whatif", "What-if simulation"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class AllocationJob(models.Model):
+    """A batch run or what-if asked for from a screen or the API, done by the worker (``custos worker``).
+
+    A borough's batch takes seconds to minutes (decision 0002), too long for a web request: the request
+    records the job and enqueues it in the same transaction, the worker claims it once (a conditional update
+    from queued to running) and stores the result here, and the page polls until it is done.
+    """
+
+    kind = models.CharField(max_length=10, choices=JobKind.choices)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    borough = models.ForeignKey("workforce.Borough", null=True, blank=True, on_delete=models.PROTECT)
+    dry_run = models.BooleanField(default=False)
+    # What-if: the policy keys and values simulated.
+    parameters = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    run = models.ForeignKey(AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="failed") | ~models.Q(error=""), name="failed_job_says_why"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

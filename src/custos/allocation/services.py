@@ -125,6 +125,16 @@ class RunResult:
             "unallocated": [{"crime": c, "reason": r} for c, r in self.unallocated],
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """The contract plus how it was decided: what a job stores and the API's run endpoint returns."""
+        return {
+            **self.to_json_dict(),
+            "engine_version": self.engine_version,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            "solver": self.solver,
+        }
+
 
 def solver_record(run: AllocationRun) -> dict[str, Any]:
     """What the run record keeps of how the engine stopped: which limit (the proven gap, the deterministic

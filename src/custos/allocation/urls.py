@@ -9,6 +9,7 @@ app_name = "allocation"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("run/", views.run, name="run"),
+    path("jobs/<int:pk>/", views.job, name="job"),
     path("history/", views.history, name="history"),
     path("<int:pk>/", views.allocation_detail, name="detail"),
     path("crimes/<int:pk>/allocate/", views.allocate_crime, name="allocate_crime"),

@@ -15,8 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custos.allocation import access, inputs, selectors, services
-from custos.allocation.engine import simulate
+from custos.allocation import access, inputs, jobs, selectors, services
 from custos.allocation.forms import (
     ConflictForm,
     OverrideForm,
@@ -24,7 +23,7 @@ from custos.allocation.forms import (
     WhatIfForm,
     WithdrawConflictForm,
 )
-from custos.allocation.models import ConflictOfInterest
+from custos.allocation.models import AllocationJob, ConflictOfInterest, JobKind
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
@@ -65,6 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "waiting": unqueued.count(),
             "rate": selectors.override_rate(actor=request.user, today=today),
             "form": RunForm(),
+            "jobs": jobs.recent(actor=request.user, kind=JobKind.RUN),
             "boroughs": selectors.boroughs_in_view(request.user),
             "policy": current_policy(),
         },
@@ -74,16 +74,29 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def run(request: HttpRequest) -> HttpResponse:
+    """Queue the batch for the worker: a borough's run takes longer than a web request should."""
     _require_supervisor(request)
     form = RunForm(request.POST)
     dry_run = form.is_valid() and form.cleaned_data["dry_run"]
-    result = services.allocation_run(actor=request.user, borough=_own_borough(request), dry_run=dry_run)
-    if not dry_run:
-        messages.success(
-            request,
-            f"{len(result.allocations)} crimes allocated; {len(result.unallocated)} left for a supervisor.",
-        )
-    return render(request, "allocation/run.html", {"result": result, "dry_run": dry_run})
+    job = jobs.request_run(actor=request.user, borough=_own_borough(request), dry_run=dry_run)
+    return redirect("allocation:job", pk=job.pk)
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A queued run or what-if: polled (htmx) while the worker has it, then its result."""
+    row = AllocationJob.objects.select_related("borough", "requested_by").filter(pk=pk).first()
+    if row is None or not jobs.can_view(request.user, row):
+        raise not_found()
+    context = {"job": row, "result": row.result, "policy": current_policy()}
+    if request.headers.get("HX-Request") and not row.finished:
+        return render(request, "allocation/_job_status.html", context)
+    if request.headers.get("HX-Request"):
+        # Done: the whole page, so the result replaces the status panel (and polling stops).
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "allocation/job.html", context)
 
 
 @login_required
@@ -172,31 +185,20 @@ def _whatif_initial() -> dict[str, Any]:
 
 @login_required
 def whatif(request: HttpRequest) -> HttpResponse:
-    """The same engine under changed caps and weights, on today's data, writing nothing."""
+    """The same engine under changed caps and weights, on today's data, writing nothing (done by the
+    worker: it runs the batch twice, under the current policy and under the changes)."""
     _require_supervisor(request)
     policy = current_policy()
-    initial = _whatif_initial()
-    form = WhatIfForm(request.GET if "caseload_red" in request.GET else None, initial=initial)
-    baseline = report = None
+    form = WhatIfForm(request.POST if request.method == "POST" else None, initial=_whatif_initial())
     if form.is_valid():
-        d = form.cleaned_data
-        weights = dict(policy.get("allocation.tier_weight"))
-        weights.update({"T1": d["tier_weight_t1"], "T2": d["tier_weight_t2"], "T3": d["tier_weight_t3"]})
-        changes = {
-            "allocation.caseload_red": d["caseload_red"],
-            "allocation.probationer_caseload_red": d["probationer_caseload_red"],
-            "allocation.weighted_load_cap": d["weighted_load_cap"],
-            "allocation.tier_weight": weights,
-            "allocation.enhanced_victim_factor": d["enhanced_victim_factor"],
-        }
-        today = timezone.localdate()
-        data = inputs.build_inputs(borough=_own_borough(request), today=today, policy=policy)
-        baseline = simulate(data.crimes, data.investigators, data.supervisors, policy=policy)
-        report = simulate(data.crimes, data.investigators, data.supervisors, policy=policy, overrides=changes)
+        row = jobs.request_whatif(
+            actor=request.user, borough=_own_borough(request), changes=form.changes(policy)
+        )
+        return redirect("allocation:job", pk=row.pk)
     return render(
         request,
         "allocation/whatif.html",
-        {"form": form, "baseline": baseline, "report": report, "policy": policy},
+        {"form": form, "policy": policy, "jobs": jobs.recent(actor=request.user, kind=JobKind.WHATIF)},
     )
 
 

@@ -1,0 +1,150 @@
+"""Batch runs and what-if simulations as background jobs, done by the worker (``custos worker``).
+
+A borough's batch takes seconds, the force's minutes (decision 0002, docs/performance.md): too long to hold
+a web request open, and a web server that times the request out would stop the run part-way. So a screen or
+API client asks for a job; the request records it and enqueues the task in one transaction (never a job
+without its task, nor a task without its job); the worker claims the job once, with a conditional update
+from queued to running, runs the same services a request would, as the person who asked, and stores the
+result on the job. The job's page polls until it is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from custos.allocation import inputs, services
+from custos.allocation.engine import simulate
+from custos.allocation.models import AllocationJob, JobKind, JobStatus
+from custos.core import audit
+from custos.core.access import scope_of
+from custos.core.policy import current_policy
+from custos.workforce.models import Borough
+
+logger = logging.getLogger(__name__)
+
+FAILED_PART_WAY = (
+    "The run stopped: {error}. Allocations committed before it stopped stay, each complete with its "
+    "explanation; the other crimes are still unallocated. Run it again."
+)
+FAILED_UNEXPECTEDLY = "The job failed unexpectedly ({error}); the worker's log has the details."
+WHATIF_UNKNOWN_KEY = "A what-if can change only these policy keys: {keys}."
+
+# The numbers a what-if may change (the what-if form's fields), as policy keys.
+WHATIF_KEYS = (
+    "allocation.caseload_red",
+    "allocation.probationer_caseload_red",
+    "allocation.weighted_load_cap",
+    "allocation.tier_weight",
+    "allocation.enhanced_victim_factor",
+)
+
+
+def can_view(user: Any, job: AllocationJob) -> bool:
+    """The person who asked, administrators, and the supervisors who could have run it in its borough."""
+    if job.requested_by_id == getattr(user, "pk", None) or scope_of(user).is_admin:
+        return True
+    return job.borough_id is not None and services.can_allocate(user, job.borough_id)
+
+
+def recent(*, actor: Any, kind: JobKind, limit: int = 5) -> list[AllocationJob]:
+    """The jobs this person asked for most recently, newest first (the queue and what-if pages)."""
+    return list(
+        AllocationJob.objects.filter(requested_by_id=getattr(actor, "pk", None), kind=kind)
+        .select_related("borough")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def request_run(*, actor: Any, borough: Borough | None, dry_run: bool) -> AllocationJob:
+    """Queue a batch run of every unallocated crime in ``borough`` (None: force-wide, administrators)."""
+    if not services.can_allocate(actor, borough.pk if borough else None):
+        raise PermissionError(services.NOT_A_SUPERVISOR)
+    return _request(actor=actor, kind=JobKind.RUN, borough=borough, dry_run=dry_run, parameters={})
+
+
+def request_whatif(*, actor: Any, borough: Borough | None, changes: dict[str, Any]) -> AllocationJob:
+    """Queue a what-if: today's data under ``changes`` (policy key -> value) beside the current policy."""
+    if not services.can_allocate(actor, borough.pk if borough else None):
+        raise PermissionError(services.NOT_A_SUPERVISOR)
+    unknown = sorted(set(changes) - set(WHATIF_KEYS))
+    if unknown:
+        raise ValidationError(WHATIF_UNKNOWN_KEY.format(keys=", ".join(WHATIF_KEYS)))
+    return _request(actor=actor, kind=JobKind.WHATIF, borough=borough, dry_run=True, parameters=changes)
+
+
+def _request(
+    *, actor: Any, kind: JobKind, borough: Borough | None, dry_run: bool, parameters: dict[str, Any]
+) -> AllocationJob:
+    from custos.allocation.tasks import run_allocation_job
+
+    with transaction.atomic():
+        job = AllocationJob.objects.create(
+            kind=kind, requested_by=actor, borough=borough, dry_run=dry_run, parameters=parameters
+        )
+        task = run_allocation_job.enqueue(job.pk)
+        job.task_id = str(task.id)
+        job.save(update_fields=["task_id"])
+        audit.record(
+            actor=actor,
+            action="custos.allocation.job.requested",
+            obj=job,
+            changes={
+                "kind": kind.value,
+                "borough": borough.code if borough else "force",
+                "dry_run": dry_run,
+                "parameters": parameters,
+            },
+        )
+    return job
+
+
+def execute(job_id: int) -> str:
+    """Do one job, once: returns its final status ("skipped" when another worker already took it)."""
+    claimed = AllocationJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
+    job = AllocationJob.objects.select_related("requested_by", "borough").get(pk=job_id)
+    result: dict[str, Any] | None = None
+    run_id: int | None = None
+    error = ""
+    try:
+        if job.kind == JobKind.RUN:
+            outcome = services.allocation_run(
+                actor=job.requested_by, borough=job.borough, dry_run=job.dry_run
+            )
+            result, run_id = outcome.to_record(), outcome.run_id
+        else:
+            result = _whatif(job)
+    except (ValidationError, PermissionError) as exc:
+        error = FAILED_PART_WAY.format(error=_words(exc))
+    except Exception as exc:
+        logger.exception("allocation job %s failed", job_id)
+        error = FAILED_UNEXPECTEDLY.format(error=f"{type(exc).__name__}: {exc}")
+    status = JobStatus.FAILED if error else JobStatus.DONE
+    AllocationJob.objects.filter(pk=job_id).update(
+        status=status, result=result, run_id=run_id, error=error, finished_at=timezone.now()
+    )
+    return str(status)
+
+
+def _whatif(job: AllocationJob) -> dict[str, Any]:
+    policy = current_policy()
+    data = inputs.build_inputs(borough=job.borough, today=timezone.localdate(), policy=policy)
+    baseline = simulate(data.crimes, data.investigators, data.supervisors, policy=policy)
+    report = simulate(
+        data.crimes, data.investigators, data.supervisors, policy=policy, overrides=dict(job.parameters)
+    )
+    return {"baseline": baseline.to_json_dict(), "report": report.to_json_dict()}
+
+
+def _words(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc)
