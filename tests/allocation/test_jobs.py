@@ -260,3 +260,38 @@ def test_the_custos_worker_does_a_queued_run(make_person: Any, make_user: Any) -
     assert job.status == JobStatus.DONE and len(job.result["allocations"]) == 2
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
     assert unallocated(unit) == 0
+
+
+def test_a_job_that_lost_its_worker_is_flagged_then_failed_by_the_nightly_sweep(
+    unit: Unit, client_for: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from custos.allocation.sweep import STALE_JOB, fail_stale_jobs
+    from custos.core.policy import current_policy
+
+    minutes = int(current_policy().get("allocation.job_stale_minutes"))
+    lost = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=False)
+    busy = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=True)
+    now = timezone.now()
+    AllocationJob.objects.filter(pk=lost.pk).update(
+        status=JobStatus.RUNNING, started_at=now - timedelta(minutes=minutes + 1)
+    )
+    AllocationJob.objects.filter(pk=busy.pk).update(
+        status=JobStatus.RUNNING, started_at=now - timedelta(minutes=minutes - 1)
+    )
+    client = client_for(unit.supervisor)
+    assert b'data-testid="job-stale"' in client.get(f"/allocation/jobs/{lost.pk}/").content
+    assert b'data-testid="job-stale"' not in client.get(f"/allocation/jobs/{busy.pk}/").content
+
+    first = fail_stale_jobs(timezone.localdate())
+    again = fail_stale_jobs(timezone.localdate())
+
+    assert first.created == {"jobs_failed_as_stale": 1} and again.created == {"jobs_failed_as_stale": 0}
+    lost.refresh_from_db()
+    busy.refresh_from_db()
+    assert lost.status == JobStatus.FAILED and busy.status == JobStatus.RUNNING
+    assert lost.error == STALE_JOB.format(minutes=minutes, version=current_policy().version)
+    assert b"allocation.job_stale_minutes" in client.get(f"/allocation/jobs/{lost.pk}/").content

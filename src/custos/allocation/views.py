@@ -23,7 +23,8 @@ from custos.allocation.forms import (
     WhatIfForm,
     WithdrawConflictForm,
 )
-from custos.allocation.models import AllocationJob, ConflictOfInterest, JobKind
+from custos.allocation.models import AllocationJob, ConflictOfInterest, JobKind, JobStatus
+from custos.allocation.sweep import stale_before
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
@@ -88,7 +89,14 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     row = AllocationJob.objects.select_related("borough", "requested_by").filter(pk=pk).first()
     if row is None or not jobs.can_view(request.user, row):
         raise not_found()
-    context = {"job": row, "result": row.result, "policy": current_policy()}
+    cutoff, stale_reason = stale_before()
+    stale = row.status == JobStatus.RUNNING and row.started_at is not None and row.started_at < cutoff
+    context = {
+        "job": row,
+        "result": row.result,
+        "policy": current_policy(),
+        "stale": stale_reason if stale else "",
+    }
     if request.headers.get("HX-Request") and not row.finished:
         return render(request, "allocation/_job_status.html", context)
     if request.headers.get("HX-Request"):
