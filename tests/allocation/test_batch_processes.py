@@ -4,11 +4,12 @@ process a component lands in."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
 from custos.allocation.engine import CrimeToAllocate, Investigator, allocate_batch
-from custos.allocation.engine.batch import _parts, _processes
+from custos.allocation.engine.batch import _processes, _solve_order
 from custos.allocation.engine.problem import Problem
 
 from .helpers import crime, officer, policy
@@ -58,25 +59,37 @@ def test_one_two_or_three_processes_give_the_same_allocation(seed: int) -> None:
     assert runs[0].stats.stages_solved == runs[1].stats.stages_solved > 0
 
 
-def test_components_are_shared_out_largest_first_and_every_one_once() -> None:
+def test_components_are_solved_largest_first_and_only_those_needing_a_milp() -> None:
     crimes, officers = _force(3)
-    pol = policy()
-    problem = Problem.build(crimes, officers, [], policy=pol)
+    problem = Problem.build(crimes, officers, [], policy=policy())
     components = problem.components()
+    size = {
+        n: sum(len(problem.classes[k].units) * len(problem.classes[k].candidates) for k in comp)
+        for n, comp in enumerate(components)
+    }
 
-    parts = _parts(problem, components, 3)
+    order = _solve_order(problem, components)
 
-    assert sorted(n for part in parts for n in part) == list(range(len(components)))
-    assert len(parts) == 3
-    assert _parts(problem, components, 1) == [list(range(len(components)))]
+    assert sorted(order) == list(range(len(components)))  # four loaded boroughs: all need a MILP
+    assert [size[n] for n in order] == sorted(size.values(), reverse=True)
+    lone = Problem.build(crimes[:1], officers, [], policy=policy())
+    assert _solve_order(lone, lone.components()) == []  # one unit: exact without a MILP
 
 
 def test_the_process_count_follows_policy_and_never_exceeds_the_components_needing_a_solve() -> None:
-    crimes, officers = _force(4, boroughs=2)
-    problem = Problem.build(crimes, officers, [], policy=policy())
-    components = problem.components()
+    assert _processes(policy(solver_processes=1), 4) == 1
+    assert _processes(policy(solver_processes=8), 2) == 2
+    assert _processes(policy(solver_processes=8), 0) == 1
 
-    assert _processes(policy(solver_processes=1), components, problem) == 1
-    assert _processes(policy(solver_processes=8), components, problem) == 2
-    lone = Problem.build(crimes[:1], officers, [], policy=policy())
-    assert _processes(policy(solver_processes=8), lone.components(), lone) == 1
+
+def test_progress_hears_of_every_components_two_solves_in_any_number_of_processes() -> None:
+    crimes, officers = _force(5)
+    for n in (1, 2):
+        heard: list[tuple[str, int, int]] = []
+        allocate_batch(crimes, officers, policy=policy(solver_processes=n), progress=heard_by(heard))
+        assert heard[0] == ("components solved", 0, 8)
+        assert [done for _, done, _ in heard] == list(range(9))
+
+
+def heard_by(heard: list[tuple[str, int, int]]) -> Any:
+    return lambda *a: heard.append(a)

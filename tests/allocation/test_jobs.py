@@ -72,6 +72,7 @@ def test_a_run_is_queued_not_done_in_the_request_then_the_worker_allocates(
 
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.finished_at is not None and job.run is not None
+    assert job.progress == {"what": "allocations committed", "done": 3, "total": 3}
     assert unallocated(unit) == 0
     assert len(job.result["allocations"]) == 3 and job.result["policy_version"]
     finished = client.get(f"/allocation/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
@@ -295,3 +296,36 @@ def test_a_job_that_lost_its_worker_is_flagged_then_failed_by_the_nightly_sweep(
     assert lost.status == JobStatus.FAILED and busy.status == JobStatus.RUNNING
     assert lost.error == STALE_JOB.format(minutes=minutes, version=current_policy().version)
     assert b"allocation.job_stale_minutes" in client.get(f"/allocation/jobs/{lost.pk}/").content
+
+
+def test_a_running_jobs_page_shows_how_far_the_run_has_got(unit: Unit, client_for: Any) -> None:
+    from django.utils import timezone
+
+    job = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=False)
+    AllocationJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        progress={"what": "components solved", "done": 12, "total": 32},
+    )
+    polled = client_for(unit.supervisor).get(f"/allocation/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert b'data-testid="job-progress"' in polled.content and b"12 of 32 components solved" in polled.content
+
+
+def test_the_cli_draws_one_bar_per_phase_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from custos.allocation.cli import _Bars
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, drawn in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr("sys.stderr", stream)
+        with _Bars() as bars:
+            for done in range(3):
+                bars.report("components solved", done, 2)
+            bars.report("allocations committed", 5, 5)
+        text = stream.getvalue()
+        assert ("Components solved" in text and "Allocations committed" in text and "5/5" in text) is drawn
+        assert text == "" or drawn

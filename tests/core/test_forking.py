@@ -58,3 +58,40 @@ def test_keeping_objects_until_exit_does_nothing_outside_a_worker() -> None:
     before = len(forking._KEPT)
     keep_until_exit(object())
     assert len(forking._KEPT) == before
+
+
+def _timed(n: int, seconds: float) -> tuple[int, float, float, int]:
+    import time
+
+    began = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process on the machine
+    time.sleep(seconds)
+    return n, began, time.monotonic(), os.getpid()
+
+
+def test_at_most_processes_items_run_at_once_and_each_result_is_reported_as_it_arrives() -> None:
+    # Item 0 is long: with two at a time, the short ones run one after another beside it.
+    durations = [0.6, 0.1, 0.1, 0.1, 0.1]
+    arrived: list[int] = []
+
+    results = forked_map(
+        _timed,
+        [(n, d) for n, d in enumerate(durations)],
+        processes=2,
+        on_result=lambda i, v: arrived.append(i),
+    )
+
+    assert [n for n, _, _, _ in results] == [0, 1, 2, 3, 4]
+    assert sorted(arrived) == [0, 1, 2, 3, 4] and arrived[-1] == 0  # the long item finishes last
+    spans = [(began, ended) for _, began, ended, _ in results]
+    for began, _ in spans:
+        overlapping = sum(1 for b, e in spans if b <= began < e)
+        assert overlapping <= 2
+    assert len({pid for *_, pid in results}) == 5
+
+
+def test_one_process_runs_every_item_here_in_order() -> None:
+    arrived: list[int] = []
+    results = forked_map(
+        _sum_part, [(k, 2) for k in range(2)], processes=1, on_result=lambda i, v: arrived.append(i)
+    )
+    assert arrived == [0, 1] and {pid for *_, pid in results} == {os.getpid()}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +40,8 @@ def _allocate(args: argparse.Namespace) -> int:
         if borough is None:
             raise UserError(f"unknown borough {args.borough!r}")
     actor = None if args.dry_run and not args.user else cli_actor(args.user)
-    result = allocation_run(actor=actor, borough=borough, dry_run=args.dry_run)
+    with _Bars() as bars:
+        result = allocation_run(actor=actor, borough=borough, dry_run=args.dry_run, progress=bars.report)
     body = result.to_json_dict()
     if args.json:
         print(json.dumps(body, indent=2, sort_keys=False))
@@ -56,3 +59,30 @@ def _allocate(args: argparse.Namespace) -> int:
     for u in body["unallocated"]:
         print(f"  {u['crime']}: {u['reason']}")
     return 0
+
+
+class _Bars:
+    """One progress bar per phase of the run (components solved, allocations committed), on stderr and
+    only on a terminal, so ``--json`` output and logs stay clean."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.what = ""
+
+    def __enter__(self) -> _Bars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def report(self, what: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if what != self.what:
+            from tqdm import tqdm
+
+            if self.bar is not None:
+                self.bar.close()
+            self.bar, self.what = tqdm(total=total, desc=what.capitalize(), file=sys.stderr), what
+        self.bar.update(done - self.bar.n)

@@ -11,6 +11,8 @@ result on the job. The job's page polls until it is done.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -117,7 +119,7 @@ def execute(job_id: int) -> str:
     try:
         if job.kind == JobKind.RUN:
             outcome = services.allocation_run(
-                actor=job.requested_by, borough=job.borough, dry_run=job.dry_run
+                actor=job.requested_by, borough=job.borough, dry_run=job.dry_run, progress=_reporter(job_id)
             )
             result, run_id = outcome.to_record(), outcome.run_id
         else:
@@ -132,6 +134,20 @@ def execute(job_id: int) -> str:
         status=status, result=result, run_id=run_id, error=error, finished_at=timezone.now()
     )
     return str(status)
+
+
+def _reporter(job_id: int) -> Callable[[str, int, int], None]:
+    """Writes the run's progress on the job for its page, at most once a second (and at each end)."""
+    last = [0.0]
+
+    def report(what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done not in (0, total) and now - last[0] < 1.0:
+            return
+        last[0] = now
+        AllocationJob.objects.filter(pk=job_id).update(progress={"what": what, "done": done, "total": total})
+
+    return report
 
 
 def _whatif(job: AllocationJob) -> dict[str, Any]:

@@ -210,6 +210,8 @@ class AllocationJob(models.Model):
     parameters = models.JSONField(default=dict, blank=True)
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # While running: {"what": ..., "done": n, "total": m}, written by the worker as the run advances.
+    progress = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     run = models.ForeignKey(AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

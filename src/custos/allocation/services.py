@@ -29,6 +29,7 @@ from custos.allocation.engine import (
     Allocation,
     AllocationRun,
     Investigator,
+    Progress,
     Supervisor,
     allocate_batch,
     allocate_single,
@@ -163,8 +164,11 @@ def allocation_run(
     dry_run: bool = False,
     today: date | None = None,
     policy: Policy | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
-    """Allocate every unallocated crime (in a borough, or force-wide), or one crime, and commit safely."""
+    """Allocate every unallocated crime (in a borough, or force-wide), or one crime, and commit safely.
+
+    ``progress(what, done, total)`` hears of the batch's solves and of each allocation committed."""
     if actor is not None and not can_allocate(
         actor, (crime.borough_id if crime else borough.pk if borough else None)
     ):
@@ -182,7 +186,9 @@ def allocation_run(
     if crime is not None and data.crimes:
         run = allocate_single(data.crimes[0], data.investigators, data.supervisors, policy=policy)
     else:
-        run = allocate_batch(data.crimes, data.investigators, data.supervisors, policy=policy)
+        run = allocate_batch(
+            data.crimes, data.investigators, data.supervisors, policy=policy, progress=progress
+        )
     result = RunResult(run.policy_version, run.engine_version, dry_run, solver=solver_record(run))
     if dry_run:
         result.allocations = list(run.allocations)
@@ -197,6 +203,7 @@ def allocation_run(
         today=today,
         policy=policy,
         result=result,
+        progress=progress,
     )
 
 
@@ -210,6 +217,7 @@ def _commit(
     today: date,
     policy: Policy,
     result: RunResult,
+    progress: Progress | None = None,
 ) -> RunResult:
     user = actor if getattr(actor, "is_authenticated", False) else None
     row = RunRow.objects.create(
@@ -224,7 +232,9 @@ def _commit(
     officers = {o.id: o for o in data.investigators}
     crimes = {c.id: c for c in data.crimes}
     conflicts = 0
-    for a in run.allocations:
+    for n, a in enumerate(run.allocations):
+        if progress is not None and n % 50 == 0:
+            progress("allocations committed", n, len(run.allocations))
         problem = _commit_one(
             actor=user,
             run=row,
@@ -246,6 +256,8 @@ def _commit(
         else:
             conflicts += 1
             result.unallocated.append((a.crime, problem))
+    if progress is not None and run.allocations:
+        progress("allocations committed", len(run.allocations), len(run.allocations))
     for u in run.unallocated:
         pk, _ = data.crime_rows[u.crime]
         QueueEntry.objects.update_or_create(

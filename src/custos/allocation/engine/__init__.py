@@ -6,7 +6,7 @@ re-check caps at commit time with conditional updates (see docs/decisions/0002-a
 
 from __future__ import annotations
 
-from .batch import allocate_batch, allocate_greedy, allocate_single
+from .batch import Progress, allocate_batch, allocate_greedy, allocate_single
 from .eligibility import (
     CASELOAD_CAP,
     CONFLICT,
@@ -65,6 +65,7 @@ __all__ = [
     "LoadDistribution",
     "OpenCase",
     "OverrideDecision",
+    "Progress",
     "SolveStats",
     "Supervisor",
     "Unallocated",

@@ -27,6 +27,9 @@ from .model import (
 from .problem import TOL, Problem
 from .workload import key, utilisation
 
+# progress(what, done, total): called in the calling process as a run advances (CLI bars, job pages).
+Progress = Callable[[str, int, int], None]
+
 
 def allocate_batch(
     crimes: Sequence[CrimeToAllocate],
@@ -34,11 +37,14 @@ def allocate_batch(
     supervisors: Sequence[Supervisor] = (),
     *,
     policy: Policy,
+    progress: Progress | None = None,
 ) -> AllocationRun:
-    """Allocate every crime in ``crimes`` optimally for the batch (see docs/decisions/0002)."""
+    """Allocate every crime in ``crimes`` optimally for the batch (see docs/decisions/0002).
+
+    ``progress(what, done, total)`` hears of each component's solves as they finish."""
     started = time.perf_counter()
     problem = Problem.build(crimes, investigators, supervisors, policy=policy)
-    assignment, stats = solve(problem, started=started)
+    assignment, stats = solve(problem, started=started, progress=progress)
     return _run(problem, assignment, stats)
 
 
@@ -172,6 +178,9 @@ class _Early:
     stages: int
 
 
+_NOT_YET = _Early({}, 0.0, None, frozenset(), 0)  # a slot filled in from the workers' results
+
+
 @dataclass(frozen=True)
 class _Late:
     """Stage 3 of one component."""
@@ -183,12 +192,15 @@ class _Late:
     stages: int
 
 
-def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], SolveStats]:
+def solve(
+    problem: Problem, *, started: float, progress: Progress | None = None
+) -> tuple[dict[str, int | None], SolveStats]:
     """Lexicographic optimum, component by component; returns unit id -> officer index.
 
-    Components share no variable and no constraint (decision 0002), so their solves run in forked worker
-    processes, one per core (`solver_processes`). Each solve is deterministic and independent of the others,
-    so the answer is the same whatever the number of processes or how the components are shared out.
+    Components share no variable and no constraint (decision 0002), so each component's solves run in a
+    forked worker process of its own, at most `solver_processes` at once (0 = one per core), the largest
+    first and the next as soon as one finishes. Each solve is deterministic and independent of the others,
+    so the answer is the same whatever the number of processes or the order they finish in.
     """
     policy = problem.policy
     limits = _Limits(
@@ -200,34 +212,49 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
     base = greedy(problem)
     unit_index = {u.id: n for n, u in enumerate(problem.units)}
     lower = problem.base_max_utilisation
-    parts = _parts(problem, components, _processes(policy, components, problem))
+    order = _solve_order(problem, components)
+    forked = set(order)
+    processes = _processes(policy, len(order))
+    report = _Counter(progress, "components solved", 2 * len(order))
 
-    def early(part: list[int]) -> list[_Early]:
-        return [_first_stages(problem, components[n], base, unit_index, lower, limits) for n in part]
-
-    firsts: list[_Early] = [_Early({}, 0.0, None, frozenset(), 0)] * len(components)
-    for part, done in zip(parts, _map(early, parts), strict=True):
-        for n, first in zip(part, done, strict=True):
-            firsts[n] = first
+    firsts: list[_Early] = [
+        _first_stages(problem, comp, base, unit_index, lower, limits) if n not in forked else _NOT_YET
+        for n, comp in enumerate(components)
+    ]
+    early = forked_map(
+        lambda n: _first_stages(problem, components[n], base, unit_index, lower, limits),
+        [(n,) for n in order],
+        processes=processes,
+        on_result=report.tick,
+    )
+    for n, first in zip(order, early, strict=True):
+        firsts[n] = first
     # The force-wide level 2 value: every component's stage 3 must keep within it (decision 0002).
     z_star = max([lower, *(f.max_utilisation for f in firsts if f.max_utilisation is not None)])
 
-    def late(part: list[int]) -> list[_Late]:
-        return [_last_stage(problem, components[n], firsts[n], unit_index, z_star, limits) for n in part]
-
+    lates = [
+        _last_stage(problem, comp, firsts[n], unit_index, z_star, limits)
+        for n, comp in enumerate(components)
+        if n not in forked
+    ]
+    lates += forked_map(
+        lambda n: _last_stage(problem, components[n], firsts[n], unit_index, z_star, limits),
+        [(n,) for n in order],
+        processes=processes,
+        on_result=report.tick,
+    )
     assignment: dict[str, int | None] = {u.id: None for u in problem.no_candidate}
     stops: set[Stop] = set()
     stages = sum(f.stages for f in firsts)
     cost = bound = 0.0
     for f in firsts:
         stops |= f.stops
-    for results in _map(late, parts):
-        for res in results:
-            assignment.update(res.assignment)
-            cost += res.cost
-            bound += res.bound  # -inf when HiGHS proved nothing: the gap then reads as unknown (inf)
-            stops |= res.stops
-            stages += res.stages
+    for res in lates:
+        assignment.update(res.assignment)
+        cost += res.cost
+        bound += res.bound  # -inf when HiGHS proved nothing: the gap then reads as unknown (inf)
+        stops |= res.stops
+        stages += res.stages
     objective = problem.evaluate(assignment)
     if abs(objective.cost) < TOL:
         gap = 0.0
@@ -255,32 +282,36 @@ def solve(problem: Problem, *, started: float) -> tuple[dict[str, int | None], S
     return assignment, stats
 
 
-def _processes(policy: Policy, components: list[list[int]], problem: Problem) -> int:
+class _Counter:
+    """Counts finished solves for a progress callback (a no-op without one)."""
+
+    def __init__(self, progress: Progress | None, what: str, total: int) -> None:
+        self.progress, self.what, self.total, self.done = progress, what, total, 0
+        if progress is not None and total:
+            progress(what, 0, total)
+
+    def tick(self, *_: object) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.what, self.done, self.total)
+
+
+def _solve_order(problem: Problem, components: list[list[int]]) -> list[int]:
+    """The components that need a MILP (more than one unit), largest first (units x candidates, a rough
+    measure of a MILP's work), so the long solves start early and short ones fill in beside them."""
+    size = {
+        n: sum(len(problem.classes[k].units) * len(problem.classes[k].candidates) for k in comp)
+        for n, comp in enumerate(components)
+        if sum(len(problem.classes[k].units) for k in comp) > 1
+    }
+    return sorted(size, key=lambda n: (-size[n], n))
+
+
+def _processes(policy: Policy, needing: int) -> int:
     """Worker processes for this run: ``solver_processes`` (0 = one per core), at most one per component
     that needs a MILP, and 1 (no fork) when fewer than two do."""
     wanted = int(policy.get(key("solver_processes"))) or os.cpu_count() or 1
-    needing = sum(1 for comp in components if sum(len(problem.classes[k].units) for k in comp) > 1)
     return max(1, min(wanted, needing))
-
-
-def _parts(problem: Problem, components: list[list[int]], processes: int) -> list[list[int]]:
-    """Component indexes shared out largest first to the least-loaded process (size = units x candidates,
-    a rough measure of a MILP's work). Deterministic; the answer does not depend on it."""
-    size = [
-        sum(len(problem.classes[k].units) * len(problem.classes[k].candidates) for k in comp)
-        for comp in components
-    ]
-    parts: list[list[int]] = [[] for _ in range(processes)]
-    load = [0] * processes
-    for n in sorted(range(len(components)), key=lambda n: (-size[n], n)):
-        p = min(range(processes), key=lambda p: (load[p], p))
-        parts[p].append(n)
-        load[p] += size[n]
-    return [sorted(part) for part in parts if part]
-
-
-def _map[R](fn: Callable[[list[int]], R], parts: list[list[int]]) -> list[R]:
-    return forked_map(fn, [(part,) for part in parts])
 
 
 def _first_stages(
