@@ -329,3 +329,28 @@ def test_the_cli_draws_one_bar_per_phase_on_a_terminal_only(monkeypatch: pytest.
         text = stream.getvalue()
         assert ("Components solved" in text and "Allocations committed" in text and "5/5" in text) is drawn
         assert text == "" or drawn
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"kind": "run", "borough": "ZZ"}, "borough"),
+        ({"kind": "sweep"}, "kind"),
+        ({"kind": "run", "dry_run": "perhaps"}, "dry_run"),
+        ({"kind": "whatif", "what_if": {"caseload_red": "many"}}, "caseload_red"),
+    ],
+)
+def test_a_bad_job_request_is_a_clear_422_and_queues_nothing(
+    unit: Unit, client_for: Any, body: dict[str, Any], field: str
+) -> None:
+    response = client_for(unit.supervisor).post(
+        "/api/v1/allocations/jobs", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422 and field in response.content.decode()
+    assert not AllocationJob.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_a_job_that_does_not_exist_is_404_like_anyone_elses(unit: Unit, client_for: Any) -> None:
+    client = client_for(unit.supervisor)
+    assert client.get("/allocation/jobs/999999/").status_code == 404
+    assert client.get("/api/v1/allocations/jobs/999999").status_code == 404
