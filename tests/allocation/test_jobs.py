@@ -169,13 +169,13 @@ def test_only_the_asker_the_boroughs_allocators_and_administrators_see_a_job(
     assert client_for(elsewhere).get(f"/api/v1/allocations/jobs/{job.pk}").status_code == 404
 
 
-def test_a_run_that_fails_says_why_and_what_was_kept(
+def test_a_run_the_services_refuse_says_why_and_that_nothing_was_written(
     unit_with_crimes: Unit, client_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     unit = unit_with_crimes
 
     def refuse(**kw: Any) -> Any:
-        raise ValidationError("The crime is finalised; it cannot be allocated.")
+        raise PermissionError("You supervise another borough.")
 
     monkeypatch.setattr(jobs.services, "allocation_run", refuse)
     job = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=False)
@@ -183,9 +183,9 @@ def test_a_run_that_fails_says_why_and_what_was_kept(
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.result is None
-    assert job.error == jobs.FAILED_PART_WAY.format(error="The crime is finalised; it cannot be allocated.")
+    assert job.error == "The allocation run was refused: You supervise another borough. Nothing was written."
     page = client_for(unit.supervisor).get(f"/allocation/jobs/{job.pk}/")
-    assert b'data-testid="job-error"' in page.content and b"Run it again" in page.content
+    assert b'data-testid="job-error"' in page.content and b"Nothing was written" in page.content
 
 
 def test_an_unexpected_error_fails_the_job_with_its_type_not_a_stuck_running_job(
@@ -201,7 +201,11 @@ def test_an_unexpected_error_fails_the_job_with_its_type_not_a_stuck_running_job
     jobs.execute(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error == jobs.FAILED_UNEXPECTEDLY.format(error="RuntimeError: solver exploded")
+    assert job.error == (
+        "The allocation run failed (RuntimeError: solver exploded); the worker's log has the details. "
+        "Allocations committed before it failed stay, each complete with its explanation; the other crimes "
+        "are still unallocated. Run it again."
+    )
 
 
 def test_the_api_queues_a_run_and_a_what_if_and_reports_them(unit_with_crimes: Unit, client_for: Any) -> None:

@@ -29,11 +29,15 @@ from custos.workforce.models import Borough
 
 logger = logging.getLogger(__name__)
 
-FAILED_PART_WAY = (
-    "The run stopped: {error}. Allocations committed before it stopped stay, each complete with its "
-    "explanation; the other crimes are still unallocated. Run it again."
-)
-FAILED_UNEXPECTEDLY = "The job failed unexpectedly ({error}); the worker's log has the details."
+REFUSED = "The {kind} was refused: {error}. Nothing was written."
+FAILED = "The {kind} failed ({error}); the worker's log has the details. {kept}"
+KEPT_AFTER_FAILURE = {
+    JobKind.RUN: (
+        "Allocations committed before it failed stay, each complete with its explanation; the other crimes "
+        "are still unallocated. Run it again."
+    ),
+    JobKind.WHATIF: "A what-if writes nothing. Try it again.",
+}
 WHATIF_UNKNOWN_KEY = "A what-if can change only these policy keys: {keys}."
 
 # The numbers a what-if may change (the what-if form's fields), as policy keys.
@@ -125,10 +129,13 @@ def execute(job_id: int) -> str:
         else:
             result = _whatif(job)
     except (ValidationError, PermissionError) as exc:
-        error = FAILED_PART_WAY.format(error=_words(exc))
+        # The services refuse before they write: the asker lost the right, or the request is not valid.
+        error = REFUSED.format(kind=_kind(job), error=_words(exc))
     except Exception as exc:
         logger.exception("allocation job %s failed", job_id)
-        error = FAILED_UNEXPECTEDLY.format(error=f"{type(exc).__name__}: {exc}")
+        error = FAILED.format(
+            kind=_kind(job), error=f"{type(exc).__name__}: {exc}", kept=KEPT_AFTER_FAILURE[JobKind(job.kind)]
+        )
     status = JobStatus.FAILED if error else JobStatus.DONE
     AllocationJob.objects.filter(pk=job_id).update(
         status=status, result=result, run_id=run_id, error=error, finished_at=timezone.now()
@@ -158,6 +165,10 @@ def _whatif(job: AllocationJob) -> dict[str, Any]:
         data.crimes, data.investigators, data.supervisors, policy=policy, overrides=dict(job.parameters)
     )
     return {"baseline": baseline.to_json_dict(), "report": report.to_json_dict()}
+
+
+def _kind(job: AllocationJob) -> str:
+    return "allocation run" if job.kind == JobKind.RUN else "what-if"
 
 
 def _words(exc: Exception) -> str:
