@@ -172,6 +172,6 @@ def _kind(job: AllocationJob) -> str:
 
 
 def _words(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(exc.messages)
-    return str(exc)
+    """The services' own message, without its full stop (the job's message goes on after it)."""
+    text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    return text.rstrip(".")
