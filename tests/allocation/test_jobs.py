@@ -358,3 +358,37 @@ def test_a_job_that_does_not_exist_is_404_like_anyone_elses(unit: Unit, client_f
     client = client_for(unit.supervisor)
     assert client.get("/allocation/jobs/999999/").status_code == 404
     assert client.get("/api/v1/allocations/jobs/999999").status_code == 404
+
+
+def test_a_big_runs_allocations_are_shown_a_page_at_a_time(unit: Unit, client_for: Any) -> None:
+    job = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=True)
+    rows = [
+        {
+            "crime": f"CR{n:04d}",
+            "officer": "OFF1",
+            "required_pip": 1,
+            "officer_pip": 1,
+            "load_before": 1.0,
+            "load_after": 2.0,
+            "cap": 40.0,
+            "reasons": ["lightest load"],
+        }
+        for n in range(250)
+    ]
+    AllocationJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        result={
+            "policy_version": "p",
+            "engine_version": "e",
+            "dry_run": True,
+            "allocations": rows,
+            "unallocated": [],
+        },
+    )
+    client = client_for(unit.supervisor)
+
+    first = client.get(f"/allocation/jobs/{job.pk}/").content.decode()
+    last = client.get(f"/allocation/jobs/{job.pk}/?page=3").content.decode()
+
+    assert "250 allocated" in first and "CR0099" in first and "CR0100" not in first and "Page 1 of 3" in first
+    assert "CR0200" in last and "CR0249" in last and "CR0199" not in last

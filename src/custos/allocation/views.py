@@ -97,6 +97,9 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "policy": current_policy(),
         "stale": stale_reason if stale else "",
     }
+    if row.status == JobStatus.DONE and row.kind == JobKind.RUN and row.result:
+        # A force-wide run places thousands of crimes: a page of them at a time (the API has them all).
+        context["page"] = Paginator(row.result["allocations"], 100).get_page(request.GET.get("page"))
     if request.headers.get("HX-Request") and not row.finished:
         return render(request, "allocation/_job_status.html", context)
     if request.headers.get("HX-Request"):
