@@ -392,3 +392,22 @@ def test_a_big_runs_allocations_are_shown_a_page_at_a_time(unit: Unit, client_fo
 
     assert "250 allocated" in first and "CR0099" in first and "CR0100" not in first and "Page 1 of 3" in first
     assert "CR0200" in last and "CR0249" in last and "CR0199" not in last
+
+
+def test_a_second_run_for_a_borough_with_one_waiting_gets_that_one(
+    unit_with_crimes: Unit, make_user: Any, client_for: Any
+) -> None:
+    unit = unit_with_crimes
+    di = make_user("unit-di", ["detective-inspector"], unit.di)
+    first = client_for(unit.supervisor).post("/allocation/run/", {})
+    second = client_for(di).post("/allocation/run/", {}, follow=True)
+    dry = client_for(di).post("/allocation/run/", {"dry_run": "on"})
+
+    real = AllocationJob.objects.filter(dry_run=False)
+    assert real.count() == 1 and second.redirect_chain[0][0] == first["Location"]
+    assert b"already waiting or running" in second.content
+    assert dry["Location"] != first["Location"] and AllocationJob.objects.count() == 2
+    assert jobs.request_run(actor=di, borough=unit.borough, dry_run=False) == real.get()
+    work_the_queue()
+    again = client_for(unit.supervisor).post("/allocation/run/", {})  # the first is done: a new one
+    assert again["Location"] != first["Location"]

@@ -66,10 +66,29 @@ def recent(*, actor: Any, kind: JobKind, limit: int = 5) -> list[AllocationJob]:
     )
 
 
+def pending_run(borough: Borough | None) -> AllocationJob | None:
+    """A real (not dry) run for this borough, or force-wide, that is queued or running."""
+    return (
+        AllocationJob.objects.filter(
+            kind=JobKind.RUN,
+            dry_run=False,
+            borough=borough,
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def request_run(*, actor: Any, borough: Borough | None, dry_run: bool) -> AllocationJob:
-    """Queue a batch run of every unallocated crime in ``borough`` (None: force-wide, administrators)."""
+    """Queue a batch run of every unallocated crime in ``borough`` (None: force-wide, administrators).
+
+    A real run for a borough that already has one waiting or running gets that job back: a second would
+    find nothing left to allocate (a double click, or two supervisors at once)."""
     if not services.can_allocate(actor, borough.pk if borough else None):
         raise PermissionError(services.NOT_A_SUPERVISOR)
+    if not dry_run and (pending := pending_run(borough)) is not None:
+        return pending
     return _request(actor=actor, kind=JobKind.RUN, borough=borough, dry_run=dry_run, parameters={})
 
 

@@ -31,6 +31,8 @@ from custos.core.web import flash_errors
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough, Person
 
+ALREADY_QUEUED = "A run for {where} is already waiting or running: this is it."
+
 
 def _require_supervisor(request: HttpRequest) -> None:
     if not services.can_allocate(request.user, None):
@@ -79,7 +81,11 @@ def run(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
     form = RunForm(request.POST)
     dry_run = form.is_valid() and form.cleaned_data["dry_run"]
-    job = jobs.request_run(actor=request.user, borough=_own_borough(request), dry_run=dry_run)
+    borough = _own_borough(request)
+    if not dry_run and (pending := jobs.pending_run(borough)) is not None:
+        messages.info(request, ALREADY_QUEUED.format(where=borough.name if borough else "the force"))
+        return redirect("allocation:job", pk=pending.pk)
+    job = jobs.request_run(actor=request.user, borough=borough, dry_run=dry_run)
     return redirect("allocation:job", pk=job.pk)
 
 
