@@ -20,6 +20,15 @@ where its decoder gave up, and reading on from there gives the next unit's bytes
 file reads to its full size, shifted, with no error and a wrong hash.
 Reading the record and the units here (Python's zlib, ``lzvn.lzvn_decode``), each unit checked for its full
 length, gives the examiner the file's real content, or an error naming the unit that cannot be read.
+
+Type-8 units are decoded by TSK all the same, one unit per read at the unit's own offset, which is fast (C)
+and safe under two guards: a read that gives fewer bytes than the unit holds is never used (Apple's decoder
+stops short at an undefined opcode, a bad distance or the end of the stream), and a unit whose first
+copying opcode carries no distance of its own is left to ``lzvn_decode`` (Apple's decoder checks every
+distance an opcode sets, but a match at the previous distance before any is set copies from distance 0,
+with no error). Whatever TSK does not give whole is decoded by ``lzvn_decode``, which names the damage.
+libfshfs is not used: its LZVN decoder (libfmos) checks no distance against 0, so a zeroed run in a unit
+decodes to a full unit of garbage, and after a failed unit it may return a previous unit wrong (tested).
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from typing import Any
 
 import pytsk3
 
-from .lzvn import LzvnError, lzvn_decode
+from .lzvn import LZVN_SETS_DISTANCE, LzvnError, lzvn_decode, lzvn_first_copy
 
 DECMPFS_ZLIB_ATTR, DECMPFS_ZLIB_RSRC = 3, 4
 DECMPFS_LZVN_ATTR, DECMPFS_LZVN_RSRC = 7, 8
@@ -176,10 +185,16 @@ def _decode(kind: int, unit: bytes, expected: int, index: int) -> bytes:
 
 
 class DecmpfsFile(io.RawIOBase):
-    """The uncompressed content of a type-3, 4, 7 or 8 file, unit by unit (one unit in memory at a time)."""
+    """The uncompressed content of a type-3, 4, 7 or 8 file, unit by unit (one unit in memory at a time).
 
-    def __init__(self, fs: Any, cnid: int, record: Decmpfs) -> None:
+    ``tsk_lzvn`` lets TSK decode the type-8 units it can be trusted with (module docstring); without it every
+    unit is decoded here. ``units_by_tsk`` counts the units TSK gave.
+    """
+
+    def __init__(self, fs: Any, cnid: int, record: Decmpfs, *, tsk_lzvn: bool = True) -> None:
         self._record = record
+        self._tsk_lzvn = tsk_lzvn and record.kind == DECMPFS_LZVN_RSRC
+        self.units_by_tsk = 0
         self._pos = 0
         self._cached: tuple[int, bytes] | None = None
         self._fork: Any = None
@@ -230,9 +245,29 @@ class DecmpfsFile(io.RawIOBase):
             else:
                 offset, length = self._table[index]
                 expected = min(_UNIT, self._record.size - index * _UNIT)
-                data = _decode(kind, self._read_rsrc(offset, length), expected, index)
+                unit = self._read_rsrc(offset, length)
+                by_tsk = self._tsk_unit(unit, index, expected) if self._tsk_lzvn else None
+                data = _decode(kind, unit, expected, index) if by_tsk is None else by_tsk
             self._cached = (index, data)
         return self._cached[1]
+
+    def _tsk_unit(self, unit: bytes, index: int, expected: int) -> bytes | None:
+        """Type-8 unit ``index`` as TSK decodes it, or None when TSK's bytes cannot be trusted whole.
+
+        Stored units are a copy here already. TSK is asked for exactly this unit (a read running into the
+        next one would take it at the wrong offset after a short unit) and its bytes are used only when all
+        are there and the unit's first copying opcode set its own distance, which Apple's decoder checks.
+        """
+        if not unit or unit[0] == _LZVN_STORED or lzvn_first_copy(unit) not in LZVN_SETS_DISTANCE:
+            return None
+        try:
+            data = self._fork.read_random(index * _UNIT, expected)
+        except OSError:
+            return None
+        if len(data) != expected:
+            return None
+        self.units_by_tsk += 1
+        return bytes(data)
 
     def readable(self) -> bool:
         return True
@@ -259,9 +294,9 @@ class DecmpfsFile(io.RawIOBase):
         return len(data)
 
 
-def open_decmpfs(fs: Any, cnid: int) -> DecmpfsFile:
-    """A reader over the uncompressed content of a type-3, 4, 7 or 8 file."""
+def open_decmpfs(fs: Any, cnid: int, *, tsk_lzvn: bool = True) -> DecmpfsFile:
+    """A reader over the uncompressed content of a type-3, 4, 7 or 8 file (``tsk_lzvn``: ``DecmpfsFile``)."""
     record = find_decmpfs(fs, cnid)
     if record is None or record.kind not in DECMPFS_READ_BY_SCANNER:
         raise DecmpfsError(ERR_DECMPFS_RECORD.format(reason="no zlib or LZVN compression record"))
-    return DecmpfsFile(fs, cnid, record)
+    return DecmpfsFile(fs, cnid, record, tsk_lzvn=tsk_lzvn)

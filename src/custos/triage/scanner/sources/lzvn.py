@@ -51,6 +51,31 @@ _HEAD = {_SMALL_D: 2, _MEDIUM_D: 3, _LARGE_D: 3, _PREVIOUS_D: 1, _SMALL_L: 1, _L
 _HEAD |= {_SMALL_M: 1, _LARGE_M: 2, _NOP: 1}
 
 
+# Opcode kinds that set the match distance: Apple's decoder checks it (not 0, not before the output's start).
+LZVN_SETS_DISTANCE = frozenset({_SMALL_D, _MEDIUM_D, _LARGE_D})
+
+
+def lzvn_first_copy(stream: bytes) -> int | None:
+    """The kind of the first opcode of ``stream`` that copies (neither a literal nor a nop), None if none.
+
+    Only the leading literals are walked (a few opcodes), not the stream."""
+    pos, end = 0, len(stream)
+    while pos < end:
+        opcode = stream[pos]
+        kind = _KINDS[opcode]
+        if kind == _SMALL_L:
+            pos += 1 + (opcode & 0x0F)
+        elif kind == _LARGE_L:
+            if pos + 1 >= end:
+                return None
+            pos += 2 + stream[pos + 1] + 16
+        elif kind == _NOP:
+            pos += 1
+        else:
+            return kind
+    return None
+
+
 class LzvnError(ValueError):
     """The stream is not valid LZVN or decodes to fewer bytes than expected."""
 
