@@ -119,6 +119,7 @@ def test_a_what_if_is_queued_with_its_numbers_and_compares_both_policies(
     # One crime each for everyone (probationers too): the unit's three investigators take three.
     assert (report["allocated"], report["unallocated"]) == (3, 3)
     assert report["overrides"]["allocation.caseload_red"] == 1
+    assert job.progress == {"what": "components solved (what-if)", "done": 2, "total": 2}
     assert unallocated(unit) == 6  # nothing written
     page = client.get(f"/allocation/jobs/{job.pk}/")
     assert b'data-testid="whatif-results"' in page.content and b"allocation.caseload_red" in page.content

@@ -179,9 +179,21 @@ def _reporter(job_id: int) -> Callable[[str, int, int], None]:
 def _whatif(job: AllocationJob) -> dict[str, Any]:
     policy = current_policy()
     data = inputs.build_inputs(borough=job.borough, today=timezone.localdate(), policy=policy)
-    baseline = simulate(data.crimes, data.investigators, data.supervisors, policy=policy)
+    report_progress = _reporter(job.pk)
+    baseline = simulate(
+        data.crimes,
+        data.investigators,
+        data.supervisors,
+        policy=policy,
+        progress=lambda what, done, total: report_progress(f"{what} (current policy)", done, total),
+    )
     report = simulate(
-        data.crimes, data.investigators, data.supervisors, policy=policy, overrides=dict(job.parameters)
+        data.crimes,
+        data.investigators,
+        data.supervisors,
+        policy=policy,
+        overrides=dict(job.parameters),
+        progress=lambda what, done, total: report_progress(f"{what} (what-if)", done, total),
     )
     return {"baseline": baseline.to_json_dict(), "report": report.to_json_dict()}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from custos.core.policy import Policy
 
-from .batch import allocate_batch
+from .batch import Progress, allocate_batch
 from .model import AllocationRun, CrimeToAllocate, Investigator, Supervisor
 from .workload import RAG, crime_weight, rag_status
 
@@ -97,10 +97,11 @@ def simulate(
     *,
     policy: Policy,
     overrides: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> WhatIfReport:
     """Run the batch under ``policy.with_overrides(overrides)``; returns figures only, writes nothing."""
     trial = policy.with_overrides(dict(overrides or {}))
-    run = allocate_batch(crimes, investigators, supervisors, policy=trial)
+    run = allocate_batch(crimes, investigators, supervisors, policy=trial, progress=progress)
     return WhatIfReport(
         policy_version=trial.version,
         overrides=dict(overrides or {}),
