@@ -152,4 +152,23 @@ ROUTES = [
         "api-1:list_outcomes", kwargs=_api_kw, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
     ),
     RouteCase("api-1:nfa_rates"),
+    RouteCase("api-1:worklist", expect=NO_PERSONAL),
+    RouteCase("api-1:supervision", expect=only(SUPERVISORS, 200)),
+    RouteCase(
+        "api-1:add_task",
+        kwargs=_api_kw,
+        method="post",
+        data=lambda f: {"title": "Visit", "due_on": FUTURE},
+        expect=recorders(201),
+        outsider=404,
+        outsider_exempt=ADMIN_ONLY,
+    ),
+    RouteCase(
+        "api-1:complete_task",
+        kwargs=lambda f: {"task_id": _task(f).pk},
+        method="post",
+        expect=recorders(200),
+        outsider=404,
+        outsider_exempt=ADMIN_ONLY,
+    ),
 ]

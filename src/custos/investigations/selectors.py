@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from custos.core.access import scope_of
+from custos.core.access import not_found, scope_of
 from custos.core.policy import Policy
 from custos.crimes import access as crime_access
 from custos.crimes.models import Crime, CrimeStatus
@@ -23,6 +23,19 @@ from custos.investigations.models import (
     Task,
 )
 from custos.investigations.rules import NfaRate, nfa_rates
+
+# What the worklist and supervision pages show, and the API with them.
+WORKLIST_LIMIT = 200
+SUPERVISION_PAGE = 100
+REVIEWS_DUE_WITHIN_DAYS = 7
+
+
+def worklist_owner(*, actor: Any) -> int:
+    """The person whose worklist the caller sees: their own; none for accounts without one (404)."""
+    s = scope_of(actor)
+    if s.person_id is None or not s.sees_personal_data:
+        raise not_found()
+    return s.person_id
 
 
 def open_tasks(*, person_id: int) -> QuerySet[Task]:
@@ -71,6 +84,19 @@ def reviews_due(*, actor: Any, today: date, within_days: int = 0) -> QuerySet[In
     )
 
 
+def with_open_escalations(plans: QuerySet[InvestigationPlan]) -> QuerySet[InvestigationPlan]:
+    """Plans with their unresolved escalations on ``open_escalations`` (newest first), in one more query."""
+    return plans.prefetch_related(
+        Prefetch(
+            "escalations",
+            queryset=ReviewEscalation.objects.filter(resolved_on__isnull=True)
+            .select_related("escalate_to")
+            .order_by("-due_on"),
+            to_attr="open_escalations",
+        )
+    )
+
+
 def escalations(*, actor: Any) -> QuerySet[ReviewEscalation]:
     s = scope_of(actor)
     qs = ReviewEscalation.objects.filter(resolved_on__isnull=True).select_related("plan__crime", "supervisor")
@@ -97,6 +123,12 @@ GROUPINGS = {
     "team": ("team_id", "Team"),
     "officer": ("officer_id", "Officer"),
 }
+
+
+def names_allowed(actor: Any) -> bool:
+    """Whether rates may be grouped by officer: inspectors and analysts see aggregates only."""
+    s = scope_of(actor)
+    return s.sees_personal_data or s.is_admin
 
 
 @dataclass(frozen=True)
@@ -144,6 +176,27 @@ def rates(*, actor: Any, by: str, policy: Policy, since: date | None = None) -> 
         (RateRow(k, labels.get(k, str(k)), r) for k, r in computed.items()),
         key=lambda row: (-(row.rate.nfa_core_rate or 0), row.label),
     )
+
+
+def rates_out(*, actor: Any, by: str, policy: Policy, since: date | None = None) -> list[dict[str, Any]]:
+    """The rate rows as the API and the CLI give them: counts, percentages, basis and policy version."""
+    return [
+        {
+            "group": str(r.key),
+            "label": r.label,
+            "finalised": r.rate.finalised,
+            "excluded": r.rate.excluded,
+            "nfa_core": r.rate.nfa_core,
+            "nfa_broad": r.rate.nfa_broad,
+            "positive": r.rate.positive,
+            "nfa_core_percent": r.core_percent,
+            "nfa_broad_percent": r.broad_percent,
+            "positive_percent": r.positive_percent,
+            "basis": list(r.rate.basis),
+            "policy_version": r.rate.policy_version,
+        }
+        for r in rates(actor=actor, by=by, policy=policy, since=since)
+    ]
 
 
 def _labels(by: str, keys: list[Any]) -> dict[Hashable, str]:

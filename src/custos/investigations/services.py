@@ -51,6 +51,9 @@ LINE_STALE = "Someone else changed this line of enquiry since you opened it; rel
 FINALISED = "The crime is already finalised."
 DIRECTION_NEEDED = "record the direction given"
 TASK_DUE_IN_PAST = "the due date is in the past"
+TASK_TITLE_NEEDED = "give the task a title"
+TASK_OWNER_NEEDED = "choose who owns the task: the crime has no officer and your account has no person"
+TASK_OWNER_UNKNOWN = "the owner must be an active person in the crime's borough"
 NOTHING_TO_SIGN = "There is no outcome awaiting sign-off."
 SUPERVISOR_ROLES = (Role.INVESTIGATION_SUPERVISOR, Role.DETECTIVE_INSPECTOR)
 
@@ -163,9 +166,25 @@ def line_update(
     return line
 
 
+def task_owner(*, actor: Any, crime: Crime, owner_id: int | None) -> Person:
+    """Who a new task belongs to: the person named (active, in the crime's borough), else as the page does,
+    the crime's officer or the person adding it."""
+    if owner_id is not None:
+        owner = Person.objects.filter(pk=owner_id, active=True, borough_id=crime.borough_id).first()
+        if owner is None:
+            raise ValidationError({"owner_id": [TASK_OWNER_UNKNOWN]})
+        return owner
+    default = crime.officer or Person.objects.filter(pk=scope_of(actor).person_id or 0).first()
+    if default is None:
+        raise ValidationError({"owner_id": [TASK_OWNER_NEEDED]})
+    return default
+
+
 @transaction.atomic
 def task_add(*, actor: Any, crime: Crime, title: str, owner: Person, due_on: date) -> Task:
     _check_change(actor, crime)
+    if not title.strip():
+        raise ValidationError({"title": [TASK_TITLE_NEEDED]})
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": [TASK_DUE_IN_PAST]})
     task = Task.objects.create(crime=crime, title=title.strip(), owner=owner, due_on=due_on)

@@ -32,7 +32,6 @@ from custos.investigations.models import (
     Task,
 )
 from custos.investigations.rules import OUTCOME_NAMES
-from custos.workforce.models import Person
 
 
 @login_required
@@ -108,9 +107,9 @@ def line_update(request: HttpRequest, pk: int) -> HttpResponse:
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_for_change(actor=request.user, pk=pk)
     form = TaskForm(request.POST)
-    owner = crime.officer or Person.objects.filter(pk=scope_of(request.user).person_id or 0).first()
-    if form.is_valid() and owner is not None:
+    if form.is_valid():
         try:
+            owner = services.task_owner(actor=request.user, crime=crime, owner_id=None)
             services.task_add(actor=request.user, crime=crime, owner=owner, **form.cleaned_data)
             messages.success(request, "Task added.")
         except ValidationError as exc:
@@ -187,17 +186,15 @@ def signoff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    s = scope_of(request.user)
-    if s.person_id is None or not s.sees_personal_data:
-        raise not_found()
+    person_id = selectors.worklist_owner(actor=request.user)
     today = timezone.localdate()
     return render(
         request,
         "investigations/worklist.html",
         {
-            "tasks": selectors.open_tasks(person_id=s.person_id)[:200],
-            "lines": selectors.open_lines(person_id=s.person_id)[:200],
-            "crimes": selectors.held_crimes(person_id=s.person_id)[:200],
+            "tasks": selectors.open_tasks(person_id=person_id)[: selectors.WORKLIST_LIMIT],
+            "lines": selectors.open_lines(person_id=person_id)[: selectors.WORKLIST_LIMIT],
+            "crimes": selectors.held_crimes(person_id=person_id)[: selectors.WORKLIST_LIMIT],
             "today": today,
         },
     )
@@ -208,14 +205,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
     if not allocation_services.can_allocate(request.user, None):
         raise not_found()
     today = timezone.localdate()
-    due = selectors.reviews_due(actor=request.user, today=today, within_days=7)
+    due = selectors.reviews_due(
+        actor=request.user, today=today, within_days=selectors.REVIEWS_DUE_WITHIN_DAYS
+    )
     return render(
         request,
         "investigations/supervision.html",
         {
-            "due": Paginator(due, 100).get_page(request.GET.get("page")),
-            "signoffs": selectors.signoffs_pending(actor=request.user)[:100],
-            "escalations": selectors.escalations(actor=request.user)[:100],
+            "due": Paginator(due, selectors.SUPERVISION_PAGE).get_page(request.GET.get("page")),
+            "signoffs": selectors.signoffs_pending(actor=request.user)[: selectors.SUPERVISION_PAGE],
+            "escalations": selectors.escalations(actor=request.user)[: selectors.SUPERVISION_PAGE],
             "today": today,
         },
     )
@@ -224,8 +223,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 def nfa_rates(request: HttpRequest) -> HttpResponse:
     """NFA rates by crime type, offence group, team or officer; pick a row to see its crimes."""
-    s = scope_of(request.user)
-    names_allowed = s.sees_personal_data or s.is_admin
+    names_allowed = selectors.names_allowed(request.user)
     by = request.GET.get("by", "offence")
     if by not in selectors.GROUPINGS or (by == "officer" and not names_allowed):
         by = "offence"
