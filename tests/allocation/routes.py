@@ -234,4 +234,13 @@ ROUTES = [
         outsider=404,
         outsider_exempt=("administrator",),
     ),
+    RouteCase("api-1:list_workload", expect=only(SUPERVISORS, 200)),
+    RouteCase("api-1:list_workload_supervisors", expect=only(SUPERVISORS, 200)),
+    RouteCase(
+        "api-1:get_officer_workload",
+        kwargs=lambda f: {"person_id": f.people["investigator@A"].pk},
+        expect=only(WORKLOAD_READERS, 200),
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
 ]

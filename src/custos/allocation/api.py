@@ -1,16 +1,19 @@
 # No `from __future__ import annotations` here: django-ninja resolves parameter types at import time.
 """/api/v1/allocations: run (one crime or a batch, optionally dry), list, get, override, the queue, and
-conflicts of interest (list, declare, get, withdraw)."""
+conflicts of interest (list, declare, get, withdraw), and workload (investigators, teams, boroughs,
+supervisors, one officer)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from custos.allocation import access, jobs, selectors, services
+from custos.allocation import workload_records as records
 from custos.allocation.forms import WhatIfForm
 from custos.allocation.models import AllocationJob
 from custos.core.access import not_found, scope_of
@@ -323,6 +326,139 @@ def withdraw_conflict(request: HttpRequest, conflict_id: int, payload: WithdrawI
         raise not_found()
     services.conflict_withdraw(actor=request.user, conflict=row, reason=payload.reason)
     return selectors.conflicts(actor=request.user, active=None).get(pk=row.pk)
+
+
+# -- workload (the /allocation/workload/ pages as data) ----------------------------------------------
+
+
+class WorkloadInvestigatorOut(Schema):
+    person_id: int
+    name: str
+    staff_number: str
+    borough: str
+    borough_name: str
+    team_id: int | None
+    team: str
+    pip_level: int
+    probationer: bool
+    open_crimes: int
+    weighted_load: float
+    caseload_amber: int = Field(..., description="amber above this many open crimes (probationers' own)")
+    caseload_red: int = Field(..., description="red above this many open crimes (probationers' own)")
+    weighted_load_cap: float
+    rag: Literal["green", "amber", "red"]
+    rag_basis: str = Field(..., description="the policy threshold that decided the RAG status")
+    over_25: bool = Field(..., description="holds more crimes than the red threshold, probationer or not")
+    over_25_basis: str
+    oldest_days: int
+    ages: dict[str, int] = Field(..., description="open crimes per age band, youngest band first")
+    policy_version: str
+
+
+class WorkloadGroupOut(Schema):
+    view: Literal["team", "borough"]
+    id: int | None = Field(..., description="team or borough id (null: investigators in no team)")
+    name: str
+    investigators: int
+    open_crimes: int
+    mean_open_crimes: float
+    weighted_load: float
+    red: int
+    amber: int
+    over_25: int
+    oldest_days: int
+    policy_version: str
+
+
+class WorkloadCrimeOut(Schema):
+    id: int
+    reference: str
+    offence: str
+    tier: str
+    recorded_on: date
+
+
+class OfficerWorkloadOut(WorkloadInvestigatorOut):
+    line_supervisor_id: int | None
+    crimes: list[WorkloadCrimeOut] = Field(..., description="open crimes held, oldest first (at most 500)")
+
+
+class WorkloadSupervisorOut(Schema):
+    person_id: int
+    name: str
+    staff_number: str
+    borough: str
+    team: str
+    span: int = Field(..., description="active direct reports")
+    span_limit: int
+    over_span: bool
+    span_basis: str
+    training_on: date | None
+    training_expires: date | None
+    training_current: bool
+    untrained: bool
+    training_note: str
+    policy_version: str
+
+
+def _workload_borough(code: str) -> str:
+    """An unknown code is the caller's mistake (422); a known one outside their view lists nothing, as on
+    the page."""
+    if code and not Borough.objects.filter(code=code).exists():
+        raise ValidationError({"borough": [f"unknown borough {code!r}"]})
+    return code
+
+
+def _require_workload_reader(request: HttpRequest) -> None:
+    # The workload page's rule (views._require_supervisor): allocators and administrators only.
+    if not services.can_allocate(request.user, None):
+        raise not_found()
+
+
+@router.get("/workload", response=list[WorkloadInvestigatorOut | WorkloadGroupOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_workload(
+    request: HttpRequest,
+    view: Literal["investigator", "team", "borough"] = "investigator",
+    borough: str = "",
+    team: int | None = None,
+    sort: Literal["load", "oldest", "name"] = "load",
+) -> Any:
+    """RAG per investigator (heaviest first), or totals per team or borough, as on the workload page."""
+    _require_workload_reader(request)
+    policy = current_policy()
+    rows = selectors.investigator_loads(
+        actor=request.user,
+        today=timezone.localdate(),
+        policy=policy,
+        borough=_workload_borough(borough),
+        team=team,
+    )
+    if view == "investigator":
+        return [records.investigator_record(r, policy=policy) for r in records.sort_loads(rows, sort)]
+    return [records.group_record(g, view=view, policy=policy) for g in selectors.group_loads(rows, view)]
+
+
+@router.get("/workload/supervisors", response=list[WorkloadSupervisorOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_workload_supervisors(request: HttpRequest, borough: str = "") -> Any:
+    """Supervisors of investigators: span of control against policy and workload-management training."""
+    _require_workload_reader(request)
+    policy = current_policy()
+    rows = selectors.supervisors(
+        actor=request.user, today=timezone.localdate(), policy=policy, borough=_workload_borough(borough)
+    )
+    return [records.supervisor_record(s, policy=policy) for s in rows]
+
+
+@router.get("/workload/{person_id}", response=OfficerWorkloadOut)
+def get_officer_workload(request: HttpRequest, person_id: int) -> Any:
+    """One officer's workload: the officer, their line supervisor, allocators in their borough."""
+    policy = current_policy()
+    data = selectors.officer_workload(
+        actor=request.user, person_id=person_id, today=timezone.localdate(), policy=policy
+    )
+    return records.officer_record(data, policy=policy)
 
 
 @router.get("/{allocation_id}", response=AllocationOut)

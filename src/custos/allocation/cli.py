@@ -2,6 +2,11 @@
 
 The JSON has exactly ``policy_version``, ``allocations`` and ``unallocated``; identical data and policy
 give identical output (the engine is deterministic and its inputs are read in a fixed order).
+
+``custos workload [--view investigator|team|borough|supervisors] [--borough CODE] [--json]``: the workload
+page's tables, read as an account that may see them (as on the page: allocators and administrators). With
+``--json`` it prints ``policy_version``, ``view`` and ``rows``, each row as the API's
+``/api/v1/allocations/workload`` (or ``/workload/supervisors``) item.
 """
 
 from __future__ import annotations
@@ -23,6 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_allocate)
+
+    w = sub.add_parser(
+        "workload", help="workload RAG per investigator, team or borough, or supervisors' span and training"
+    )
+    w.add_argument(
+        "--view", choices=("investigator", "team", "borough", "supervisors"), default="investigator"
+    )
+    w.add_argument("--borough", default="", help="only this borough (code)")
+    w.add_argument("--user", default="", help="account the view is read as (default: first administrator)")
+    w.add_argument("--json", action="store_true", help="print JSON (the API's rows)")
+    w.set_defaults(handler=_workload)
 
 
 def _allocate(args: argparse.Namespace) -> int:
@@ -59,6 +75,97 @@ def _allocate(args: argparse.Namespace) -> int:
     for u in body["unallocated"]:
         print(f"  {u['crime']}: {u['reason']}")
     return 0
+
+
+WORKLOAD_NOT_ALLOWED = (
+    "{user!r} may not see workload: investigation supervisors, detective inspectors and administrators may"
+)
+
+# (heading, record key) per view, in the page's column order
+_WORKLOAD_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "investigator": (
+        ("staff", "staff_number"),
+        ("name", "name"),
+        ("borough", "borough"),
+        ("team", "team"),
+        ("pip", "pip_level"),
+        ("probationer", "probationer"),
+        ("open", "open_crimes"),
+        ("weighted", "weighted_load"),
+        ("rag", "rag"),
+        ("over_25", "over_25"),
+        ("oldest_days", "oldest_days"),
+    ),
+    "group": (
+        ("name", "name"),
+        ("investigators", "investigators"),
+        ("open", "open_crimes"),
+        ("mean", "mean_open_crimes"),
+        ("weighted", "weighted_load"),
+        ("red", "red"),
+        ("amber", "amber"),
+        ("over_25", "over_25"),
+        ("oldest_days", "oldest_days"),
+    ),
+    "supervisors": (
+        ("staff", "staff_number"),
+        ("name", "name"),
+        ("borough", "borough"),
+        ("team", "team"),
+        ("span", "span"),
+        ("over_span", "over_span"),
+        ("training", "training_note"),
+    ),
+}
+
+
+def _workload(args: argparse.Namespace) -> int:
+    from custos.cli import _django
+
+    _django()
+    from django.utils import timezone
+
+    from custos.allocation import selectors, services
+    from custos.allocation import workload_records as records
+    from custos.core.calc import UserError
+    from custos.core.policy import current_policy
+    from custos.crimes.cli import cli_actor
+    from custos.workforce.models import Borough
+
+    if args.borough and not Borough.objects.filter(code=args.borough).exists():
+        raise UserError(f"unknown borough {args.borough!r}")
+    actor = cli_actor(args.user)
+    if not services.can_allocate(actor, None):
+        raise UserError(WORKLOAD_NOT_ALLOWED.format(user=getattr(actor, "username", "")))
+    policy = current_policy()
+    today = timezone.localdate()
+    if args.view == "supervisors":
+        sups = selectors.supervisors(actor=actor, today=today, policy=policy, borough=args.borough)
+        rows = [records.supervisor_record(s, policy=policy) for s in sups]
+    else:
+        loads = selectors.investigator_loads(actor=actor, today=today, policy=policy, borough=args.borough)
+        if args.view == "investigator":
+            rows = [records.investigator_record(r, policy=policy) for r in records.sort_loads(loads, "load")]
+        else:
+            groups = selectors.group_loads(loads, args.view)
+            rows = [records.group_record(g, view=args.view, policy=policy) for g in groups]
+    if args.json:
+        body = {"policy_version": policy.version, "view": args.view, "rows": rows}
+        print(json.dumps(body, indent=2, default=str))
+        return 0
+    columns = _WORKLOAD_COLUMNS["group" if args.view in ("team", "borough") else args.view]
+    table = [[h for h, _ in columns]] + [[_cell(row[k]) for _, k in columns] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    print(f"policy_version  {policy.version}")
+    for line in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+    return 0
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
 
 
 class _Bars:
