@@ -73,6 +73,8 @@ def test_a_run_is_queued_not_done_in_the_request_then_the_worker_allocates(
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.finished_at is not None and job.run is not None
     assert job.progress == {"what": "allocations committed", "done": 3, "total": 3}
+    finished_event = AuditEvent.objects.get(action="custos.allocation.job.finished", object_id=str(job.pk))
+    assert finished_event.actor == unit.supervisor and finished_event.changes["status"] == "done"
     assert unallocated(unit) == 0
     assert len(job.result["allocations"]) == 3 and job.result["policy_version"]
     finished = client.get(f"/allocation/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
@@ -300,6 +302,10 @@ def test_a_job_that_lost_its_worker_is_flagged_then_failed_by_the_nightly_sweep(
     busy.refresh_from_db()
     assert lost.status == JobStatus.FAILED and busy.status == JobStatus.RUNNING
     assert lost.error == STALE_JOB.format(minutes=minutes, version=current_policy().version)
+    assert (
+        AuditEvent.objects.filter(action="custos.allocation.job.finished", object_id=str(lost.pk)).count()
+        == 1
+    )
     assert b"allocation.job_stale_minutes" in client.get(f"/allocation/jobs/{lost.pk}/").content
 
 

@@ -156,9 +156,16 @@ def execute(job_id: int) -> str:
             kind=_kind(job), error=f"{type(exc).__name__}: {exc}", kept=KEPT_AFTER_FAILURE[JobKind(job.kind)]
         )
     status = JobStatus.FAILED if error else JobStatus.DONE
-    AllocationJob.objects.filter(pk=job_id).update(
-        status=status, result=result, run_id=run_id, error=error, finished_at=timezone.now()
-    )
+    with transaction.atomic():
+        AllocationJob.objects.filter(pk=job_id).update(
+            status=status, result=result, run_id=run_id, error=error, finished_at=timezone.now()
+        )
+        audit.record(
+            actor=job.requested_by,
+            action="custos.allocation.job.finished",
+            obj=job,
+            changes={"status": str(status), "run": run_id, "error": error},
+        )
     return str(status)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from custos.allocation.models import AllocationJob, JobStatus
+from custos.core import audit
 from custos.core.policy import current_policy
 from custos.core.sweep import SweepResult, register
 
@@ -30,10 +32,21 @@ def stale_before(now: datetime | None = None) -> tuple[datetime, str]:
 def fail_stale_jobs(today: date) -> SweepResult:
     result = SweepResult("allocation.jobs")
     cutoff, reason = stale_before()
-    stale = AllocationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff)
     result.checked = AllocationJob.objects.filter(status=JobStatus.RUNNING).count()
-    # Conditional on still running: a worker that finishes meanwhile keeps its result.
-    result.created["jobs_failed_as_stale"] = stale.update(
-        status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
-    )
+    failed = 0
+    for job in AllocationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff):
+        with transaction.atomic():
+            # Conditional on still running: a worker that finishes meanwhile keeps its result.
+            if not AllocationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
+            ):
+                continue
+            audit.record(
+                actor=None,
+                action="custos.allocation.job.finished",
+                obj=job,
+                changes={"status": str(JobStatus.FAILED), "error": reason},
+            )
+            failed += 1
+    result.created["jobs_failed_as_stale"] = failed
     return result
