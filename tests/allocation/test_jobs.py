@@ -75,6 +75,7 @@ def test_a_run_is_queued_not_done_in_the_request_then_the_worker_allocates(
     assert job.progress == {"what": "allocations committed", "done": 3, "total": 3}
     finished_event = AuditEvent.objects.get(action="custos.allocation.job.finished", object_id=str(job.pk))
     assert finished_event.actor == unit.supervisor and finished_event.changes["status"] == "done"
+    assert finished_event.object_repr == f"Allocation run {job.pk} (done)"
     assert unallocated(unit) == 0
     assert len(job.result["allocations"]) == 3 and job.result["policy_version"]
     finished = client.get(f"/allocation/jobs/{job.pk}/", HTTP_HX_REQUEST="true")

@@ -156,6 +156,7 @@ def execute(job_id: int) -> str:
             kind=_kind(job), error=f"{type(exc).__name__}: {exc}", kept=KEPT_AFTER_FAILURE[JobKind(job.kind)]
         )
     status = JobStatus.FAILED if error else JobStatus.DONE
+    job.status = status  # the audit event's description of the job is of the job as it now stands
     with transaction.atomic():
         AllocationJob.objects.filter(pk=job_id).update(
             status=status, result=result, run_id=run_id, error=error, finished_at=timezone.now()

@@ -41,6 +41,7 @@ def fail_stale_jobs(today: date) -> SweepResult:
                 status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
             ):
                 continue
+            job.status = JobStatus.FAILED
             audit.record(
                 actor=None,
                 action="custos.allocation.job.finished",
