@@ -67,3 +67,35 @@ def test_parallel_runs_never_double_allocate_or_exceed_a_cap(unit: Any) -> None:
     for inv in investigators:
         held = Crime.objects.filter(officer_id=pks[inv.id], status="open").count()
         assert held <= caseload_cap(inv, policy=policy), f"{inv.id} holds {held}"
+
+
+def test_two_workers_claiming_one_job_at_once_run_it_once(unit: Any) -> None:
+    from custos.allocation import jobs
+    from custos.allocation.models import AllocationJob, AllocationRun
+
+    for _ in range(4):
+        unit.crime(offence="theft-other")
+    job = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=False)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def work() -> None:
+        try:
+            barrier.wait()
+            outcomes.append(jobs.execute(job.pk))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert not errors, errors
+    assert sorted(outcomes) == ["done", "skipped", "skipped"]
+    assert AllocationRun.objects.count() == 1 and AllocationJob.objects.get().status == "done"
+    assert Allocation.objects.filter(crime__borough=unit.borough).count() == 4
