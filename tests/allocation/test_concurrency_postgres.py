@@ -6,6 +6,7 @@ Real concurrency needs real row locks: SQLite serialises writers, so this runs o
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -28,6 +29,31 @@ def _postgres_only() -> None:
         pytest.skip("needs PostgreSQL row locks (SELECT ... FOR UPDATE) under real concurrency")
 
 
+def together[R](n: int, fn: Callable[[], R]) -> list[R]:
+    """Run ``fn`` in ``n`` threads released at the same moment, each on its own connection; any thread's
+    exception fails the test here."""
+    results: list[R] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(n)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(fn())
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    return results
+
+
 @pytest.fixture
 def unit(make_person: Any, make_user: Any) -> Unit:
     return Unit(make_person, make_user)
@@ -39,25 +65,8 @@ def test_parallel_runs_never_double_allocate_or_exceed_a_cap(unit: Any) -> None:
     # More crimes than the unit can hold: the caps, not the supply of crimes, bound the result.
     for _ in range(70):
         unit.crime(offence="theft-other")
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(3)
+    together(3, lambda: allocation_run(actor=unit.supervisor, borough=unit.borough))
 
-    def run() -> None:
-        try:
-            barrier.wait()
-            allocation_run(actor=unit.supervisor, borough=unit.borough)
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert not errors, errors
     allocated = Crime.objects.filter(officer__isnull=False)
     # Every allocated crime has exactly one current allocation record, and no crime was allocated twice.
     assert Allocation.objects.filter(current=True).count() == allocated.count()
@@ -76,26 +85,8 @@ def test_two_workers_claiming_one_job_at_once_run_it_once(unit: Any) -> None:
     for _ in range(4):
         unit.crime(offence="theft-other")
     job = jobs.request_run(actor=unit.supervisor, borough=unit.borough, dry_run=False)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(3)
+    outcomes = together(3, lambda: jobs.execute(job.pk))
 
-    def work() -> None:
-        try:
-            barrier.wait()
-            outcomes.append(jobs.execute(job.pk))
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert not errors, errors
     assert sorted(outcomes) == ["done", "skipped", "skipped"]
     assert AllocationRun.objects.count() == 1 and AllocationJob.objects.get().status == "done"
     assert Allocation.objects.filter(crime__borough=unit.borough).count() == 4
