@@ -2,7 +2,8 @@
 
 DATABASE_URL=sqlite:///ABS/x.db custos manage migrate; custos seed --scale demo; custos serve --port P;
 GET /healthz → 200 JSON; GET /api/v1/openapi.json → OpenAPI 3; an API list route is 401 without
-credentials and 200 with a token from `custos token create`.
+credentials and 200 with a token from `custos token create`. Then, on the same seeded force, every demo
+account follows every link it is shown (tests/core/linkcrawl.py): none may fail it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+# One seeded force serves both tests: they share an xdist group, so one worker seeds it once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("seeded_demo")]
 
 
 def _free_port() -> int:
@@ -37,18 +39,33 @@ def _get(url: str, token: str | None = None) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def test_migrate_seed_serve_and_call_the_api(tmp_path: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "CUSTOS_DATA_DIR": str(tmp_path)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    cli = [sys.executable, "-m", "custos.cli"]
+CLI = [sys.executable, "-m", "custos.cli"]
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([*cli, *args], env=env, capture_output=True, text=True, timeout=300)
+
+class SeededDemo:
+    """A database migrated and seeded through the CLI, in its own data folder."""
+
+    def __init__(self, folder: Path) -> None:
+        database = f"sqlite:///{folder / 'x.db'}"
+        self.env = {**os.environ, "DATABASE_URL": database, "CUSTOS_DATA_DIR": str(folder)}
+        self.env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([*CLI, *args], env=self.env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr
         return result
 
-    run("manage", "migrate", "--verbosity", "0")
-    run("seed", "--scale", "demo", "--quiet")
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> SeededDemo:
+    demo = SeededDemo(tmp_path_factory.mktemp("seeded-demo"))
+    demo.run("manage", "migrate", "--verbosity", "0")
+    demo.run("seed", "--scale", "demo", "--quiet")
+    return demo
+
+
+def test_migrate_seed_serve_and_call_the_api(seeded: SeededDemo) -> None:
+    env, run, cli = seeded.env, seeded.run, CLI
     again = run("seed", "--scale", "demo")
     assert "already seeded" in again.stdout
     create = subprocess.run(
@@ -86,3 +103,25 @@ def test_migrate_seed_serve_and_call_the_api(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_every_demo_account_can_open_every_link_it_is_shown(seeded: SeededDemo) -> None:
+    from custos.demo.accounts import DEMO_ACCOUNTS
+
+    seeded.run("demo", "--no-serve")  # the demo accounts, on the force already seeded
+    usernames = [account.username for account in DEMO_ACCOUNTS]
+    crawl = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("linkcrawl.py")), *usernames],
+        env=seeded.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert crawl.returncode == 0, crawl.stderr[-3000:]
+    report = json.loads(crawl.stdout)
+    assert set(report) == set(usernames)
+    # The crawl must really have walked each account's pages, or "no problems" would mean nothing.
+    assert all(r["pages"] >= 5 for r in report.values()), {u: r["pages"] for u, r in report.items()}
+    assert sum(r["pages"] for r in report.values()) > 300
+    problems = [p for r in report.values() for p in r["problems"]]
+    assert problems == []

@@ -45,6 +45,11 @@ class ActorScope:
     def is_admin(self) -> bool:
         return Role.ADMINISTRATOR in self.roles
 
+    @property
+    def sees_records(self) -> bool:
+        """May open lists of people and crimes: a personal-data role, or an administrator."""
+        return self.sees_personal_data or self.is_admin
+
 
 def scope_of(user: Any) -> ActorScope:
     cached: ActorScope | None = getattr(user, "_custos_scope", None)

@@ -5,7 +5,8 @@ Each domain app may provide, by convention (all optional):
 - `api.py` with `router` (mounted at `/api/v1/<app>`) or `ROUTERS = [(prefix, router), ...]`;
 - `demo.py` with `seed_part(*, scale, seed, progress) -> int`: run by `custos seed` in DOMAIN_APPS order;
 - `access.py`, `home.py`, `sweep.py`: imported at start-up to register permissions, home panels, sweeps;
-- `NAV = [(label, url_name, roles or None)]` on its AppConfig: header navigation.
+- `NAV = [(label, url_name, roles or None)]` on its AppConfig: header navigation, shown to those roles
+  (None: everyone) when the page's own rule (`core.pages.opens_for`) admits them too.
 """
 
 from __future__ import annotations
@@ -53,10 +54,14 @@ class DomainAppConfig(AppConfig):
             optional_module(app, mod)
 
 
-def nav_items(roles: frozenset[Any]) -> list[tuple[str, str]]:
+def nav_items(user: Any) -> list[tuple[str, str]]:
+    """The header links `user` may follow: their roles match the entry and the page's own rule admits them."""
     from django.apps import apps
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
+    from custos.core.pages import can_open
+
+    roles = {str(r) for r in user.roles}
     items: list[tuple[str, str]] = []
     for app in DOMAIN_APPS:
         try:
@@ -64,9 +69,6 @@ def nav_items(roles: frozenset[Any]) -> list[tuple[str, str]]:
         except LookupError:
             continue
         for label, url_name, allowed in getattr(config, "NAV", []):
-            if allowed is None or {str(r) for r in roles} & set(allowed):
-                try:
-                    items.append((label, reverse(url_name)))
-                except NoReverseMatch:
-                    continue
+            if (allowed is None or roles & set(allowed)) and can_open(user, url_name):
+                items.append((label, reverse(url_name)))
     return items

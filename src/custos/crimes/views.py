@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
 from custos.crimes import access, selectors, services
@@ -33,14 +34,13 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _require_personal(request: HttpRequest) -> None:
-    s = scope_of(request.user)
-    if not (s.sees_personal_data or s.is_admin):
+    if not scope_of(request.user).sees_records:
         raise not_found()
 
 
 @login_required
+@opens_for(lambda s: s.sees_records)
 def crime_list(request: HttpRequest) -> HttpResponse:
-    _require_personal(request)
     form = CrimeFilterForm(request.GET or None)
     d = form.cleaned_data if form.is_valid() else {}
     filters = selectors.CrimeFilters(

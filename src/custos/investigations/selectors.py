@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from custos.core.access import not_found, scope_of
+from custos.core.access import ActorScope, not_found, scope_of
 from custos.core.policy import Policy
 from custos.crimes import access as crime_access
 from custos.crimes.models import Crime, CrimeStatus
@@ -30,10 +30,15 @@ SUPERVISION_PAGE = 100
 REVIEWS_DUE_WITHIN_DAYS = 7
 
 
+def has_worklist(s: ActorScope) -> bool:
+    """An investigator's worklist is their own: only accounts linked to a person with a personal-data role."""
+    return s.person_id is not None and s.sees_personal_data
+
+
 def worklist_owner(*, actor: Any) -> int:
     """The person whose worklist the caller sees: their own; none for accounts without one (404)."""
     s = scope_of(actor)
-    if s.person_id is None or not s.sees_personal_data:
+    if not has_worklist(s) or s.person_id is None:
         raise not_found()
     return s.person_id
 
@@ -128,7 +133,7 @@ GROUPINGS = {
 def names_allowed(actor: Any) -> bool:
     """Whether rates may be grouped by officer: inspectors and analysts see aggregates only."""
     s = scope_of(actor)
-    return s.sees_personal_data or s.is_admin
+    return s.sees_records
 
 
 @dataclass(frozen=True)
@@ -152,10 +157,8 @@ class RateRow:
 
 def finalised_crimes(*, actor: Any, since: date | None = None) -> QuerySet[Crime]:
     s = scope_of(actor)
-    if s.sees_personal_data or s.is_admin:
-        qs = Crime.objects.filter(crime_access.crime_view_q(s))
-    else:
-        qs = Crime.objects.all()  # aggregates only: rates never name people for these roles
+    # Aggregates-only roles read every crime: the rates never name people for them.
+    qs = Crime.objects.filter(crime_access.crime_view_q(s)) if s.sees_records else Crime.objects.all()
     qs = qs.filter(status=CrimeStatus.FINALISED, outcome__isnull=False)
     if since is not None:
         qs = qs.filter(finalised_on__gte=since)

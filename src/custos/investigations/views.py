@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from custos.allocation import services as allocation_services
 from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors, submit_form
 from custos.crimes import access as crime_access
@@ -185,6 +186,7 @@ def signoff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@opens_for(selectors.has_worklist)
 def worklist(request: HttpRequest) -> HttpResponse:
     person_id = selectors.worklist_owner(actor=request.user)
     today = timezone.localdate()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors, submit_form
 from custos.triage import access, hashstore, selectors, services
@@ -265,10 +266,8 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@opens_for(lambda s: s.has(*access.LAB_ROLES) or s.is_admin)
 def worklist(request: HttpRequest) -> HttpResponse:
-    s = scope_of(request.user)
-    if not (s.has(*access.LAB_ROLES) or s.is_admin):
-        raise not_found()
     devices = selectors.worklist(actor=request.user)
     view = selectors.lab_queue(actor=request.user, today=timezone.localdate(), audit_search=False)
     return render(request, "triage/worklist.html", {"devices": devices, "next_up": view.entries[:10]})

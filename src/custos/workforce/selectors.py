@@ -89,7 +89,7 @@ def team_list(*, actor: Any) -> QuerySet[Team]:
         .annotate(member_count=Count("members"))
         .order_by("borough__name", "name")
     )
-    if not s.sees_personal_data and not s.is_admin:
+    if not s.sees_records:
         return qs.none()
     return qs
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.web import submit_form
 from custos.workforce import access, selectors, services
 from custos.workforce.forms import AbsenceForm, AccreditationForm, PersonFilterForm, PersonForm, TeamForm
@@ -34,9 +35,8 @@ def _filters(form: PersonFilterForm) -> selectors.PersonFilters:
 
 
 @login_required
+@opens_for(lambda s: s.sees_records)
 def people(request: HttpRequest) -> HttpResponse:
-    if not scope_of(request.user).sees_personal_data and not scope_of(request.user).is_admin:
-        raise not_found()
     form = PersonFilterForm(request.GET or None)
     qs = selectors.person_list(actor=request.user, filters=_filters(form))
     sort = request.GET.get("sort", "name")
@@ -234,7 +234,7 @@ def accreditation_remove(request: HttpRequest, pk: int, acc_id: int) -> HttpResp
 def teams(request: HttpRequest) -> HttpResponse:
     qs = selectors.team_list(actor=request.user)
     s = scope_of(request.user)
-    if not s.sees_personal_data and not s.is_admin:
+    if not s.sees_records:
         raise not_found()
     borough = request.GET.get("borough", "")
     if borough:

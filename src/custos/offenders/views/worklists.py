@@ -12,9 +12,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from custos.core.access import scope_of
+from custos.core.pages import opens_for
 from custos.offenders import access, selectors
 from custos.offenders.models import Offender
-from custos.offenders.views.common import require_offender_role, require_supervisor
+from custos.offenders.views.common import require_offender_role
 from custos.workforce import selectors as workforce_selectors
 from custos.workforce.models import Person
 
@@ -95,8 +96,8 @@ OVERSIGHT_KINDS = ("s96b-consideration", "breach-case", "di-plan-required")
 
 
 @login_required
+@opens_for(access.is_supervisor)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    require_supervisor(request.user)
     today = timezone.localdate()
     s = scope_of(request.user)
     default_scope = "team" if s.has("mosovo-supervisor") and s.team_id else "borough"  # type: ignore[arg-type]
