@@ -18,6 +18,7 @@ from custos.core import audit
 from custos.core.access import not_found, scope_of
 from custos.core.policy import Policy
 from custos.crimes import access as crime_access
+from custos.crimes import selectors as crime_selectors
 from custos.crimes.models import Crime
 from custos.workforce.models import Borough, Person
 
@@ -31,6 +32,12 @@ def queue(*, actor: Any, borough: str = "") -> QuerySet[QueueEntry]:
     if borough:
         qs = qs.filter(crime__borough__code=borough)
     return qs.order_by("first_queued_at", "crime__reference")
+
+
+def not_yet_run(*, actor: Any) -> QuerySet[Crime]:
+    """Open crimes with no investigator that no allocation run has looked at yet (so not in the queue)."""
+    filters = crime_selectors.CrimeFilters(unallocated=True)
+    return crime_selectors.crime_list(actor=actor, filters=filters).filter(queue_entry__isnull=True)
 
 
 def allocations(*, actor: Any, kind: str = "", crime_id: int | None = None) -> QuerySet[Allocation]:

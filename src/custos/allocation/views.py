@@ -56,15 +56,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     entries = selectors.queue(actor=request.user, borough=request.GET.get("borough", ""))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    unqueued = crime_selectors.crime_list(
-        actor=request.user, filters=crime_selectors.CrimeFilters(unallocated=True)
-    ).filter(queue_entry__isnull=True)
     return render(
         request,
         "allocation/queue.html",
         {
             "page": page,
-            "waiting": unqueued.count(),
+            "waiting": selectors.not_yet_run(actor=request.user).count(),
             "rate": selectors.override_rate(actor=request.user, today=today),
             "form": RunForm(),
             "jobs": jobs.recent(actor=request.user, kind=JobKind.RUN),

@@ -64,6 +64,7 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
         )
     if s.has(*SUPERVISOR_ROLES):
         queue = allocation_selectors.queue(actor=user)
+        not_run = allocation_selectors.not_yet_run(actor=user).count()
         overdue = selectors.reviews_due(actor=user, today=today - date.resolution)
         signoffs = selectors.signoffs_pending(actor=user)
         policy = current_policy()
@@ -80,9 +81,14 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
                 order=12,
                 items=[
                     PanelItem(
-                        text=f"{queue.count()} crimes in the unallocated queue",
+                        text=f"{queue.count()} crimes waiting for a supervisor (no eligible investigator)",
                         url=reverse("allocation:queue"),
                         tag="amber" if queue.exists() else "",
+                    ),
+                    PanelItem(
+                        text=f"{not_run} unallocated crimes not yet put to the allocation engine",
+                        url=reverse("allocation:queue"),
+                        tag="amber" if not_run else "",
                     ),
                     PanelItem(
                         text=f"{overdue.count()} supervisory reviews overdue",
