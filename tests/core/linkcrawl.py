@@ -1,9 +1,11 @@
-"""Follow every link each demo account is shown, and report any that fails it.
+"""Follow every link each demo account is shown, and report any that fails it or any page that is hard to use.
 
 Run as a script against a seeded demo database (`custos demo --no-serve`):
-`DATABASE_URL=… python tests/core/linkcrawl.py [USERNAME ...]` prints a JSON list of problems: a link that
-answers 404 to the person it was shown to (the page's need-to-know refuses them, so the link should not be
-there), or any server error. `test_interface_contract` runs it for every demo account.
+`DATABASE_URL=… python tests/core/linkcrawl.py [USERNAME ...]` prints, per account, the pages read and the
+problems found: a link that answers 404 to the person it was shown to (the page's need-to-know refuses them,
+so the link should not be there), any server error, and on each page the basics a screen-reader user needs
+(`markup_problems`): one h1, a label for every form control, unique ids, alt text on images.
+`test_interface_contract` runs it for every demo account.
 
 Links are `href` and `hx-get` targets in the pages' HTML; forms are not submitted. Pages with the same shape
 (ids replaced) are sampled three times each, so the crawl covers every kind of page without reading every
@@ -17,6 +19,7 @@ import json
 import os
 import re
 import sys
+from html.parser import HTMLParser
 
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 NOT_PAGES = ("/static/", "/accounts/logout", "/api/")
@@ -28,6 +31,61 @@ def _shape(url: str) -> str:
     path, _, query = url.partition("?")
     keys = sorted(pair.split("=")[0] for pair in query.split("&")) if query else []
     return re.sub(r"\d+", "N", path) + ("?" + "&".join(keys) if keys else "")
+
+
+class _Markup(HTMLParser):
+    """Collects what `markup_problems` checks, in one pass over a page."""
+
+    UNLABELLED_INPUT_TYPES = frozenset({"hidden", "submit", "button", "reset", "image"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.whole_page = False  # an htmx fragment has no <html> and no h1 of its own
+        self.h1 = 0
+        self.ids: collections.Counter[str] = collections.Counter()
+        self.labelled_ids: set[str] = set()
+        self.inside_label = 0
+        self.controls: list[tuple[str, str, str | None, bool]] = []  # tag, name, id, named by its markup
+        self.images_without_alt = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.whole_page |= tag == "html"
+        self.h1 += tag == "h1"
+        if a.get("id"):
+            self.ids[a["id"] or ""] += 1
+        if tag == "label":
+            self.inside_label += 1
+            if a.get("for"):
+                self.labelled_ids.add(a["for"] or "")
+        elif tag in ("input", "select", "textarea"):
+            if tag == "input" and a.get("type", "text") in self.UNLABELLED_INPUT_TYPES:
+                return
+            named = "aria-label" in a or "aria-labelledby" in a or self.inside_label > 0
+            self.controls.append((tag, a.get("name") or "", a.get("id"), named))
+        elif tag == "img" and "alt" not in a:
+            self.images_without_alt += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.inside_label -= 1
+
+
+def markup_problems(html: str) -> list[str]:
+    page = _Markup()
+    page.feed(html)
+    problems = []
+    if page.whole_page and page.h1 != 1:
+        problems.append(f"{page.h1} h1 headings (a page has exactly one)")
+    problems += [f"id {i!r} used {n} times" for i, n in sorted(page.ids.items()) if n > 1]
+    problems += [
+        f"{tag} {name!r} has no label"
+        for tag, name, id_, named in page.controls
+        if not named and (id_ is None or id_ not in page.labelled_ids)
+    ]
+    if page.images_without_alt:
+        problems.append(f"{page.images_without_alt} images without alt text")
+    return problems
 
 
 def crawl(username: str) -> tuple[int, list[dict[str, object]]]:
@@ -63,7 +121,10 @@ def crawl(username: str) -> tuple[int, list[dict[str, object]]]:
             status = response.status_code
             problems.append({"user": username, "url": url, "shown_on": shown_on, "status": status})
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
-            for link in LINK.findall(response.content.decode()):
+            html = response.content.decode()
+            for problem in markup_problems(html):
+                problems.append({"user": username, "url": url, "shown_on": shown_on, "markup": problem})
+            for link in LINK.findall(html):
                 link = link.replace("&amp;", "&")
                 if not link.startswith(NOT_PAGES) and link not in seen:
                     queue.append((link, url))

@@ -3,7 +3,8 @@
 DATABASE_URL=sqlite:///ABS/x.db custos manage migrate; custos seed --scale demo; custos serve --port P;
 GET /healthz → 200 JSON; GET /api/v1/openapi.json → OpenAPI 3; an API list route is 401 without
 credentials and 200 with a token from `custos token create`. Then, on the same seeded force, every demo
-account follows every link it is shown (tests/core/linkcrawl.py): none may fail it.
+account follows every link it is shown (tests/core/linkcrawl.py): none may fail it, and every page it
+reads must have one h1, a label for each form control, unique ids and alt text on images.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def test_migrate_seed_serve_and_call_the_api(seeded: SeededDemo) -> None:
         server.wait(timeout=10)
 
 
-def test_every_demo_account_can_open_every_link_it_is_shown(seeded: SeededDemo) -> None:
+def test_every_demo_account_can_open_and_read_every_link_it_is_shown(seeded: SeededDemo) -> None:
     from custos.demo.accounts import DEMO_ACCOUNTS
 
     seeded.run("demo", "--no-serve")  # the demo accounts, on the force already seeded

@@ -360,8 +360,7 @@ def conflicts(request: HttpRequest) -> HttpResponse:
         query={"status": status, "officer": officer},
         result_count=page.paginator.count,
     )
-    for row in page:
-        row.can_withdraw = access.can_withdraw(s, row)  # type: ignore[attr-defined]
+    _offer_withdrawal(s, page)
     return render(
         request,
         "allocation/conflicts.html",
@@ -369,10 +368,17 @@ def conflicts(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "status": status,
-            "withdraw_form": WithdrawConflictForm(),
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _offer_withdrawal(s: Any, rows: Any) -> None:
+    """Mark which conflicts the reader may withdraw, each with its own form."""
+    # Many withdraw forms share one page, so each row's fields get ids of their own.
+    for row in rows:
+        row.can_withdraw = access.can_withdraw(s, row)
+        row.withdraw_form = WithdrawConflictForm(auto_id=f"withdraw-{row.pk}-%s")
 
 
 @require_POST
@@ -408,8 +414,7 @@ def officer_workload(request: HttpRequest, pk: int) -> HttpResponse:
     )
     s = scope_of(request.user)
     rows = list(selectors.conflicts(actor=request.user, officer_id=pk, active=None))
-    for row in rows:
-        row.can_withdraw = access.can_withdraw(s, row)  # type: ignore[attr-defined]
+    _offer_withdrawal(s, rows)
     return render(
         request,
         "allocation/officer_workload.html",
@@ -417,7 +422,6 @@ def officer_workload(request: HttpRequest, pk: int) -> HttpResponse:
             "data": data,
             "conflicts": rows,
             "can_declare": access.can_declare_for(s, data.person),
-            "withdraw_form": WithdrawConflictForm(),
             "policy": policy,
         },
     )

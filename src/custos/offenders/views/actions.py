@@ -120,8 +120,11 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
     rm = RM2000Form(
         request.POST if which == "rm2000" else None,
         initial={"assessed_on": today, "age": offender.age_on(today), "offence_after_16": True},
+        auto_id="rm2000-%s",  # two forms on one page: their fields need distinct ids
     )
-    arms = ArmsForm(request.POST if which == "arms" else None, initial={"assessed_on": today})
+    arms = ArmsForm(
+        request.POST if which == "arms" else None, initial={"assessed_on": today}, auto_id="arms-%s"
+    )
     if which == "rm2000" and rm.is_valid():
         try:
             services.rm2000_record(
