@@ -3,6 +3,7 @@ escalation, outcome validation, finalisation only with every line resolved, NFA 
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -165,6 +166,31 @@ def test_the_iioc_nfa_core_rate_of_60_percent_is_reproduced_from_the_demo_data(
     iioc = next(r for r in api if r["group"] == "iioc")
     assert iioc["nfa_core_percent"] == 60.0
     assert b"60.0%" in page.content
+
+
+def test_rate_rows_come_a_page_at_a_time_with_every_group_on_some_page(
+    unit: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custos.crimes.demo import seed_part
+    from custos.investigations import views
+
+    seed_part(scale="demo", seed=1, progress=False)
+    monkeypatch.setattr(views, "RATE_ROWS_PER_PAGE", 5)
+    client = client_for(unit.admin)
+    every = {r["group"] for r in client.get("/api/v1/investigations/nfa-rates?by=offence").json()}
+    assert len(every) > 5
+
+    shown: list[str] = []
+    page = 1
+    while True:
+        html = client.get(f"/investigations/nfa-rates/?by=offence&rows={page}").content.decode()
+        rows = re.findall(r'<tr class="govuk-table__row" data-group="([^"]+)"', html)
+        assert 0 < len(rows) <= 5
+        shown += rows
+        if f"rows={page + 1}" not in html:
+            break
+        page += 1
+    assert sorted(shown) == sorted(every)
 
 
 def test_the_worklist_and_supervision_pages_run_a_constant_number_of_queries(

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 
-from custos.core.policy import Policy
-from custos.investigations.rules import NfaRate, nfa_rates
+from hypothesis import given
+from hypothesis import strategies as st
+
+from custos.core.policy import Policy, current_policy
+from custos.investigations.rules import NfaRate, nfa_rates, nfa_rates_counted
 
 
 def test_worked_example_10_iioc_nfa_core_rate_is_60_percent(policy: Policy) -> None:
@@ -36,3 +40,20 @@ def test_rates_are_per_group_whatever_the_grouping(policy: Policy) -> None:
 
 def test_a_group_with_only_excluded_outcomes_has_no_rate(policy: Policy) -> None:
     assert nfa_rates([("t", 0)], policy=policy)["t"].nfa_core_rate is None
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["iioc", "burglary", "theft"]), st.sampled_from([0, 1, 2, 14, 15, 16, 18, 19, 22])
+        ),
+        max_size=60,
+    )
+)
+def test_counted_rates_equal_the_rates_of_the_crimes_they_count(records: list[tuple[str, int]]) -> None:
+    """The database's GROUP BY counts give exactly the rates of the one-row-per-crime pairs."""
+    policy = current_policy()
+    counted = Counter(records)
+    assert nfa_rates_counted(((g, o, n) for (g, o), n in counted.items()), policy=policy) == nfa_rates(
+        records, policy=policy
+    )

@@ -222,6 +222,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
     )
 
 
+RATE_ROWS_PER_PAGE = 100  # a force has tens of thousands of officers: their rates come a hundred at a time
+
+
 @login_required
 def nfa_rates(request: HttpRequest) -> HttpResponse:
     """NFA rates by crime type, offence group, team or officer; pick a row to see its crimes."""
@@ -230,7 +233,9 @@ def nfa_rates(request: HttpRequest) -> HttpResponse:
     if by not in selectors.GROUPINGS or (by == "officer" and not names_allowed):
         by = "offence"
     policy = current_policy()
-    rows = selectors.rates(actor=request.user, by=by, policy=policy)
+    rows = Paginator(selectors.rates(actor=request.user, by=by, policy=policy), RATE_ROWS_PER_PAGE).get_page(
+        request.GET.get("rows")
+    )
     drill: Any = None
     group = request.GET.get("group", "")
     if group and names_allowed:

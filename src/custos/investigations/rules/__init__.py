@@ -19,7 +19,7 @@ from custos.investigations.rules.outcomes import (
     suspect_requirement,
 )
 from custos.investigations.rules.plans import LineTemplate, PlanTemplate, plan_template
-from custos.investigations.rules.rates import NfaRate, nfa_rates
+from custos.investigations.rules.rates import NfaRate, nfa_rates, nfa_rates_counted
 from custos.investigations.rules.supervision import (
     ReviewDue,
     ReviewStatus,
@@ -47,6 +47,7 @@ __all__ = [
     "line_errors",
     "next_review_due",
     "nfa_rates",
+    "nfa_rates_counted",
     "outcome_group",
     "plan_template",
     "review_status",

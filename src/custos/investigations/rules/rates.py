@@ -35,20 +35,27 @@ class NfaRate:
 
 def nfa_rates(records: Iterable[tuple[Hashable, int]], *, policy: Policy) -> dict[Hashable, NfaRate]:
     """Rates per group from ``(group, outcome)`` pairs: one pair per finalised crime."""
+    return nfa_rates_counted(((group, outcome, 1) for group, outcome in records), policy=policy)
+
+
+def nfa_rates_counted(
+    counts: Iterable[tuple[Hashable, int, int]], *, policy: Policy
+) -> dict[Hashable, NfaRate]:
+    """Rates per group from ``(group, outcome, crimes)`` counts, as a database GROUP BY gives them."""
     core = set(policy.get("investigations.nfa_core_outcomes"))
     broad = set(policy.get("investigations.nfa_broad_outcomes"))
     positive = set(policy.get("investigations.positive_outcomes"))
     excluded = set(policy.get("investigations.excluded_from_rates"))
-    counts: dict[Hashable, list[int]] = {}
-    for group, outcome in records:
-        row = counts.setdefault(group, [0, 0, 0, 0, 0])
+    totals: dict[Hashable, list[int]] = {}
+    for group, outcome, n in counts:
+        row = totals.setdefault(group, [0, 0, 0, 0, 0])
         if outcome in excluded:
-            row[1] += 1
+            row[1] += n
             continue
-        row[0] += 1
-        row[2] += outcome in core
-        row[3] += outcome in broad
-        row[4] += outcome in positive
+        row[0] += n
+        row[2] += n * (outcome in core)
+        row[3] += n * (outcome in broad)
+        row[4] += n * (outcome in positive)
     basis = (
         f"NFA_CORE = outcomes {sorted(core)} [{policy.basis('investigations.nfa_core_outcomes')}]",
         f"NFA_BROAD = outcomes {sorted(broad)} [{policy.basis('investigations.nfa_broad_outcomes')}]",
@@ -73,5 +80,5 @@ def nfa_rates(records: Iterable[tuple[Hashable, int]], *, policy: Policy) -> dic
             basis=basis,
             policy_version=policy.version,
         )
-        for group, row in counts.items()
+        for group, row in totals.items()
     }
