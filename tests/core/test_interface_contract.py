@@ -3,7 +3,7 @@
 DATABASE_URL=sqlite:///ABS/x.db custos manage migrate; custos seed --scale demo; custos serve --port P;
 GET /healthz → 200 JSON; GET /api/v1/openapi.json → OpenAPI 3; an API list route is 401 without
 credentials and 200 with a token from `custos token create`. Then, on the same seeded force, every demo
-account follows every link it is shown (tests/core/linkcrawl.py): none may fail it, and every page it
+account follows every link it is shown (custos.core.pagecrawl): none may fail it, and every page it
 reads must have one h1, a label for each form control, unique ids and alt text on images.
 """
 
@@ -112,7 +112,7 @@ def test_every_demo_account_can_open_and_read_every_link_it_is_shown(seeded: See
     seeded.run("demo", "--no-serve")  # the demo accounts, on the force already seeded
     usernames = [account.username for account in DEMO_ACCOUNTS]
     crawl = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("linkcrawl.py")), *usernames],
+        [sys.executable, "-m", "custos.core.pagecrawl", *usernames],
         env=seeded.env,
         capture_output=True,
         text=True,

@@ -1,10 +1,10 @@
-"""The link crawl's page checks (tests/core/linkcrawl.py) find what they claim to, and nothing else."""
+"""The link crawl's page checks (custos.core.pagecrawl) find what they claim to, and nothing else."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.core.linkcrawl import markup_problems
+from custos.core.pagecrawl import markup_problems
 
 PAGE = "<html><body><h1>Title</h1>{}</body></html>"
 

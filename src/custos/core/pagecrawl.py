@@ -1,11 +1,15 @@
-"""Follow every link each demo account is shown, and report any that fails it or any page that is hard to use.
+"""Follow every link an account is shown, and report any that fails it or any page that is hard to use.
 
-Run as a script against a seeded demo database (`custos demo --no-serve`):
-`DATABASE_URL=… python tests/core/linkcrawl.py [USERNAME ...]` prints, per account, the pages read and the
+A checking tool for engineers, run against a seeded database with demo accounts (`custos demo --no-serve`):
+`DATABASE_URL=… python -m custos.core.pagecrawl [USERNAME ...]` prints, per account, the pages read and the
 problems found: a link that answers 404 to the person it was shown to (the page's need-to-know refuses them,
 so the link should not be there), any server error, and on each page the basics a screen-reader user needs
 (`markup_problems`): one h1, a label for every form control, unique ids, alt text on images.
-`test_interface_contract` runs it for every demo account.
+`tests/core/test_interface_contract.py` runs it for every demo account; `benchmarks/page_sweep.py` times
+every page it reaches at London scale.
+
+It reads through Django's test client as the signed-in account (second factor verified), so it sees exactly
+what that person would, and it never submits a form. Reading sensitive records is audited as usual.
 
 Links are `href` and `hx-get` targets in the pages' HTML; forms are not submitted. Pages with the same shape
 (ids replaced) are sampled three times each, so the crawl covers every kind of page without reading every
@@ -19,7 +23,10 @@ import json
 import os
 import re
 import sys
+import time
+from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
 
 LINK = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 NOT_PAGES = ("/static/", "/accounts/logout", "/api/")
@@ -27,7 +34,8 @@ SAMPLES_PER_SHAPE = 3
 PAGES_PER_ACCOUNT = 250
 
 
-def _shape(url: str) -> str:
+def shape(url: str) -> str:
+    """The page a URL is an instance of: ids become N and query values are dropped."""
     path, _, query = url.partition("?")
     keys = sorted(pair.split("=")[0] for pair in query.split("&")) if query else []
     return re.sub(r"\d+", "N", path) + ("?" + "&".join(keys) if keys else "")
@@ -88,7 +96,17 @@ def markup_problems(html: str) -> list[str]:
     return problems
 
 
-def crawl(username: str) -> tuple[int, list[dict[str, object]]]:
+# Called for every page read: (url, response, seconds). The page sweep benchmark times pages with it.
+Observer = Callable[[str, Any, float], None]
+
+
+def crawl(
+    username: str,
+    *,
+    samples_per_shape: int = SAMPLES_PER_SHAPE,
+    pages_per_account: int = PAGES_PER_ACCOUNT,
+    observe: Observer | None = None,
+) -> tuple[int, list[dict[str, object]]]:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,18 +123,21 @@ def crawl(username: str) -> tuple[int, list[dict[str, object]]]:
     shapes: collections.Counter[str] = collections.Counter()
     queue = collections.deque([("/", "")])
     pages = 0
-    while queue and pages < PAGES_PER_ACCOUNT:
+    while queue and pages < pages_per_account:
         url, shown_on = queue.popleft()
-        if url in seen or shapes[_shape(url)] >= SAMPLES_PER_SHAPE:
+        if url in seen or shapes[shape(url)] >= samples_per_shape:
             continue
         seen.add(url)
-        shapes[_shape(url)] += 1
+        shapes[shape(url)] += 1
         pages += 1
+        started = time.perf_counter()
         try:
             response = client.get(url)
         except Exception as exc:  # a view that raises is a server error: report it with its cause
             problems.append({"user": username, "url": url, "shown_on": shown_on, "error": repr(exc)[:500]})
             continue
+        if observe is not None:
+            observe(url, response, time.perf_counter() - started)
         if response.status_code >= 500 or (response.status_code == 404 and shown_on):
             status = response.status_code
             problems.append({"user": username, "url": url, "shown_on": shown_on, "status": status})
