@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from custos.crimes.models import Crime
 from custos.victims import compliance, services
 from custos.victims.models import Obligation, VictimCrime
 from tests.victims.helpers import add_victim, born_years_before, crime_in_a
@@ -62,3 +63,22 @@ def test_a_supervisor_sees_only_their_boroughs_aggregates(force: Any) -> None:
         actor=force.user("investigation-supervisor", "B"), today=date.today()
     )
     assert own.victim_crimes == 1 and other.victim_crimes == 0
+
+
+def test_every_view_of_the_report_adds_up_to_the_same_obligations(force: Any) -> None:
+    reported = date.today() - timedelta(days=30)
+    add_victim(force, crime_in_a(force, reported=reported), first_name="Teamed")
+    untended = crime_in_a(force, reported=reported, held=False)
+    Crime.objects.filter(pk=untended.pk).update(team=None)
+    add_victim(force, untended, first_name="Unteamed", date_of_birth=date(1990, 5, 5))
+
+    report = compliance.compliance_report(actor=force.user("inspector", "A"), today=date.today())
+
+    assert [s.label for s in report.by_team] == [force.teams["cid@A"].name, "No team recorded"]
+    for view in (report.by_right, report.by_team, report.by_borough):
+        assert sum(s.total for s in view) == report.overall.total > 0
+        assert sum(s.on_time for s in view) == report.overall.on_time
+    counted = Obligation.objects.filter(due_on__lte=date.today()).exclude(
+        status__in=("declined", "not-applicable")
+    )
+    assert report.overall.total == counted.count()

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 
 from custos.core.access import not_found, scope_of
 from custos.victims import access
 from custos.victims.models import OPEN_STATUSES, Obligation, ObligationStatus, VictimCrime
 from custos.victims.rules import victims_code_rights
+from custos.workforce.models import Borough, Team
 
 AGE_BANDS = (
     (1, 5, "1 to 5 days"),
@@ -106,9 +107,8 @@ def _scope(actor: Any) -> tuple[Q, Q, bool]:
     return Q(link__crime__borough_id=borough), Q(crime__borough_id=borough), True
 
 
-def _shares(qs: QuerySet[Obligation], key: str, label: Any) -> list[Share]:
-    rows = qs.values(key).annotate(total=Count("id"), ok=Sum("on_time")).order_by(key)
-    return [Share(label(r[key]), r["total"], r["ok"] or 0) for r in rows]
+def _shares(totals: dict[Any, list[int]], label: Any, order: Any) -> list[Share]:
+    return [Share(label(k), t[0], t[1]) for k, t in sorted(totals.items(), key=lambda kv: order(kv[0]))]
 
 
 def compliance_report(*, actor: Any, today: date) -> ComplianceReport:
@@ -126,15 +126,39 @@ def compliance_report(*, actor: Any, today: date) -> ComplianceReport:
             )
         )
     )
-    titles = {r.number: f"Right {r.number}: {r.title}" for r in victims_code_rights()}
-    report.by_right = _shares(counted, "right", lambda n: titles.get(n, f"Right {n}"))
-    team_names = dict(counted.values_list("link__crime__team_id", "link__crime__team__name").distinct())
-    report.by_team = _shares(
-        counted, "link__crime__team_id", lambda t: team_names.get(t) or "No team recorded"
+    # One pass over the obligations, counted per (right, team, borough); the report's four views are sums
+    # of these few hundred cells. A London force holds millions of obligations: reading them once, not
+    # four times, and never row by row in Python, is what keeps the report usable at that size.
+    by_right: dict[int, list[int]] = {}
+    by_team: dict[int | None, list[int]] = {}
+    by_borough: dict[int, list[int]] = {}
+    overall = [0, 0]
+    cells = (
+        counted.order_by()
+        .values_list("right", "link__crime__team_id", "link__crime__borough_id")
+        .annotate(total=Count("id"), ok=Sum("on_time"))
     )
-    report.by_borough = _shares(counted, "link__crime__borough__name", lambda b: b or "")
-    totals = counted.aggregate(total=Count("id"), ok=Sum("on_time"))
-    report.overall = Share("All obligations", totals["total"] or 0, totals["ok"] or 0)
+    for right, team, borough, total, ok in cells:
+        for totals, k in ((by_right, right), (by_team, team), (by_borough, borough)):
+            cell = totals.setdefault(k, [0, 0])
+            cell[0] += total
+            cell[1] += ok or 0
+        overall[0] += total
+        overall[1] += ok or 0
+    titles = {r.number: f"Right {r.number}: {r.title}" for r in victims_code_rights()}
+    team_names = dict(
+        Team.objects.filter(pk__in=[t for t in by_team if t is not None]).values_list("pk", "name")
+    )
+    borough_names = dict(Borough.objects.filter(pk__in=list(by_borough)).values_list("pk", "name"))
+    report.by_right = _shares(by_right, lambda n: titles.get(n, f"Right {n}"), lambda n: n)
+    # Crimes with no team last, then teams in the order they were created (as the database numbers them).
+    report.by_team = _shares(
+        by_team, lambda t: team_names.get(t) or "No team recorded", lambda t: (t is None, t or 0)
+    )
+    report.by_borough = _shares(
+        by_borough, lambda b: borough_names.get(b, ""), lambda b: borough_names.get(b, "")
+    )
+    report.overall = Share("All obligations", overall[0], overall[1])
     links = VictimCrime.objects.filter(link_scope).aggregate(
         all=Count("id"),
         entitled=Count("id", filter=Q(enhanced=True)),
@@ -143,13 +167,15 @@ def compliance_report(*, actor: Any, today: date) -> ComplianceReport:
     report.victim_crimes = links["all"] or 0
     report.enhanced_entitled = links["entitled"] or 0
     report.enhanced_recognised = links["recognised"] or 0
-    overdue_dates = list(
-        Obligation.objects.filter(ob_scope, status__in=OPEN_STATUSES, due_on__lt=today).values_list(
-            "due_on", flat=True
-        )
+    # Overdue ages counted per due date by the database: a few hundred dates, not every overdue item.
+    overdue_by_date = (
+        Obligation.objects.filter(ob_scope, status__in=OPEN_STATUSES, due_on__lt=today)
+        .order_by()
+        .values_list("due_on")
+        .annotate(n=Count("id"))
     )
-    ages = [(today - d).days for d in overdue_dates if d is not None]
-    report.overdue_total = len(ages)
-    report.oldest_overdue_days = max(ages, default=0)
-    report.overdue_bands = [(label, sum(1 for a in ages if lo <= a <= hi)) for lo, hi, label in AGE_BANDS]
+    ages = [((today - d).days, n) for d, n in overdue_by_date if d is not None]
+    report.overdue_total = sum(n for _, n in ages)
+    report.oldest_overdue_days = max((a for a, _ in ages), default=0)
+    report.overdue_bands = [(label, sum(n for a, n in ages if lo <= a <= hi)) for lo, hi, label in AGE_BANDS]
     return report
