@@ -8,22 +8,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page: Page, user: Any) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=user, name="e2e", confirmed=True)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
-    page.fill("input[name=code]", code)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url("/accounts/two-factor/")
+from tests.e2e.signin import sign_in
 
 
 def _record_failed_visit(page: Page, offender_id: int, when: str, outcome: str) -> None:
@@ -40,7 +25,7 @@ def test_recording_a_second_failed_visit_opens_the_s96b_task(
     from tests.offenders.factories import make_offender
 
     offender = make_offender(force, managed_since=timezone.localdate() - timedelta(days=20))
-    _sign_in(page, force.user("offender-manager"))
+    sign_in(page, force.user("offender-manager"))
     today = timezone.localdate()
     _record_failed_visit(page, offender.pk, f"{today - timedelta(days=4):%Y-%m-%d}T19:30", "no-answer")
     expect(page.get_by_text("Visit recorded.")).to_be_visible()

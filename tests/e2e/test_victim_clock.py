@@ -8,25 +8,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from custos.core.workingdays import add_working_days
-
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page: Page, user: Any) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="e2e", confirmed=True
-    )
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.get_by_label("Security code").fill(f"{code:0{device.digits}d}")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Enter your security code")).to_have_count(0)
+from tests.e2e.signin import sign_in
 
 
 def test_a_charge_starts_the_enhanced_victims_one_working_day_clock(
@@ -40,7 +22,7 @@ def test_a_charge_starts_the_enhanced_victims_one_working_day_clock(
         force, crime, first_name="Casey", last_name="Young", date_of_birth=born_years_before(reported, 16)
     )
 
-    _sign_in(page, force.user("investigator", "A"))
+    sign_in(page, force.user("investigator", "A"))
     page.goto(f"/victims/crimes/{crime.pk}/")
     expect(page.get_by_test_id("crime-victims")).to_contain_text("enhanced")
     page.get_by_label("Event", exact=True).select_option("charge")
@@ -48,7 +30,7 @@ def test_a_charge_starts_the_enhanced_victims_one_working_day_clock(
     expect(page.get_by_test_id("events")).to_contain_text("charge")
 
     page.context.clear_cookies()
-    _sign_in(page, force.user("victim-care-officer", "A"))
+    sign_in(page, force.user("victim-care-officer", "A"))
     page.goto("/victims/worklist/?enhanced=yes&sort=due")
     due = add_working_days(date.today(), 1)
     row = page.locator('tr[data-clock="event-update"]', has_text="Casey Young")

@@ -6,27 +6,10 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-PASSWORD = "correct horse battery"
-
-
-def current_code(user: Any) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def sign_in(page: Page, user: Any) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
-    page.get_by_label("Security code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
+from tests.e2e.signin import PASSWORD, code_for, sign_in
 
 
 def test_first_sign_in_enrols_two_factor_from_the_setup_page(page: Page, make_user: Any) -> None:
@@ -38,9 +21,7 @@ def test_first_sign_in_enrols_two_factor_from_the_setup_page(page: Page, make_us
     expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
     expect(page.locator(".custos-qr svg")).to_be_visible()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    page.get_by_label("Security code").fill(
-        f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-    )
+    page.get_by_label("Security code").fill(code_for(device))
     page.get_by_role("button", name="Confirm and continue").click()
     expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
 
