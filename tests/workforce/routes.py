@@ -81,6 +81,56 @@ def _change(ok: int) -> dict[str, int]:
     return {**dict.fromkeys(NOT_CHANGERS, 404), **dict.fromkeys(CHANGERS, ok)}
 
 
+def _suggestions(
+    source: str, expect: dict[str, int], key: Any = None, default: int = 200, **kw: Any
+) -> RouteCase:
+    """The person picker's suggestions answer whoever may open the page with that form, and nobody else
+    (custos.workforce.picker): each source's case mirrors its page's case."""
+    return RouteCase(
+        "workforce:person_suggestions_for" if key else "workforce:person_suggestions",
+        kwargs=lambda f: {"source": source, **({"key": key(f)} if key else {})},
+        expect=expect,
+        default=default,
+        query="field=q&q=Te",
+        id=source,
+        **kw,
+    )
+
+
+def _suggestion_routes() -> list[RouteCase]:
+    from tests.allocation.routes import OVERRIDERS, _unallocated, only
+    from tests.offenders.routes import CHANGERS as OFFENDER_CHANGERS
+    from tests.offenders.routes import _offender
+
+    offender = {"default": 404, "outsider": 404, "outsider_exempt": ("administrator",)}
+    return [
+        _suggestions("allocation.conflict-officer", NO_PERSONAL),
+        _suggestions(
+            "allocation.override-officer",
+            only(OVERRIDERS, 200),
+            key=lambda f: _unallocated(f).pk,
+            outsider=404,
+        ),
+        _suggestions("offenders.visit-officer", OFFENDER_CHANGERS, key=lambda f: _offender(f).pk, **offender),
+        _suggestions("offenders.manager", OFFENDER_CHANGERS, key=lambda f: _offender(f).pk, **offender),
+        _suggestions("offenders.new-lead-manager", OFFENDER_CHANGERS, default=404),
+        _suggestions("offenders.new-deputy-manager", OFFENDER_CHANGERS, default=404),
+        _suggestions("workforce.line-supervisor", {"administrator": 200}, default=404),
+        _suggestions(
+            "workforce.line-supervisor",
+            _change(200),
+            key=lambda f: _person(f)["pk"],
+            outsider=404,
+            outsider_exempt=("administrator",),
+        ),
+        _suggestions("workforce.team-supervisor", {"administrator": 200}, default=404),
+        _suggestions(
+            "workforce.team-supervisor", {"administrator": 200}, key=lambda f: _team(f)["pk"], default=404
+        ),
+        _suggestions("no.such-source", {}, default=404),
+    ]
+
+
 ROUTES = [
     RouteCase("home"),
     RouteCase("healthz", anonymous=200),
@@ -133,6 +183,7 @@ ROUTES = [
     RouteCase("workforce:team_create", expect={"administrator": 200}, default=404),
     RouteCase("workforce:team_edit", kwargs=_team, expect={"administrator": 200}, default=404),
     RouteCase("workforce:training"),
+    *_suggestion_routes(),
     RouteCase("accounts:login", anonymous=200),
     RouteCase("accounts:logout", method="post", default=302, anonymous=302),
     RouteCase("accounts:two_factor", default=302, id="verified-goes-home"),

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from custos.allocation.models import ConflictKind
 from custos.core.govuk import GovukFormMixin
 from custos.core.policy import Policy
 from custos.workforce.models import Person
+from custos.workforce.picker import Choosable, PersonField, person_field
 
 
 class RunForm(GovukFormMixin, forms.Form):
@@ -15,15 +17,17 @@ class RunForm(GovukFormMixin, forms.Form):
 
 
 class OverrideForm(GovukFormMixin, forms.Form):
-    officer = forms.ModelChoiceField(queryset=Person.objects.none(), label="Investigator")
+    officer = PersonField(label="Investigator")
     rationale = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="Why the engine's answer is set aside."
     )
 
-    def __init__(self, *args: object, officers: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: Any, officers: Choosable | QuerySet[Person] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if officers is not None:
-            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+            person_field(self, "officer").offer(officers)
 
 
 class WhatIfForm(GovukFormMixin, forms.Form):
@@ -52,7 +56,7 @@ class WhatIfForm(GovukFormMixin, forms.Form):
 
 
 class ConflictForm(GovukFormMixin, forms.Form):
-    officer = forms.ModelChoiceField(queryset=Person.objects.none(), label="Officer")
+    officer = PersonField(label="Officer")
     kind = forms.ChoiceField(label="The conflict is with", choices=ConflictKind.choices)
     crime_reference = forms.CharField(
         label="Crime reference", required=False, max_length=40, help_text="For a conflict with a crime."
@@ -68,10 +72,12 @@ class ConflictForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), help_text="The relationship or interest, briefly."
     )
 
-    def __init__(self, *args: object, officers: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: Any, officers: Choosable | QuerySet[Person] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if officers is not None:
-            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+            person_field(self, "officer").offer(officers)
 
 
 class WithdrawConflictForm(GovukFormMixin, forms.Form):

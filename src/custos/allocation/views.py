@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from custos.allocation import access, inputs, jobs, selectors, services
+from custos.allocation import access, jobs, pickers, selectors, services
 from custos.allocation.forms import (
     ConflictForm,
     OverrideForm,
@@ -29,7 +29,7 @@ from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
 from custos.crimes import selectors as crime_selectors
-from custos.workforce.models import Borough, Person
+from custos.workforce.models import Borough
 
 ALREADY_QUEUED = "A run for {where} is already waiting or running: this is it."
 
@@ -152,8 +152,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_get(actor=request.user, pk=pk)
     if not services.can_override(request.user, crime.borough_id):
         raise not_found()
-    officers = Person.objects.filter(inputs.investigator_q(crime.borough)).order_by("last_name", "first_name")
-    form = OverrideForm(request.POST or None, officers=officers)
+    form = OverrideForm(request.POST or None, officers=pickers.override_officers(crime))
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_override(
@@ -303,9 +302,6 @@ def conflicts(request: HttpRequest) -> HttpResponse:
     s = scope_of(request.user)
     if not s.sees_personal_data:
         raise not_found()
-    officers = Person.objects.filter(access.declarable_officers_q(s), active=True).order_by(
-        "last_name", "first_name"
-    )
     initial: dict[str, Any] = {"officer": s.person_id}
     if (officer := request.GET.get("officer", "")).isdigit():
         initial["officer"] = int(officer)
@@ -316,7 +312,9 @@ def conflicts(request: HttpRequest) -> HttpResponse:
             found = None
         if found is not None:
             initial.update(kind="crime", crime_reference=found.reference)
-    form = ConflictForm(request.POST or None, officers=officers, initial=initial)
+    form = ConflictForm(
+        request.POST or None, officers=pickers.conflict_officers(request.user), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         crime = None

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from custos.core.govuk import GovukFormMixin
@@ -24,11 +25,14 @@ from custos.offenders.models import (
 )
 from custos.offenders.models.nominal import MODE_CHOICES, ROSH_CHOICES, _choices
 from custos.offenders.models.records import VISIT_OUTCOME_LABELS
+from custos.offenders.pickers import new_deputy_managers, new_lead_managers
 from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
 from custos.offenders.services.details import END_BEFORE_START
 from custos.workforce.models import Borough, Person, Team
+from custos.workforce.picker import Choosable, PersonField, person_field
 
 DATE = forms.DateInput(attrs={"type": "date"})
+People = Choosable | QuerySet[Person]
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
@@ -42,10 +46,8 @@ class VisitForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         choices=[("", "Choose"), *_choices(VisitOutcome, VISIT_OUTCOME_LABELS)], widget=forms.RadioSelect
     )
-    officer = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Officer")
-    second_officer = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label="Second officer"
-    )
+    officer = PersonField(required=False, label="Officer")
+    second_officer = PersonField(required=False, label="Second officer")
     announced = forms.BooleanField(required=False, label="The visit was announced in advance")
     announce_reason = forms.ChoiceField(choices=(), required=False, label="Reason for announcing")
     for_risk_assessment = forms.BooleanField(required=False, initial=True, label="For risk assessment")
@@ -53,27 +55,27 @@ class VisitForm(GovukFormMixin, forms.Form):
     devices_seen = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     risk_indicators = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, officers: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, officers: People | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if officers is not None:
-            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
-            self.fields["second_officer"].queryset = officers  # type: ignore[attr-defined]
+            person_field(self, "officer").offer(officers)
+            person_field(self, "second_officer").offer(officers)
         self.fields["announce_reason"].choices = _reason_codes()  # type: ignore[attr-defined]
 
 
 class PlanVisitForm(GovukFormMixin, forms.Form):
     planned_for = forms.DateTimeField(widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
-    officer = forms.ModelChoiceField(queryset=Person.objects.none())
-    second_officer = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    officer = PersonField()
+    second_officer = PersonField(required=False)
     announce_reason = forms.ChoiceField(
         choices=(), required=False, label="Reason for announcing (if announced)"
     )
 
-    def __init__(self, *args: Any, officers: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, officers: People | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if officers is not None:
-            self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
-            self.fields["second_officer"].queryset = officers  # type: ignore[attr-defined]
+            person_field(self, "officer").offer(officers)
+            person_field(self, "second_officer").offer(officers)
         self.fields["announce_reason"].choices = _reason_codes()  # type: ignore[attr-defined]
 
 
@@ -142,16 +144,16 @@ class ManagementForm(GovukFormMixin, forms.Form):
     management_mode = forms.ChoiceField(choices=MODE_CHOICES)
     rosh_level = forms.ChoiceField(choices=ROSH_CHOICES, label="RoSH level")
     rosh_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="RoSH reason")
-    lead_manager = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
-    deputy_manager = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    lead_manager = PersonField(required=False)
+    deputy_manager = PersonField(required=False)
     whereabouts_verified = forms.BooleanField(required=False)
     no_fixed_abode = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, managers: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, managers: People | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if managers is not None:
-            self.fields["lead_manager"].queryset = managers  # type: ignore[attr-defined]
-            self.fields["deputy_manager"].queryset = managers  # type: ignore[attr-defined]
+            person_field(self, "lead_manager").offer(managers)
+            person_field(self, "deputy_manager").offer(managers)
 
 
 class TaskCloseForm(GovukFormMixin, forms.Form):
@@ -276,6 +278,7 @@ class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
             "rosh_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {"reference": "Leave blank to give the next ON-number."}
+        field_classes = {"lead_manager": PersonField, "deputy_manager": PersonField}
 
     def __init__(self, *args: Any, borough: Borough | None = None, **kwargs: Any) -> None:
         """``borough``: the creator's own borough (fixed); None lets an administrator choose any."""
@@ -284,22 +287,20 @@ class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
         self.fields["reference"].required = False
         self.fields["rosh_reason"].required = True
         self.fields["rosh_reason"].label = "RoSH reason"
-        teams = Team.objects.filter(team_type="offender-management").order_by("name")
-        managers = Person.objects.filter(active=True, visor_authorised=True).order_by(
-            "last_name", "first_name"
+        # Team names carry their borough's code: one join, not a query per team.
+        teams = (
+            Team.objects.filter(team_type="offender-management").select_related("borough").order_by("name")
         )
-        deputies = Person.objects.filter(active=True).order_by("last_name", "first_name")
         if borough is not None:
             del self.fields["borough"]
-            teams, managers = teams.filter(borough=borough), managers.filter(borough=borough)
-            deputies = deputies.filter(borough=borough)
+            teams = teams.filter(borough=borough)
         else:
             self.fields["borough"].required = True
             self.fields["borough"].error_messages["required"] = BOROUGH_REQUIRED
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["lead_manager"].queryset = managers  # type: ignore[attr-defined]
+        person_field(self, "lead_manager").offer(new_lead_managers(borough))
         self.fields["lead_manager"].help_text = "Must be a ViSOR authorised user with current training."
-        self.fields["deputy_manager"].queryset = deputies  # type: ignore[attr-defined]
+        person_field(self, "deputy_manager").offer(new_deputy_managers(borough))
 
     def clean_date_of_birth(self) -> date:
         dob: date = self.cleaned_data["date_of_birth"]

@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 
 from custos.core.govuk import GovukFormMixin
+from custos.workforce import pickers
 from custos.workforce.models import Absence, AbsenceKind, Person, Specialism, Team
+from custos.workforce.picker import PersonField, person_field
 
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -44,17 +46,16 @@ class PersonForm(GovukFormMixin, forms.ModelForm):
             "workload_training_on": DATE,
             "workload_training_expires": DATE,
         }
+        field_classes = {"line_supervisor": PersonField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         borough_id = self.instance.borough_id if self.instance.pk else None
         teams = Team.objects.select_related("borough")
-        sups = Person.objects.filter(active=True).select_related("borough")
         if borough_id:
             teams = teams.filter(borough_id=borough_id)
-            sups = sups.filter(borough_id=borough_id)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
-        self.fields["line_supervisor"].queryset = sups.exclude(rank__in=["constable", "pcso", "staff-band-e"])  # type: ignore[attr-defined]
+        person_field(self, "line_supervisor").offer(pickers.line_supervisors(self.instance))
         if self.instance.pk:
             self.fields["staff_number"].disabled = True
             self.fields["borough"].disabled = True
@@ -108,16 +109,13 @@ class TeamForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ["borough", "name", "team_type", "supervisor"]
+        field_classes = {"supervisor": PersonField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        sups = Person.objects.filter(active=True).exclude(
-            rank__in=["constable", "detective-constable", "pcso"]
-        )
         if self.instance.pk:
-            sups = sups.filter(borough_id=self.instance.borough_id)
             self.fields["borough"].disabled = True
-        self.fields["supervisor"].queryset = sups.select_related("borough")  # type: ignore[attr-defined]
+        person_field(self, "supervisor").offer(pickers.team_supervisors(self.instance))
         self.fields["supervisor"].required = False
 
     def _post_clean(self) -> None:

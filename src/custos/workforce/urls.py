@@ -10,6 +10,10 @@ urlpatterns = [
     path("", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/suggestions/<str:source>/", views.person_suggestions, name="person_suggestions"),
+    path(
+        "people/suggestions/<str:source>/<int:key>/", views.person_suggestions, name="person_suggestions_for"
+    ),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/absences/", views.absence_add, name="absence_add"),
     path("people/<int:pk>/absences/<int:absence_id>/delete/", views.absence_delete, name="absence_delete"),

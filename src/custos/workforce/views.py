@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from custos.core.access import not_found, scope_of
 from custos.core.pages import opens_for
 from custos.core.web import submit_form
-from custos.workforce import access, selectors, services
+from custos.workforce import access, picker, selectors, services
 from custos.workforce.forms import AbsenceForm, AccreditationForm, PersonFilterForm, PersonForm, TeamForm
 from custos.workforce.models import Absence, Accreditation, Borough, Person, Team
 from custos.workforce.ranks import RANK_CHOICES
@@ -124,6 +124,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@login_required
+def person_suggestions(request: HttpRequest, source: str, key: int | None = None) -> HttpResponse:
+    """People matching what was typed in a PersonField, from the same set (and access) as its form."""
+    people = picker.choosable_people(actor=request.user, source=source, key=key)
+    # htmx sends the input under its own name; the URL says which.
+    typed = request.GET.get(request.GET.get("field") or "q", "")[:100]
+    return render(request, "workforce/_person_suggestions.html", {"found": picker.suggest(people, typed)})
 
 
 @login_required

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
 from custos.core.web import flash_errors
-from custos.offenders import access, selectors, services
+from custos.offenders import access, pickers, selectors, services
 from custos.offenders.forms import (
     ArmsForm,
     BreachForm,
@@ -39,12 +37,6 @@ CREATED_LABELS = {
 }
 
 
-def _officers(offender: Offender) -> Any:
-    return Person.objects.filter(active=True, borough_id=offender.borough_id).order_by(
-        "last_name", "first_name"
-    )
-
-
 def _announce_created(request: HttpRequest, created: dict[str, int]) -> None:
     for kind in created:
         if kind in CREATED_LABELS:
@@ -58,7 +50,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     person_id = scope_of(request.user).person_id
     if person_id:
         initial["officer"] = person_id
-    form = VisitForm(request.POST or None, officers=_officers(offender), initial=initial)
+    form = VisitForm(request.POST or None, officers=pickers.visit_officers(offender), initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -159,7 +151,6 @@ def risk(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def management(request: HttpRequest, pk: int) -> HttpResponse:
     offender = selectors.offender_for_change(actor=request.user, pk=pk, purpose="management")
-    managers = Person.objects.filter(active=True, borough_id=offender.borough_id, visor_authorised=True)
     initial = {
         f: getattr(offender, f)
         for f in (
@@ -174,7 +165,7 @@ def management(request: HttpRequest, pk: int) -> HttpResponse:
         )
     }
     initial |= {"lead_manager": offender.lead_manager_id, "deputy_manager": offender.deputy_manager_id}
-    form = ManagementForm(request.POST or None, managers=managers, initial=initial)
+    form = ManagementForm(request.POST or None, managers=pickers.managers(offender), initial=initial)
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         version = d.pop("version")

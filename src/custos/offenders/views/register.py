@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from custos.core.access import not_found, scope_of
-from custos.offenders import access, selectors, services
+from custos.core.access import not_found
+from custos.offenders import pickers, selectors, services
 from custos.offenders.forms import (
     AddressEditForm,
     AliasEditForm,
@@ -27,15 +27,11 @@ from custos.offenders.forms import (
 )
 from custos.offenders.models import Address, Alias, NotifiableDetail
 from custos.offenders.views.common import attach
-from custos.workforce.models import Borough
 
 
 @login_required
 def offender_create(request: HttpRequest) -> HttpResponse:
-    s = scope_of(request.user)
-    if not access.may_create_offenders(s):
-        raise not_found()
-    own = None if s.is_admin else Borough.objects.filter(pk=s.borough_id or 0).first()
+    own = pickers.registering_borough(request.user)
     form = OffenderCreateForm(request.POST or None, borough=own)
     if request.method == "POST" and form.is_valid():
         try:
