@@ -84,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _django()
     from custos.demo import run_demo
 
-    return run_demo(host=args.host, port=args.port, seed=args.seed, serve=not args.no_serve)
+    return run_demo(host=args.host, port=args.port, seed=args.seed, serve=not args.no_serve, scale=args.scale)
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
@@ -189,6 +189,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--seed", type=int, default=1, help="random seed for the synthetic force (default 1)")
     p.add_argument("--no-serve", action="store_true", help="prepare everything but do not start the server")
+    p.add_argument(
+        "--scale",
+        choices=["demo", "borough", "london"],
+        default="demo",
+        help="size of the synthetic force (default demo: three boroughs, seeded in about a minute; "
+        "london takes about an hour)",
+    )
 
     p = add("serve", cmd_serve, "serve the web app and API")
     p.add_argument("--host", default="127.0.0.1")

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 
-def run_demo(*, host: str, port: int, seed: int, serve: bool) -> int:
+def run_demo(*, host: str, port: int, seed: int, serve: bool, scale: str = "demo") -> int:
     from django.core.management import call_command
 
     from custos.core.runtime import serve as serve_app
@@ -17,7 +17,7 @@ def run_demo(*, host: str, port: int, seed: int, serve: bool) -> int:
     print("Applying database migrations…")
     call_command("migrate", interactive=False, verbosity=0)
     print("Seeding the synthetic force (deterministic; skipped if already there)…")
-    seed_force(scale="demo", seed=seed, progress=True)
+    seed_force(scale=scale, seed=seed, progress=True)
     accounts = ensure_demo_accounts()
     url = f"http://{host}:{port}/"
     width = max(len(a.username) for a, _ in accounts)
