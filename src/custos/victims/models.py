@@ -320,3 +320,27 @@ class RightToReview(models.Model):
 
     def __str__(self) -> str:
         return f"Right to Review requested {self.requested_on}"
+
+
+class ComplianceSnapshot(models.Model):
+    """The compliance report's counts for the whole force on one day, taken by the nightly sweep.
+
+    A London force holds millions of obligations: counting them takes too long for a page, so the page reads
+    the day's snapshot (and says when it was taken). Counts only, never names: each cell is
+    ``[right, team_id, borough_id, due, met_on_time]``; ``overdue`` is ``[borough_id, due_on, count]``;
+    ``links`` is ``[borough_id, victim_crimes, enhanced_entitled, enhanced_recognised]``.
+    """
+
+    as_of = models.DateField(db_index=True)
+    taken_at = models.DateTimeField()
+    policy_version = models.CharField(max_length=40)
+    seconds = models.FloatField()
+    cells = models.JSONField(default=list)
+    overdue = models.JSONField(default=list)
+    links = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-as_of", "-taken_at"]
+
+    def __str__(self) -> str:
+        return f"Victims' Code compliance as at {self.taken_at:%Y-%m-%d %H:%M}"
