@@ -2,7 +2,7 @@
 """/api/v1/victims: victims (need-to-know, every read audited), obligations, contact clocks, investigation
 events, Victims' Right to Review, and the compliance aggregates."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -204,6 +204,9 @@ class ShareOut(Schema):
 
 class ComplianceOut(Schema):
     today: date
+    as_at: datetime | None = Field(
+        None, description="when the nightly snapshot these figures come from was taken; null: counted now"
+    )
     overall: ShareOut
     by_right: list[ShareOut]
     by_team: list[ShareOut]

@@ -1,5 +1,6 @@
 """``custos victims event REF EVENT DATE`` records an investigation event (starting the victims' contact
-clocks); ``custos victims clocks [--overdue]`` lists what is due to victims, as the worklist does."""
+clocks); ``custos victims clocks [--overdue]`` lists what is due to victims, as the worklist does;
+``custos victims compliance [--snapshot]`` prints the compliance figures or takes today's snapshot."""
 
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     clocks.add_argument("--limit", type=int, default=50)
     clocks.add_argument("--json", action="store_true")
     clocks.set_defaults(handler=_clocks)
+    report = victims_sub.add_parser(
+        "compliance",
+        help="the Victims' Code compliance figures (aggregates only), or --snapshot to count them now",
+    )
+    report.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="count the whole force now and keep it as today's figures (what the nightly sweep does)",
+    )
+    report.add_argument("--user", default="", help="account whose view of the figures to print")
+    report.add_argument("--json", action="store_true")
+    report.set_defaults(handler=_compliance)
 
 
 def _print(out: Any, as_json: bool) -> None:
@@ -95,6 +108,47 @@ def _clocks(args: argparse.Namespace) -> int:
             }
             for o in qs[: args.limit]
         ],
+        args.json,
+    )
+    return 0
+
+
+def _compliance(args: argparse.Namespace) -> int:
+    from custos.cli import _django
+
+    _django()
+    from django.utils import timezone
+
+    from custos.crimes.cli import cli_actor
+    from custos.victims import compliance
+
+    today = timezone.localdate()
+    if args.snapshot:
+        snapshot = compliance.take_snapshot(today=today)
+        _print(
+            {
+                "as_of": snapshot.as_of,
+                "taken_at": snapshot.taken_at,
+                "cells": len(snapshot.cells),
+                "seconds": snapshot.seconds,
+                "policy_version": snapshot.policy_version,
+            },
+            args.json,
+        )
+        return 0
+    report = compliance.compliance_report(actor=cli_actor(args.user), today=today)
+    _print(
+        {
+            "today": report.today,
+            "as_at": report.as_at or "counted now",
+            "due": report.overall.total,
+            "met_on_time": report.overall.on_time,
+            "percent": report.overall.percent,
+            "enhanced_entitled": report.enhanced_entitled,
+            "enhanced_recognised": report.enhanced_recognised,
+            "overdue": report.overdue_total,
+            "oldest_overdue_days": report.oldest_overdue_days,
+        },
         args.json,
     )
     return 0
