@@ -39,6 +39,11 @@ def test_victim_rules_agree_with_their_filters(force: Any, roles: frozenset[Role
     links = list(VictimCrime.objects.select_related("crime__officer"))
     visible = set(VictimCrime.objects.filter(access.link_view_q(scope)).values_list("pk", flat=True))
     changeable = set(VictimCrime.objects.filter(access.link_change_q(scope)).values_list("pk", flat=True))
+    # The worklist's form of the filter (through subqueries of crimes) picks the same links.
+    through_crimes = set(
+        VictimCrime.objects.filter(access.link_in_view_q(scope, field="pk")).values_list("pk", flat=True)
+    )
+    assert through_crimes == visible, (roles, me)
     for link in links:
         assert (link.pk in visible) == access.can_view_link(scope, link), (roles, me, link)
         assert (link.pk in changeable) == access.can_change_link(scope, link), (roles, me, link)

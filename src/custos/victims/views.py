@@ -328,8 +328,24 @@ def worklist(request: HttpRequest) -> HttpResponse:
         key=g.get("key", ""),
     )
     sort = g.get("sort", "due")
-    qs = selectors.clock_list(actor=request.user, filters=filters, sort=sort, today=today)
+    # Counted once (the exported rows, or the paginator's count), and the search audited with that count.
+    qs = selectors.clock_list(actor=request.user, filters=filters, sort=sort, today=today, audit_search=False)
     if g.get("format") == "csv":
+        rows = [
+            [
+                o.due_on,
+                services.days_overdue(o.due_on, today),
+                o.right,
+                o.title,
+                o.link.crime.reference,
+                o.link.victim.display_name,
+                o.link.enhanced,
+                o.link.crime.officer or "",
+                o.due_basis,
+            ]
+            for o in qs.iterator(chunk_size=500)
+        ]
+        selectors.clocks_searched(actor=request.user, filters=filters, sort=sort, result_count=len(rows))
         return _csv(
             "victim-clocks.csv",
             [
@@ -343,22 +359,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
                 "officer",
                 "basis",
             ],
-            (
-                [
-                    o.due_on,
-                    services.days_overdue(o.due_on, today),
-                    o.right,
-                    o.title,
-                    o.link.crime.reference,
-                    o.link.victim.display_name,
-                    o.link.enhanced,
-                    o.link.crime.officer or "",
-                    o.due_basis,
-                ]
-                for o in qs.iterator(chunk_size=500)
-            ),
+            rows,
         )
-    page = Paginator(qs, 50).get_page(g.get("page"))
+    page = selectors.ClockPaginator(qs, 50).get_page(g.get("page"))
+    selectors.clocks_searched(
+        actor=request.user, filters=filters, sort=sort, result_count=page.paginator.count
+    )
     return render(
         request,
         "victims/worklist.html",
