@@ -1,14 +1,16 @@
-"""Demo victims: deterministic, a realistic share enhanced, and inherited unrecognised cases to surface."""
+"""Demo victims: deterministic, a realistic share enhanced, inherited unrecognised cases to surface, and
+obligations with no fixed date done around the report rather than left open for ever."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.db.models import F
 
-from custos.victims.demo import seed_part
-from custos.victims.models import Obligation, VictimCrime
+from custos.victims.demo import UNDATED_LATER_DAYS, UNDATED_SOON_DAYS, seed_part
+from custos.victims.models import InvestigationEvent, Obligation, Victim, VictimCrime
 from tests.crimes.factories import make_crime
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +45,71 @@ def test_demo_victims_for_seeded_crimes(force: Any) -> None:
         Obligation.objects.filter(status="due", due_on__isnull=False).exclude(key="regular-update").exists()
     )
     assert Obligation.objects.filter(status="met", met_on__gt=F("due_on")).exists()
+
+
+def _crimes(force: Any, days_ago: list[int]) -> None:
+    for i, ago in enumerate(days_ago):
+        make_crime(
+            borough=force.boroughs["A"],
+            team=force.teams["cid@A"],
+            offence=OFFENCES[i % len(OFFENCES)],
+            officer=force.people["investigator@A"],
+            recorded_days_ago=ago,
+        )
+
+
+def _undated() -> Any:
+    """Obligations with no fixed date that someone has to do (crime-recorded is done by recording it)."""
+    return Obligation.objects.filter(due_on__isnull=True).exclude(key="crime-recorded")
+
+
+def test_demo_obligations_with_no_fixed_date_are_mostly_done_within_days_of_the_report(force: Any) -> None:
+    _crimes(force, [60 + i for i in range(120)])
+    seed_part(scale="demo", seed=11, progress=False)
+    undated = _undated()
+    assert undated.count() >= 240  # written acknowledgement and compensation information, per victim
+    still_open = undated.filter(status__in=["due", "overdue"]).count()
+    assert 0 < still_open <= 0.12 * undated.count()
+    met = list(undated.filter(status="met"))
+    days = [(o.met_on - o.trigger_on).days for o in met]
+    assert min(days) >= 0 and max(days) <= UNDATED_LATER_DAYS
+    assert sum(d <= UNDATED_SOON_DAYS for d in days) >= 0.75 * len(days)
+    assert all(o.evidence for o in met)
+
+
+def test_recent_crimes_keep_more_undated_obligations_open_than_old_ones(force: Any) -> None:
+    _crimes(force, [1] * 60 + [200] * 60)
+    seed_part(scale="demo", seed=5, progress=False)
+
+    month_ago = date.today() - timedelta(days=30)
+    recent = _undated().filter(link__crime__recorded_on__gte=month_ago)
+    old = _undated().filter(link__crime__recorded_on__lt=month_ago)
+
+    def open_share(rows: Any) -> float:
+        return rows.filter(status="due").count() / rows.count()
+
+    assert open_share(recent) > 0.3 > open_share(old)
+
+
+def _fingerprint() -> list[tuple[Any, ...]]:
+    return sorted(
+        Obligation.objects.values_list(
+            "link__crime__reference",
+            "link__victim__first_name",
+            "key",
+            "trigger_on",
+            "due_on",
+            "status",
+            "met_on",
+        )
+    )
+
+
+def test_the_demo_victims_are_the_same_for_the_same_seed(force: Any) -> None:
+    _crimes(force, [3, 20, 90, 400] * 10)
+    seed_part(scale="demo", seed=3, progress=False)
+    first = _fingerprint()
+    Victim.objects.all().delete()
+    InvestigationEvent.objects.all().delete()
+    seed_part(scale="demo", seed=3, progress=False)
+    assert _fingerprint() == first

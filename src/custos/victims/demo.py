@@ -1,7 +1,8 @@
 """Demo victims for the seeded crimes (runs after crimes): one victim per crime, sometimes two, businesses for
 commercial offences; the entitlement engine decides who is enhanced. Most obligations are met, some late,
-some overdue; a share of records are "inherited from before Custos": entitled to enhanced rights (a
-16-year-old never flagged, for example) but never recognised, for the compliance report to surface."""
+some overdue; those with no fixed date are done around the report (a few forgotten); a share of records are
+"inherited from before Custos": entitled to enhanced rights (a 16-year-old never flagged, for example) but
+never recognised, for the compliance report to surface."""
 
 from __future__ import annotations
 
@@ -85,6 +86,18 @@ INHERITED_SHARE = 0.12
 EVENT_SHARE = 0.45
 OVERDUE_SHARE = 0.12
 LATE_SHARE = 0.15
+# Obligations with no fixed date (the written acknowledgement, compensation information) are done around the
+# report: most within a few days, some within a few weeks. Those still ahead of today stay open (so recent
+# crimes have some); a few are forgotten, more often on records inherited from before Custos.
+UNDATED_SOON_SHARE = 0.85
+UNDATED_SOON_DAYS = 3
+UNDATED_LATER_DAYS = 21
+UNDATED_FORGOTTEN_SHARE = 0.02
+UNDATED_FORGOTTEN_INHERITED_SHARE = 0.1
+UNDATED_EVIDENCE = {
+    "written-acknowledgement": "Acknowledgement sent with the crime reference",
+    "compensation-information": "Compensation information given",
+}
 
 
 def _dob(rng: random.Random, on: date, young: bool) -> date:
@@ -264,7 +277,17 @@ def _obligation(
     status, met_on, evidence = ObligationStatus.DUE, None, ""
     if key in ("crime-recorded", "needs-assessment"):
         status, met_on, evidence = ObligationStatus.MET, trigger_on, "recorded"
-    elif due is not None and due < today:
+    elif due is None:
+        forgotten = UNDATED_FORGOTTEN_INHERITED_SHARE if link.inherited else UNDATED_FORGOTTEN_SHARE
+        soon = rng.random() < UNDATED_SOON_SHARE
+        done = trigger_on + timedelta(
+            days=rng.randint(0, UNDATED_SOON_DAYS)
+            if soon
+            else rng.randint(UNDATED_SOON_DAYS + 1, UNDATED_LATER_DAYS)
+        )
+        if rng.random() >= forgotten and done <= today:
+            status, met_on, evidence = ObligationStatus.MET, done, UNDATED_EVIDENCE.get(key, "Done")
+    elif due < today:
         roll = rng.random()
         if key == "support-referral" and roll < 0.1:
             status, met_on, evidence = ObligationStatus.DECLINED, trigger_on, "Victim declined a referral"
