@@ -157,3 +157,25 @@ def test_the_export_counts_the_rows_it_wrote(force: Any, client_for: Any) -> Non
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
     search = AuditEvent.objects.filter(action="custos.victim_clock.searched").latest("pk")
     assert search.object_repr == f"{len(rows)} results" and len(rows) > 0
+
+
+def test_the_clocks_api_pages_in_the_lists_order_counting_once(force: Any, client_for: Any) -> None:
+    _clocks(force)
+    user = force.user("victim-care-officer", "A")
+    expected = [
+        o.pk for o in selectors.clock_list(actor=user, sort="-due", today=date.today(), audit_search=False)
+    ]
+    client = client_for(user)
+    got: list[int] = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/victims/clocks?sort=-due&status=&page={number}&page_size=5")
+        assert response.status_code == 200
+        assert response.json()["count"] == len(expected)
+        got += [c["id"] for c in response.json()["items"]]
+        counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        assert len(counts) == 1
+    assert got == expected[:15] and len(expected) > 10
+    search = AuditEvent.objects.filter(action="custos.victim_clock.searched").latest("pk")
+    assert search.object_repr == f"{len(expected)} results"
+    assert search.changes["query"]["sort"] == "-due"

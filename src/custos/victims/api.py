@@ -253,21 +253,43 @@ def list_victims(request: HttpRequest, filters: Query[VictimQuery]) -> Any:
     )
 
 
+def _clock_filters(query: ClockQuery) -> selectors.ClockFilters:
+    return selectors.ClockFilters(
+        status=query.status,
+        borough=query.borough,
+        right=query.right,
+        enhanced=query.enhanced,
+        due_before=query.due_before,
+    )
+
+
+class ClockPagination(PageNumberPagination):
+    """Clocks paged as the worklist pages them: counted once (the count the search is audited with), and only
+    the page's own rows joined to their victim, crime and officer."""
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
+    ) -> Any:
+        size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * size
+        count = queryset.count()
+        query: ClockQuery = params["filters"]
+        selectors.clocks_searched(
+            actor=request.user, filters=_clock_filters(query), sort=query.sort, result_count=count
+        )
+        return {self.items_attribute: selectors.clock_rows(queryset[offset : offset + size]), "count": count}
+
+
 @router.get("/clocks", response=list[ObligationOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ClockPagination, page_size=100)
 def list_victim_clocks(request: HttpRequest, filters: Query[ClockQuery]) -> Any:
     _personal(request)
     return selectors.clock_list(
         actor=request.user,
-        filters=selectors.ClockFilters(
-            status=filters.status,
-            borough=filters.borough,
-            right=filters.right,
-            enhanced=filters.enhanced,
-            due_before=filters.due_before,
-        ),
+        filters=_clock_filters(filters),
         sort=filters.sort,
         today=timezone.localdate(),
+        audit_search=False,
     )
 
 

@@ -234,14 +234,18 @@ class ClockPaginator(Paginator):
 
     def page(self, number: int | str) -> Page:
         page = super().page(number)
-        chosen = page.object_list
-        if isinstance(chosen, QuerySet):
-            page.object_list = list(
-                Obligation.objects.filter(pk__in=chosen)
-                .select_related(*CLOCK_RELATED)
-                .order_by(*chosen.query.order_by)
-            )
+        if isinstance(page.object_list, QuerySet):
+            page.object_list = clock_rows(page.object_list)
         return page
+
+
+def clock_rows(chosen: QuerySet[Obligation]) -> list[Obligation]:
+    """The rows of one slice of ``clock_list``, in its order, each joined to what the worklist shows."""
+    return list(
+        Obligation.objects.filter(pk__in=chosen)
+        .select_related(*CLOCK_RELATED)
+        .order_by(*chosen.query.order_by)
+    )
 
 
 def escalations_for(*, person_id: int) -> QuerySet[ClockEscalation]:
