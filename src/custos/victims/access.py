@@ -130,7 +130,8 @@ def victim_view_q(s: ActorScope) -> Q:
         return NONE
     from custos.victims.models import VictimCrime
 
-    return Q(pk__in=VictimCrime.objects.filter(link_view_q(s)).values("victim_id"))
+    # The same links as link_view_q, written so the database starts from the crimes in view.
+    return Q(pk__in=VictimCrime.objects.filter(link_in_view_q(s, field="id")).values("victim_id"))
 
 
 def can_view_victim(s: ActorScope, victim: Any) -> bool:

@@ -248,18 +248,30 @@ def clock_rows(chosen: QuerySet[Obligation]) -> list[Obligation]:
     )
 
 
-def escalations_for(*, person_id: int) -> QuerySet[ClockEscalation]:
-    """Open escalations where this person is the officer in the case or their supervisor."""
-    return (
-        ClockEscalation.objects.filter(resolved_on__isnull=True, obligation__status__in=OPEN_STATUSES)
-        .filter(Q(officer_id=person_id) | Q(supervisor_id=person_id))
-        .select_related("obligation__link__crime", "obligation__link__victim", "officer")
-        .order_by("obligation__due_on")
+def escalations_for(*, person_id: int, limit: int) -> list[ClockEscalation]:
+    """The first `limit` open escalations, soonest due, where this person is the officer in the case or their
+    supervisor."""
+    # The person's escalations are found from the officer and supervisor indexes, narrowed to the soonest
+    # `limit` still open from a few columns, and only those are fetched whole. Asked in one query with the
+    # obligation's status, SQLite starts from every open obligation in the force instead (0.3-4.7 s at
+    # borough scale, growing with the force); a supervisor holds a few thousand escalations at most.
+    theirs = ClockEscalation.objects.filter(
+        Q(officer_id=person_id) | Q(supervisor_id=person_id), resolved_on__isnull=True
+    ).values_list("pk", flat=True)
+    candidates = ClockEscalation.objects.filter(pk__in=list(theirs)).values_list(
+        "pk", "obligation__status", "obligation__due_on"
     )
+    soonest = sorted((due or date.max, pk) for pk, status, due in candidates if status in OPEN_STATUSES)[
+        :limit
+    ]
+    rows = ClockEscalation.objects.filter(pk__in=[pk for _, pk in soonest]).select_related(
+        "obligation__link__crime", "obligation__link__victim", "officer"
+    )
+    return sorted(rows, key=lambda e: (e.obligation.due_on or date.max, e.pk))
 
 
 def unrecognised_enhanced(*, actor: Any) -> QuerySet[VictimCrime]:
     """Victims entitled to enhanced rights whom the force has not recognised (often inherited records)."""
     return VictimCrime.objects.filter(
-        access.link_view_q(scope_of(actor)), enhanced=True, recognised_enhanced=False
+        access.link_in_view_q(scope_of(actor), field="id"), enhanced=True, recognised_enhanced=False
     ).select_related("victim", "crime")
