@@ -46,13 +46,14 @@ def victim_list(
                 | Q(last_name__icontains=term)
                 | Q(business_name__icontains=term)
             )
+    # Filters on a victim's crimes as subqueries: a join would repeat a victim per crime and need DISTINCT
+    # over every column, which made each count of a borough's list read and sort every row.
     if f.crime:
-        qs = qs.filter(links__crime__reference=f.crime)
+        qs = qs.filter(pk__in=VictimCrime.objects.filter(crime__reference=f.crime).values("victim_id"))
     if f.enhanced is not None:
-        qs = qs.filter(links__enhanced=f.enhanced)
+        qs = qs.filter(pk__in=VictimCrime.objects.filter(enhanced=f.enhanced).values("victim_id"))
     if f.kind:
         qs = qs.filter(kind=f.kind)
-    qs = qs.distinct()
     if audit_search:
         audit.record_search(
             actor=actor, action="custos.victim.searched", query=f.__dict__, result_count=qs.count()
