@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from custos.core.pagecrawl import crawl, shape
+    from custos.core.pagecrawl import crawl, shape, signed_in_client
     from custos.demo.accounts import ensure_demo_accounts
     from custos.workforce.models import Person
 
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             crawl(username, observe=remember)
         crawl_seconds = time.perf_counter() - started
         for username in accounts:
-            client = _client_for(username)
+            client = signed_in_client(username)
             for kind, url in sorted(found[username].items()):
                 times, queries = [], set()
                 for _ in range(args.repeats):
@@ -106,20 +106,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     return 0
-
-
-def _client_for(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = get_user_model().objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
-    session.save()
-    return client
 
 
 if __name__ == "__main__":

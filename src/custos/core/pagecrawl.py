@@ -100,13 +100,8 @@ def markup_problems(html: str) -> list[str]:
 Observer = Callable[[str, Any, float], None]
 
 
-def crawl(
-    username: str,
-    *,
-    samples_per_shape: int = SAMPLES_PER_SHAPE,
-    pages_per_account: int = PAGES_PER_ACCOUNT,
-    observe: Observer | None = None,
-) -> tuple[int, list[dict[str, object]]]:
+def signed_in_client(username: str) -> Any:
+    """A test client signed in as `username` with their confirmed authenticator, as after a real sign-in."""
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -117,7 +112,17 @@ def crawl(
     session = client.session
     session["otp_device_id"] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
     session.save()
+    return client
 
+
+def crawl(
+    username: str,
+    *,
+    samples_per_shape: int = SAMPLES_PER_SHAPE,
+    pages_per_account: int = PAGES_PER_ACCOUNT,
+    observe: Observer | None = None,
+) -> tuple[int, list[dict[str, object]]]:
+    client = signed_in_client(username)
     problems: list[dict[str, object]] = []
     seen: set[str] = set()
     shapes: collections.Counter[str] = collections.Counter()
