@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -126,3 +127,54 @@ def test_every_demo_account_can_open_and_read_every_link_it_is_shown(seeded: See
     assert sum(r["pages"] for r in report.values()) > 300
     problems = [p for r in report.values() for p in r["problems"]]
     assert problems == []
+
+
+def test_stopping_the_demo_stops_its_worker(seeded: SeededDemo) -> None:
+    port = _free_port()
+    demo = subprocess.Popen(
+        [*CLI, "demo", "--port", str(port)], env=seeded.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 120
+        worker_ok = False
+        while time.monotonic() < deadline and not worker_ok:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/healthz")
+                worker_ok = status == 200 and json.loads(body)["checks"]["worker"]["ok"] is True
+            except (ConnectionError, urllib.error.URLError):
+                pass
+            time.sleep(0.5)
+        assert worker_ok, "the demo's worker never reported"
+        workers = _children(demo.pid)
+        assert workers, "the demo started no worker process"
+    finally:
+        demo.terminate()  # SIGTERM, as a service manager or `kill` sends
+        demo.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.2)
+    left_running = [pid for pid in workers if _alive(pid)]
+    for pid in left_running:  # do not leave an orphan behind when this fails
+        os.kill(pid, signal.SIGKILL)
+    assert left_running == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited and waits only for its parent to read its status

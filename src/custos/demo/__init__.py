@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -32,7 +33,10 @@ def run_demo(*, host: str, port: int, seed: int, serve: bool, scale: str = "demo
     print()
     if not serve:
         return 0
-    # The worker runs beside the server so that background tasks and /healthz's heartbeat work.
+    # The worker runs beside the server so that background tasks and /healthz's heartbeat work. A SIGTERM
+    # (a service manager stopping the demo, `kill`) must stop it too: as SystemExit it runs the `finally`
+    # below, as Ctrl-C's KeyboardInterrupt already does; Python's default would leave the worker running.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     worker = subprocess.Popen([sys.executable, "-m", "custos.cli", "worker"], env=os.environ.copy())
     try:
         return serve_app(host=host, port=port, prod=False)
