@@ -6,7 +6,8 @@ finalised crimes with outcomes; indecent-image (IIOC) cases finalised so that 60
 Volumes per borough and year: demo ≈ 1,000 (three boroughs), borough ≈ 30,000 with ≈ 2,000 open,
 london ≈ 28,000 × 32 ≈ 900,000 with ≈ 60,000 open. Finalised crimes are written compactly: the row only,
 without suspects, plans or history (enough for rates, workload ages and drill-down). Deterministic from
-``random.Random(seed)``; bulk inserts.
+``random.Random(seed)``; rows are written as tuples (`custos.demo.bulk`), the rules evaluated once per
+distinct set of facts.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from custos.allocation.inputs import investigator_q
 from custos.core.policy import current_policy
 from custos.crimes.intake import CrimeFacts, crime_values
 from custos.crimes.models import Crime, CrimeStatus, Suspect, SuspectStatus
+from custos.demo.bulk import Table, next_id
 from custos.workforce.models import Borough, Person, TeamType
 
 PER_BOROUGH = {"demo": (1000, 200), "borough": (30000, 2000), "london": (28000, 1880)}  # (a year, open)
@@ -32,6 +34,67 @@ IIOC_FINALISED = {
 }  # per borough, multiples of 5: 60% NFA_CORE exactly
 UNALLOCATED_SHARE = 0.08
 BATCH = 5000
+# What crime_values decides (tiering, harm, catalogue fields), in the order rows carry them.
+TEMPLATE_COLUMNS = (
+    "offence_key",
+    "ho_code",
+    "ho_description",
+    "police_uk_category",
+    "vulnerable_victim",
+    "domestic_abuse",
+    "hate",
+    "child_victim",
+    "sexual",
+    "trafficking",
+    "stalking",
+    "harassment",
+    "weapon",
+    "serious_injury",
+    "commercial_victim",
+    "high_risk",
+    "threat_to_life",
+    "critical_incident",
+    "expected_lines_of_enquiry",
+    "solvability_model",
+    "solvability_factors",
+    "solvability_count",
+    "screened_in",
+    "harm_days",
+    "series_id",
+    "tier",
+    "required_pip",
+    "specialism",
+    "tier_modifiers",
+    "tier_basis",
+    "policy_version",
+    "thrive_threat",
+    "thrive_harm",
+    "thrive_risk",
+    "thrive_investigation",
+    "thrive_vulnerability",
+    "thrive_engagement",
+    "response_grade",
+    "thrive_assessed_by",
+    "repeat_victim",
+)
+# Columns each crime row sets itself, followed by TEMPLATE_COLUMNS.
+CRIME_COLUMNS = (
+    "id",
+    "reference",
+    "borough_id",
+    "team_id",
+    "officer_id",
+    "recorded_on",
+    "occurred_on",
+    "reported_on",
+    "status",
+    "outcome",
+    "outcome_on",
+    "finalised_on",
+    "summary",
+    *TEMPLATE_COLUMNS,
+)
+SUSPECT_COLUMNS = ("crime_id", "status", "name", "description")
 
 # (offence key, share of recorded crime): a plausible police.uk-like mix, not official figures.
 MIX: tuple[tuple[str, float], ...] = (
@@ -103,11 +166,16 @@ class _Templates:
     def __init__(self, today: date) -> None:
         self.today = today
         self.policy = current_policy()
-        self.cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.cache: dict[tuple[Any, ...], tuple[dict[str, Any], tuple[Any, ...]]] = {}
 
     def values(self, offence: str, **facts: Any) -> dict[str, Any]:
+        return dict(self.row(offence, **facts)[0])
+
+    def row(self, offence: str, **facts: Any) -> tuple[dict[str, Any], tuple[Any, ...]]:
+        """The rules' values for these facts, and the same values as a row in `TEMPLATE_COLUMNS` order."""
         key = (offence, tuple(sorted(facts.items())))
-        if key not in self.cache:
+        found = self.cache.get(key)
+        if found is None:
             values, errors = crime_values(
                 CrimeFacts(offence_key=offence, recorded_on=self.today, **facts),
                 today=self.today,
@@ -117,8 +185,11 @@ class _Templates:
                 raise ValueError(f"demo crime {offence} {facts}: {errors}")
             for k in ("recorded_on", "occurred_on", "reported_on", "location", "summary"):
                 values.pop(k, None)
-            self.cache[key] = values
-        return dict(self.cache[key])
+            if set(values) != set(TEMPLATE_COLUMNS):
+                raise ValueError(f"crime_values gave {sorted(values)}, expected {sorted(TEMPLATE_COLUMNS)}")
+            found = (values, tuple(values[c] for c in TEMPLATE_COLUMNS))
+            self.cache[key] = found
+        return found
 
 
 def _facts(rng: random.Random, offence: str) -> dict[str, Any]:
@@ -141,12 +212,32 @@ def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | Non
     templates = _Templates(today)
     per_year, per_open = PER_BOROUGH[scale]
     boroughs = list(Borough.objects.order_by("code"))
-    written = 0
-    bar = tqdm(boroughs, desc="Seeding crimes", unit="borough", disable=not progress)
-    for borough in bar:
+    out = _Out(next_id(Crime))
+    bar = tqdm(total=per_year * len(boroughs), desc="Seeding crimes", unit="crime", disable=not progress)
+    for borough in boroughs:
         bar.set_postfix_str(borough.name)
-        written += _seed_borough(rng, templates, borough, per_year, per_open, IIOC_FINALISED[scale], today)
-    return written
+        _seed_borough(rng, templates, out, borough, per_year, per_open, IIOC_FINALISED[scale], today, bar)
+    bar.close()
+    return out.close()
+
+
+class _Out:
+    """Crime and suspect rows on their way to the database; crime ids are numbered here, in order."""
+
+    def __init__(self, first_id: int) -> None:
+        self.next_id = first_id
+        self.crimes = Table(Crime, CRIME_COLUMNS)
+        self.suspects = Table(Suspect, SUSPECT_COLUMNS)
+
+    def crime(self, row: tuple[Any, ...], template: tuple[Any, ...], suspect: tuple[Any, ...] | None) -> None:
+        crime_id = self.next_id
+        self.next_id += 1
+        if suspect is not None:
+            self.suspects.add((crime_id, *suspect))
+        self.crimes.add((crime_id, *row, *template))
+
+    def close(self) -> int:
+        return self.crimes.close() + self.suspects.close()
 
 
 def _officers(borough: Borough) -> dict[str, list[Person]]:
@@ -191,12 +282,14 @@ def _holder(
 def _seed_borough(
     rng: random.Random,
     templates: _Templates,
+    out: _Out,
     borough: Borough,
     per_year: int,
     per_open: int,
     iioc_finalised: int,
     today: date,
-) -> int:
+    bar: tqdm[Any],
+) -> None:
     pools = _officers(borough)
     everyone = pools["detective"] + pools["pip1"] + pools["probationer"]
     heavy = rng.sample(everyone, k=min(len(everyone), max(2, len(everyone) // 40))) if everyone else []
@@ -204,37 +297,19 @@ def _seed_borough(
     teams = {p.team_id for p in everyone if p.team_id}
     team_ids = sorted(teams)
     sequence = iter(range(1, 10**8))
+    code = borough.code
+    finalised_status, open_status = str(CrimeStatus.FINALISED), str(CrimeStatus.OPEN)
+    named, identified = str(SuspectStatus.NAMED), str(SuspectStatus.IDENTIFIED)
 
     def reference(on: date) -> str:
-        return f"{borough.code}/{on:%y}/{next(sequence):07d}"
+        return f"{code}/{on:%y}/{next(sequence):07d}"
 
-    rows: list[Crime] = []
-    suspects: list[tuple[int, Suspect]] = []
-    written = 0
-
-    def flush() -> None:
-        nonlocal rows, suspects, written
-        if not rows:
-            return
-        Crime.objects.bulk_create(rows, batch_size=BATCH)
-        Suspect.objects.bulk_create(
-            [Suspect(crime=rows[i], status=s.status, name=s.name) for i, s in suspects], batch_size=BATCH
-        )
-        written += len(rows) + len(suspects)
-        rows, suspects = [], []
-
-    def add(crime: Crime, suspect: Suspect | None = None) -> None:
-        rows.append(crime)
-        if suspect is not None:
-            suspects.append((len(rows) - 1, suspect))
-        if len(rows) >= BATCH:
-            flush()
-
+    # Row layout: CRIME_COLUMNS after "id", up to the template's values.
     for offence in _stream(rng, per_year - per_open):
         if offence.startswith("iioc"):
             continue  # finalised IIOC cases are written below, with the outcome mix the figure comes from
         recorded = today - timedelta(days=rng.randint(20, 365))
-        values = templates.values(offence, **_facts(rng, offence))
+        values, template = templates.row(offence, **_facts(rng, offence))
         group = offence.split("-")[0]
         table = (
             OUTCOMES_PERSON
@@ -246,23 +321,26 @@ def _seed_borough(
         )
         outcome = _weighted(rng, table)
         officer = _holder(rng, pools, values["required_pip"], [])
-        finalised = recorded + timedelta(days=rng.randint(3, 120))
-        add(
-            Crime(
-                reference=reference(recorded),
-                borough=borough,
-                team_id=officer.team_id if officer else None,
-                officer=officer,
-                recorded_on=recorded,
-                occurred_on=recorded,
-                reported_on=recorded,
-                status=CrimeStatus.FINALISED,
-                outcome=outcome,
-                outcome_on=min(finalised, today),
-                finalised_on=min(finalised, today),
-                **values,
-            )
+        finalised = min(recorded + timedelta(days=rng.randint(3, 120)), today)
+        out.crime(
+            (
+                reference(recorded),
+                borough.pk,
+                officer.team_id if officer else None,
+                officer.pk if officer else None,
+                recorded,
+                recorded,
+                recorded,
+                finalised_status,
+                outcome,
+                finalised,
+                finalised,
+                "",
+            ),
+            template,
+            None,
         )
+        bar.update()
     for i in range(iioc_finalised):
         offence = "iioc-possession" if i % 2 else "iioc-making"
         recorded = today - timedelta(days=rng.randint(60, 365))
@@ -274,31 +352,33 @@ def _seed_borough(
         )
         status = NEEDS.get(outcome)
         suspect = (
-            Suspect(status=SuspectStatus.NAMED, name="Demo suspect")
+            (named, "Demo suspect", "")
             if status == "named"
-            else (Suspect(status=SuspectStatus.IDENTIFIED) if status == "identified" else None)
+            else ((identified, "", "") if status == "identified" else None)
         )
-        add(
-            Crime(
-                reference=reference(recorded),
-                borough=borough,
-                team_id=officer.team_id if officer else None,
-                officer=officer,
-                recorded_on=recorded,
-                occurred_on=recorded,
-                reported_on=recorded,
-                status=CrimeStatus.FINALISED,
-                outcome=outcome,
-                outcome_on=recorded + timedelta(days=90),
-                finalised_on=min(recorded + timedelta(days=90), today),
-                **templates.values(offence),
+        out.crime(
+            (
+                reference(recorded),
+                borough.pk,
+                officer.team_id if officer else None,
+                officer.pk if officer else None,
+                recorded,
+                recorded,
+                recorded,
+                finalised_status,
+                outcome,
+                recorded + timedelta(days=90),
+                min(recorded + timedelta(days=90), today),
+                "",
             ),
+            templates.row(offence)[1],
             suspect,
         )
+        bar.update()
     for offence in _stream(rng, per_open):
         age = int(rng.expovariate(1 / 45))
         recorded = today - timedelta(days=min(age, 400))
-        values = templates.values(offence, **_facts(rng, offence))
+        values, template = templates.row(offence, **_facts(rng, offence))
         officer = (
             None
             if rng.random() < UNALLOCATED_SHARE
@@ -306,48 +386,50 @@ def _seed_borough(
         )
         suspect = None
         if rng.random() < 0.35:
-            suspect = (
-                Suspect(status=SuspectStatus.NAMED, name="Named suspect")
-                if rng.random() < 0.6
-                else Suspect(status=SuspectStatus.IDENTIFIED)
-            )
+            suspect = (named, "Named suspect", "") if rng.random() < 0.6 else (identified, "", "")
         team_id = officer.team_id if officer else (rng.choice(team_ids) if team_ids else None)
-        add(
-            Crime(
-                reference=reference(recorded),
-                borough=borough,
-                team_id=team_id,
-                officer=officer,
-                recorded_on=recorded,
-                occurred_on=recorded,
-                reported_on=recorded,
-                status=CrimeStatus.OPEN,
-                **values,
+        out.crime(
+            (
+                reference(recorded),
+                borough.pk,
+                team_id,
+                officer.pk if officer else None,
+                recorded,
+                recorded,
+                recorded,
+                open_status,
+                None,
+                None,
+                None,
+                "",
             ),
+            template,
             suspect,
         )
+        bar.update()
     # The inspectorate's example: a commercial robbery with many lines of enquiry held by a PIP1 probationer.
     trainee = pools["probationer"][0] if pools["probationer"] else None
     if trainee is not None:
-        values = templates.values("robbery-commercial", commercial_victim=True, expected_lines_of_enquiry=9)
+        _, template = templates.row("robbery-commercial", commercial_victim=True, expected_lines_of_enquiry=9)
         recorded = today - timedelta(days=40)
-        add(
-            Crime(
-                reference=reference(recorded),
-                borough=borough,
-                team_id=trainee.team_id,
-                officer=trainee,
-                recorded_on=recorded,
-                occurred_on=recorded,
-                reported_on=recorded,
-                status=CrimeStatus.OPEN,
-                summary="Armed-looking robbery of a convenience store; CCTV, witnesses, phone and forensics.",
-                **values,
+        out.crime(
+            (
+                reference(recorded),
+                borough.pk,
+                trainee.team_id,
+                trainee.pk,
+                recorded,
+                recorded,
+                recorded,
+                open_status,
+                None,
+                None,
+                None,
+                "Armed-looking robbery of a convenience store; CCTV, witnesses, phone and forensics.",
             ),
-            Suspect(status=SuspectStatus.IDENTIFIED, description="two males, masked"),
+            template,
+            (identified, "", "two males, masked"),
         )
-    flush()
-    return written
 
 
 def _stream(rng: random.Random, n: int) -> Iterator[str]:
