@@ -10,22 +10,23 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime
+from custos.demo.bulk import Table, next_id
 from custos.victims.models import InvestigationEvent, Obligation, ObligationStatus, Victim, VictimCrime
 from custos.victims.rules import (
     CRIME_FLAGS,
+    Entitlement,
     VictimFacts,
     enhanced_entitlement,
     obligation_due,
     victim_deadline,
     victims_code_rights,
 )
-from custos.victims.services import age_on, crime_date
+from custos.victims.services import age_on
 
 FIRST = [
     "Amira",
@@ -105,164 +106,316 @@ def _dob(rng: random.Random, on: date, young: bool) -> date:
     return date(on.year - years, rng.randint(1, 12), rng.randint(1, 28))
 
 
-CHUNK = 20_000  # crimes per batch: bounds memory at London scale (≈ 900,000 crimes, 5 million obligations)
+CHUNK = 20_000  # crimes per batch: bounds memory at London scale (≈ 900,000 crimes, 10 million obligations)
+# What a victim's seeding reads of each crime: no model instances (the crime row has some 80 columns).
+CRIME_FIELDS = (
+    "pk",
+    "offence_key",
+    "borough_id",
+    "occurred_on",
+    "reported_on",
+    "recorded_on",
+    "vulnerable_victim",
+    "domestic_abuse",
+    "hate",
+    "child_victim",
+    "sexual",
+    "trafficking",
+    "stalking",
+    "harassment",
+)
+# Crime.flags' names for the boolean columns above, in the same order.
+FLAG_NAMES = (
+    "vulnerability",
+    "domestic-abuse",
+    "hate",
+    "child",
+    "sexual",
+    "trafficking",
+    "stalking",
+    "harassment",
+)
+VICTIM_COLUMNS = (
+    "id",
+    "kind",
+    "first_name",
+    "last_name",
+    "business_name",
+    "named_contact",
+    "date_of_birth",
+    "mental_disorder",
+    "physical_disability",
+    "fear_or_distress",
+    "safe_contact_route",
+    "interpreter_needed",
+    "language",
+    "borough_id",
+)
+LINK_COLUMNS = (
+    "id",
+    "victim_id",
+    "crime_id",
+    "age_at_crime",
+    "services",
+    "enhanced",
+    "categories",
+    "reasons",
+    "policy_version",
+    "evaluated_at",
+    "recognised_enhanced",
+    "inherited",
+)
+EVENT_COLUMNS = ("id", "crime_id", "event", "occurred_on")
+OBLIGATION_COLUMNS = (
+    "link_id",
+    "key",
+    "right",
+    "title",
+    "trigger",
+    "trigger_on",
+    "event_id",
+    "due_on",
+    "due_basis",
+    "policy_version",
+    "status",
+    "met_on",
+    "evidence",
+)
+CrimeRow = tuple[Any, ...]  # CRIME_FIELDS values
+
+
+class _Rules:
+    """The Victims' Code rules, each evaluated once per distinct input: a borough's crimes share a few
+    hundred report dates and a few thousand combinations of victim facts, offence and flags."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.entitlements: dict[tuple[Any, ...], Entitlement] = {}
+        self.dues: dict[tuple[str, date, bool], tuple[date | None, str, str]] = {}
+        self.deadlines: dict[tuple[str, date, bool], tuple[date, str, str]] = {}
+
+    def entitlement(self, facts: VictimFacts, offence_key: str, flags: tuple[str, ...]) -> Entitlement:
+        key = (facts, offence_key, flags)
+        found = self.entitlements.get(key)
+        if found is None:
+            found = enhanced_entitlement(facts, offence_key=offence_key, flags=flags, policy=self.policy)
+            self.entitlements[key] = found
+        return found
+
+    def due(self, obligation_key: str, trigger_on: date, enhanced: bool) -> tuple[date | None, str, str]:
+        key = (obligation_key, trigger_on, enhanced)
+        found = self.dues.get(key)
+        if found is None:
+            due = obligation_due(obligation_key, trigger_on, enhanced=enhanced, policy=self.policy)
+            found = (due.due, due.basis[:500], due.policy_version)
+            self.dues[key] = found
+        return found
+
+    def deadline(self, event: str, occurred: date, enhanced: bool) -> tuple[date, str, str]:
+        key = (event, occurred, enhanced)
+        found = self.deadlines.get(key)
+        if found is None:
+            deadline = victim_deadline(event, occurred, enhanced, policy=self.policy)
+            found = (deadline.due, deadline.basis[:500], deadline.policy_version)
+            self.deadlines[key] = found
+        return found
+
+
+class _Out:
+    """Rows on their way to the database, with ids numbered here so later rows can refer to them."""
+
+    def __init__(self) -> None:
+        self.victim_id = next_id(Victim)
+        self.link_id = next_id(VictimCrime)
+        self.event_id = next_id(InvestigationEvent)
+        self.victims = Table(Victim, VICTIM_COLUMNS)
+        self.links = Table(VictimCrime, LINK_COLUMNS)
+        self.events = Table(InvestigationEvent, EVENT_COLUMNS)
+        self.obligations = Table(Obligation, OBLIGATION_COLUMNS, batch=20_000)
+
+    def close(self) -> int:
+        return sum(t.close() for t in (self.victims, self.links, self.events, self.obligations))
 
 
 def seed_part(*, scale: str, seed: int, progress: bool) -> int:
     rng = random.Random(seed + 6)
-    policy = current_policy()
+    rules = _Rules(current_policy())
     today = timezone.localdate()
     total = Crime.objects.count()
     if not total:
         return 0
-    rights = [(r.number, o) for r in victims_code_rights() for o in r.obligations]
-    rows = 0
-    chunk: list[Crime] = []
+    rights = [
+        (r.number, o)
+        for r in victims_code_rights()
+        for o in r.obligations
+        if o.trigger in ("report", "last-update")
+    ]
+    out = _Out()
+    chunk: list[CrimeRow] = []
+    crimes = Crime.objects.order_by("pk").values_list(*CRIME_FIELDS)
     with tqdm(total=total, desc="Victims", unit="crime", disable=not progress) as bar:
-        for crime in Crime.objects.order_by("pk").iterator(chunk_size=CHUNK):
+        for crime in crimes.iterator(chunk_size=CHUNK):
             chunk.append(crime)
             if len(chunk) == CHUNK:
-                rows += _seed_chunk(rng, chunk, rights, policy=policy, today=today)
+                _seed_chunk(rng, chunk, rights, out, rules=rules, today=today)
                 bar.update(len(chunk))
                 chunk = []
         if chunk:
-            rows += _seed_chunk(rng, chunk, rights, policy=policy, today=today)
+            _seed_chunk(rng, chunk, rights, out, rules=rules, today=today)
             bar.update(len(chunk))
-    return rows
+    return out.close()
 
 
 def _seed_chunk(
-    rng: random.Random, crimes: list[Crime], rights: list[tuple[int, Any]], *, policy: Policy, today: date
-) -> int:
-    """Victims, their links, obligations and investigation events for one batch of crimes, one transaction."""
-    victims: list[Victim] = []
-    plans: list[tuple[Crime, bool]] = []
+    rng: random.Random,
+    crimes: list[CrimeRow],
+    rights: list[tuple[int, Any]],
+    out: _Out,
+    *,
+    rules: _Rules,
+    today: date,
+) -> None:
+    """Victims, their links, obligations and investigation events for one batch of crimes."""
+    inherited_before = today - timedelta(days=60)
+    # (victim id, crime, facts, inherited), then the link rows made from them.
+    planned: list[tuple[int, CrimeRow, VictimFacts, bool]] = []
     for crime in crimes:
+        _, offence_key, borough_id, occurred_on, reported_on, recorded_on = crime[:6]
+        domestic_abuse = crime[7]
+        on = occurred_on or reported_on or recorded_on  # victims.services.crime_date
         for _ in range(2 if rng.random() < 0.1 else 1):
-            business = crime.offence_key in BUSINESS_OFFENCES
-            inherited = crime_date(crime) < today - timedelta(days=60) and rng.random() < INHERITED_SHARE
+            business = offence_key in BUSINESS_OFFENCES
+            inherited = on < inherited_before and rng.random() < INHERITED_SHARE
             young = rng.random() < (0.5 if inherited else 0.08)
-            on = crime_date(crime)
-            victims.append(
-                Victim(
-                    kind="business" if business else "person",
-                    first_name="" if business else rng.choice(FIRST),
-                    last_name="" if business else rng.choice(LAST),
-                    business_name=rng.choice(BUSINESSES) if business else "",
-                    named_contact=(rng.choice(FIRST) + " " + rng.choice(LAST))
-                    if business and rng.random() < 0.8
-                    else "",
-                    date_of_birth=None if business else _dob(rng, on, young),
-                    mental_disorder=rng.random() < 0.03,
-                    physical_disability=rng.random() < 0.04,
-                    fear_or_distress=rng.random() < 0.05,
-                    safe_contact_route="Text first; never leave voicemail" if crime.domestic_abuse else "",
-                    interpreter_needed=rng.random() < 0.04,
-                    language="Polish" if rng.random() < 0.03 else "English",
-                    borough_id=crime.borough_id,
+            kind = "business" if business else "person"
+            first_name = "" if business else rng.choice(FIRST)
+            last_name = "" if business else rng.choice(LAST)
+            business_name = rng.choice(BUSINESSES) if business else ""
+            named_contact = (
+                (rng.choice(FIRST) + " " + rng.choice(LAST)) if business and rng.random() < 0.8 else ""
+            )
+            born = None if business else _dob(rng, on, young)
+            mental_disorder = rng.random() < 0.03
+            physical_disability = rng.random() < 0.04
+            fear_or_distress = rng.random() < 0.05
+            safe_contact_route = "Text first; never leave voicemail" if domestic_abuse else ""
+            interpreter_needed = rng.random() < 0.04
+            language = "Polish" if rng.random() < 0.03 else "English"
+            victim_id = out.victim_id
+            out.victim_id += 1
+            out.victims.add(
+                (
+                    victim_id,
+                    kind,
+                    first_name,
+                    last_name,
+                    business_name,
+                    named_contact,
+                    born,
+                    mental_disorder,
+                    physical_disability,
+                    fear_or_distress,
+                    safe_contact_route,
+                    interpreter_needed,
+                    language,
+                    borough_id,
                 )
             )
-            plans.append((crime, inherited))
-    rows = 0
-    with transaction.atomic():
-        Victim.objects.bulk_create(victims, batch_size=1000)
-        links: list[VictimCrime] = []
-        for victim, (crime, inherited) in zip(victims, plans, strict=True):
             facts = VictimFacts(
-                kind=victim.kind,
-                age=age_on(victim.date_of_birth, crime_date(crime)),
-                named_contact=victim.kind == "person" or bool(victim.named_contact),
-                mental_disorder=victim.mental_disorder,
-                physical_disability=victim.physical_disability,
-                fear_or_distress=victim.fear_or_distress,
+                kind=kind,
+                age=age_on(born, on),
+                named_contact=kind == "person" or bool(named_contact),
+                mental_disorder=mental_disorder,
+                physical_disability=physical_disability,
+                fear_or_distress=fear_or_distress,
             )
-            result = enhanced_entitlement(
-                facts,
-                offence_key=crime.offence_key,
-                flags=[f for f in crime.flags if f in CRIME_FLAGS],
-                policy=policy,
+            planned.append((victim_id, crime, facts, inherited))
+    evaluated_at = timezone.now()
+    links: list[tuple[int, CrimeRow, Entitlement, bool]] = []
+    for victim_id, crime, facts, inherited in planned:
+        flags = tuple(
+            name for name, on in zip(FLAG_NAMES, crime[6:], strict=True) if on and name in CRIME_FLAGS
+        )
+        result = rules.entitlement(facts, crime[1], flags)
+        link_id = out.link_id
+        out.link_id += 1
+        out.links.add(
+            (
+                link_id,
+                victim_id,
+                crime[0],
+                facts.age,
+                result.services,
+                result.enhanced,
+                list(result.categories),
+                list(result.reasons),
+                result.policy_version,
+                evaluated_at,
+                result.enhanced and not inherited,
+                inherited,
             )
-            links.append(
-                VictimCrime(
-                    victim=victim,
-                    crime=crime,
-                    age_at_crime=facts.age,
-                    services=result.services,
-                    enhanced=result.enhanced,
-                    categories=list(result.categories),
-                    reasons=list(result.reasons),
-                    policy_version=result.policy_version,
-                    evaluated_at=timezone.now(),
-                    recognised_enhanced=result.enhanced and not inherited,
-                    inherited=inherited,
+        )
+        links.append((link_id, crime, result, inherited))
+    obligations: list[tuple[Any, ...]] = []
+    events: dict[tuple[int, str, date], int] = {}
+    for link_id, crime, result, inherited in links:
+        if not result.services:
+            continue
+        enhanced = result.enhanced
+        reported = crime[4] or crime[5]
+        for number, item in rights:
+            due, basis, version = rules.due(item.key, reported, enhanced)
+            obligations.append(
+                _obligation(
+                    rng,
+                    link_id,
+                    inherited,
+                    number,
+                    item.key,
+                    item.title,
+                    item.trigger,
+                    reported,
+                    due,
+                    basis,
+                    version,
+                    today,
                 )
             )
-        VictimCrime.objects.bulk_create(links, batch_size=1000)
-        obligations: list[Obligation] = []
-        events: dict[tuple[int, str, date], InvestigationEvent] = {}
-        for link in links:
-            if not link.services:
-                continue
-            crime = link.crime
-            reported = crime.reported_on or crime.recorded_on
-            for number, item in rights:
-                if item.trigger not in ("report", "last-update"):
-                    continue
-                due = obligation_due(item.key, reported, enhanced=link.enhanced, policy=policy)
-                obligations.append(
-                    _obligation(
-                        rng,
-                        link,
-                        number,
-                        item.key,
-                        item.title,
-                        item.trigger,
-                        reported,
-                        due.due,
-                        due.basis,
-                        due.policy_version,
-                        today,
-                    )
+        if rng.random() < EVENT_SHARE and reported < today - timedelta(days=3):
+            event = rng.choice(["arrest", "interview", "charge", "rui", "nfa"])
+            occurred = reported + timedelta(days=rng.randint(1, max(1, min(60, (today - reported).days - 1))))
+            event_id = events.get((crime[0], event, occurred))
+            if event_id is None:
+                event_id = out.event_id
+                out.event_id += 1
+                events[(crime[0], event, occurred)] = event_id
+                out.events.add((event_id, crime[0], event, occurred))
+            due_on, basis, version = rules.deadline(event, occurred, enhanced)
+            key = "decision-explained" if event == "nfa" else "event-update"
+            obligations.append(
+                _obligation(
+                    rng,
+                    link_id,
+                    inherited,
+                    6,
+                    key,
+                    f"Told of {event}",
+                    event,
+                    occurred,
+                    due_on,
+                    basis,
+                    version,
+                    today,
+                    event=event_id,
                 )
-            if rng.random() < EVENT_SHARE and reported < today - timedelta(days=3):
-                event = rng.choice(["arrest", "interview", "charge", "rui", "nfa"])
-                occurred = reported + timedelta(
-                    days=rng.randint(1, max(1, min(60, (today - reported).days - 1)))
-                )
-                row = events.get((crime.pk, event, occurred))
-                if row is None:
-                    row = InvestigationEvent(crime=crime, event=event, occurred_on=occurred)
-                    events[(crime.pk, event, occurred)] = row
-                deadline = victim_deadline(event, occurred, link.enhanced, policy=policy)
-                key = "decision-explained" if event == "nfa" else "event-update"
-                obligations.append(
-                    _obligation(
-                        rng,
-                        link,
-                        6,
-                        key,
-                        f"Told of {event}",
-                        event,
-                        occurred,
-                        deadline.due,
-                        deadline.basis,
-                        deadline.policy_version,
-                        today,
-                        event=row,
-                    )
-                )
-        InvestigationEvent.objects.bulk_create(list(events.values()), batch_size=1000)
-        for ob in obligations:
-            if ob.event is not None:
-                ob.event_id = ob.event.pk
-        Obligation.objects.bulk_create(obligations, batch_size=2000)
-        rows = len(victims) + len(links) + len(obligations) + len(events)
-    return rows
+            )
+    out.obligations.extend(obligations)
 
 
 def _obligation(
     rng: random.Random,
-    link: VictimCrime,
+    link_id: int,
+    inherited: bool,
     right: int,
     key: str,
     title: str,
@@ -272,13 +425,14 @@ def _obligation(
     basis: str,
     policy_version: str,
     today: date,
-    event: InvestigationEvent | None = None,
-) -> Obligation:
+    event: int | None = None,
+) -> tuple[Any, ...]:
+    """One obligation row (OBLIGATION_COLUMNS): met, met late, declined or still open, as in real records."""
     status, met_on, evidence = ObligationStatus.DUE, None, ""
     if key in ("crime-recorded", "needs-assessment"):
         status, met_on, evidence = ObligationStatus.MET, trigger_on, "recorded"
     elif due is None:
-        forgotten = UNDATED_FORGOTTEN_INHERITED_SHARE if link.inherited else UNDATED_FORGOTTEN_SHARE
+        forgotten = UNDATED_FORGOTTEN_INHERITED_SHARE if inherited else UNDATED_FORGOTTEN_SHARE
         soon = rng.random() < UNDATED_SOON_SHARE
         done = trigger_on + timedelta(
             days=rng.randint(0, UNDATED_SOON_DAYS)
@@ -291,7 +445,7 @@ def _obligation(
         roll = rng.random()
         if key == "support-referral" and roll < 0.1:
             status, met_on, evidence = ObligationStatus.DECLINED, trigger_on, "Victim declined a referral"
-        elif roll < OVERDUE_SHARE + (0.15 if link.inherited else 0):
+        elif roll < OVERDUE_SHARE + (0.15 if inherited else 0):
             pass  # left open: the nightly sweep marks it overdue and escalates it
         elif roll < OVERDUE_SHARE + LATE_SHARE:
             status, met_on, evidence = (
@@ -305,18 +459,18 @@ def _obligation(
                 max(trigger_on, due - timedelta(days=rng.randint(0, 1))),
                 "Done",
             )
-    return Obligation(
-        link=link,
-        key=key,
-        right=right,
-        title=title,
-        trigger=trigger,
-        trigger_on=trigger_on,
-        event=event,
-        due_on=due,
-        due_basis=basis[:500],
-        policy_version=policy_version,
-        status=status,
-        met_on=met_on,
-        evidence=evidence,
+    return (
+        link_id,
+        key,
+        right,
+        title,
+        trigger,
+        trigger_on,
+        event,
+        due,
+        basis,
+        policy_version,
+        str(status),
+        met_on,
+        evidence,
     )
