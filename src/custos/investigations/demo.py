@@ -12,6 +12,7 @@ from tqdm import tqdm
 from custos.core.policy import Policy, current_policy
 from custos.core.workingdays import add_working_days
 from custos.crimes.models import Crime, CrimeStatus
+from custos.demo.bulk import Table, next_id
 from custos.investigations.models import (
     InvestigationPlan,
     LineOfEnquiry,
@@ -21,15 +22,41 @@ from custos.investigations.models import (
 )
 from custos.investigations.rules import plan_template
 
-BATCH = 2000
+BATCH = 5000
 REASONS = {
     "pursued": "Enquiry made; result recorded on the file.",
     "not-applicable": "Does not apply to the circumstances of this crime.",
     "not-available": "Checked: none exists or it was not retained.",
 }
+PLAN_COLUMNS = (
+    "id",
+    "crime_id",
+    "template_basis",
+    "policy_version",
+    "allocated_on",
+    "next_review_due",
+    "next_review_basis",
+)
+LINE_COLUMNS = ("plan_id", "key", "title", "status", "reason", "owner_id", "decided_on")
+TASK_COLUMNS = ("crime_id", "title", "owner_id", "due_on")
+DECISION_COLUMNS = ("crime_id", "outcome", "proposed_by_id", "rationale", "status", "basis", "policy_version")
 
 Row = tuple[int, str, str, int, date]
 Templates = dict[str, tuple[str, str, tuple[tuple[str, str], ...]]]
+
+
+class _Out:
+    """Rows on their way to the database; plan ids are numbered here so lines can refer to them."""
+
+    def __init__(self) -> None:
+        self.plan_id = next_id(InvestigationPlan)
+        self.plans = Table(InvestigationPlan, PLAN_COLUMNS)
+        self.lines = Table(LineOfEnquiry, LINE_COLUMNS, batch=20_000)
+        self.tasks = Table(Task, TASK_COLUMNS)
+        self.decisions = Table(OutcomeDecision, DECISION_COLUMNS)
+
+    def close(self) -> int:
+        return sum(t.close() for t in (self.plans, self.lines, self.tasks, self.decisions))
 
 
 def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | None = None) -> int:
@@ -40,7 +67,7 @@ def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | Non
     interval = policy.get("investigations.review_interval_days")
     crimes = Crime.objects.filter(status=CrimeStatus.OPEN, officer__isnull=False).order_by("pk")
     total = crimes.count()
-    written = 0
+    out = _Out()
     bar = tqdm(total=total, desc="Seeding investigations", unit="crime", disable=not progress)
     chunk: list[Row] = []
     for row in crimes.values_list("pk", "offence_key", "tier", "officer_id", "recorded_on").iterator(
@@ -48,13 +75,13 @@ def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | Non
     ):
         chunk.append(row)
         if len(chunk) >= BATCH:
-            written += _write(rng, chunk, templates, interval, today, policy)
+            _write(rng, chunk, templates, interval, today, policy, out)
             bar.update(len(chunk))
             chunk = []
-    written += _write(rng, chunk, templates, interval, today, policy)
+    _write(rng, chunk, templates, interval, today, policy, out)
     bar.update(len(chunk))
     bar.close()
-    return written
+    return out.close()
 
 
 def _write(
@@ -64,10 +91,12 @@ def _write(
     interval: dict[str, int],
     today: date,
     policy: Policy,
-) -> int:
-    if not chunk:
-        return 0
-    plans = []
+    out: _Out,
+) -> None:
+    # Two passes per chunk (plans, then their lines, tasks and decisions) keep the random sequence, and so
+    # the data for a seed, as it was when plans were inserted before their lines.
+    plan_ids: list[int] = []
+    soon = today - timedelta(days=2)
     for _pk, offence, tier, _officer, recorded in chunk:
         if offence not in templates:
             t = plan_template(offence, policy=policy)
@@ -81,60 +110,49 @@ def _write(
             if rng.random() > 0.17
             else today - timedelta(days=rng.randint(1, 30))
         )
-        if allocated > today - timedelta(days=2):
+        if allocated > soon:
             due = add_working_days(allocated, 1)
-        plans.append(
-            InvestigationPlan(
-                crime_id=_pk,
-                template_basis=basis,
-                policy_version=version,
-                allocated_on=min(allocated, today),
-                next_review_due=due,
-                next_review_basis=f"demo data: {tier} review interval {days} days",
+        plan_id = out.plan_id
+        out.plan_id += 1
+        plan_ids.append(plan_id)
+        out.plans.add(
+            (
+                plan_id,
+                _pk,
+                basis,
+                version,
+                min(allocated, today),
+                due,
+                f"demo data: {tier} review interval {days} days",
             )
         )
-    InvestigationPlan.objects.bulk_create(plans, batch_size=BATCH)
-    lines = []
-    tasks = []
-    decisions = []
-    for plan, (_pk, offence, _tier, officer, recorded) in zip(plans, chunk, strict=True):
+    for plan_id, (_pk, offence, _tier, officer, recorded) in zip(plan_ids, chunk, strict=True):
         age = (today - recorded).days
         for key, title in templates[offence][2]:
             done = rng.random() < min(0.9, age / 60)
             status = rng.choice(("pursued", "pursued", "not-applicable", "not-available")) if done else ""
-            lines.append(
-                LineOfEnquiry(
-                    plan=plan,
-                    key=key,
-                    title=title,
-                    status=status,
-                    reason=REASONS.get(status, ""),
-                    owner_id=officer,
-                    decided_on=today - timedelta(days=rng.randint(0, max(0, age))) if done else None,
+            out.lines.add(
+                (
+                    plan_id,
+                    key,
+                    title,
+                    status,
+                    REASONS.get(status, ""),
+                    officer,
+                    today - timedelta(days=rng.randint(0, max(0, age))) if done else None,
                 )
             )
         if rng.random() < 0.3:
-            tasks.append(
-                Task(
-                    crime_id=_pk,
-                    title="Update the victim",
-                    owner_id=officer,
-                    due_on=today + timedelta(days=rng.randint(-5, 10)),
-                )
-            )
+            out.tasks.add((_pk, "Update the victim", officer, today + timedelta(days=rng.randint(-5, 10))))
         if age > 60 and rng.random() < 0.01:
-            decisions.append(
-                OutcomeDecision(
-                    crime_id=_pk,
-                    outcome=18,
-                    proposed_by_id=officer,
-                    rationale="All lines exhausted; no suspect identified.",
-                    status=OutcomeStatus.AWAITING_SIGNOFF,
-                    basis=["demo data"],
-                    policy_version=policy.version,
+            out.decisions.add(
+                (
+                    _pk,
+                    18,
+                    officer,
+                    "All lines exhausted; no suspect identified.",
+                    str(OutcomeStatus.AWAITING_SIGNOFF),
+                    ["demo data"],
+                    policy.version,
                 )
             )
-    LineOfEnquiry.objects.bulk_create(lines, batch_size=BATCH)
-    Task.objects.bulk_create(tasks, batch_size=BATCH)
-    OutcomeDecision.objects.bulk_create(decisions, batch_size=BATCH)
-    return len(plans) + len(lines) + len(tasks) + len(decisions)
