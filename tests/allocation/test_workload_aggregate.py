@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from custos.allocation import inputs
+from custos.allocation import inputs, selectors
 from custos.allocation.engine import crime_weight
 from custos.allocation.held import AGE_BANDS, held_by_officer
 from custos.core.policy import Policy, load_policy
@@ -97,6 +97,37 @@ def test_the_sql_aggregate_equals_the_per_crime_computation(unit: Unit, override
     assert all(list(h[3]) == [b for _, b in AGE_BANDS if b in h[3]] for h in got.values())
 
 
+def test_counting_first_and_weighing_a_page_gives_the_same_rows_as_weighing_everyone(unit: Unit) -> None:
+    """The workload page counts every investigator and weighs only the 50 it shows: the rows it shows, and
+    every count, RAG, flag and group total, must equal weighing everyone as the CSV and API do."""
+    _build_held_crimes(unit)
+    policy, today = load_policy(), date.today()
+    full = selectors.investigator_loads(actor=unit.admin, today=today, policy=policy)
+    counted = selectors.investigator_loads(actor=unit.admin, today=today, policy=policy, weighed=False)
+    assert len(full) == len(counted) >= 4
+
+    same = ("person", "open_crimes", "rag", "over_25", "oldest_days")
+    assert [tuple(getattr(r, f) for f in same) for r in counted] == [
+        tuple(getattr(r, f) for f in same) for r in full
+    ]
+    holding = [r for r in counted if r.open_crimes]
+    assert holding and not any(r.weighed for r in holding)
+    assert [
+        (g.key, g.investigators, g.red, g.amber, g.over_25, g.oldest_days)
+        for g in selectors.group_loads(counted, "team")
+    ] == [
+        (g.key, g.investigators, g.red, g.amber, g.over_25, g.oldest_days)
+        for g in selectors.group_loads(full, "team")
+    ]
+    assert {g.weighted_load for g in selectors.group_loads(counted, "team") if g.open_crimes} == {None}
+
+    selectors.weigh(counted[:2], today=today, policy=policy)
+    for got, want in zip(counted[:2], full[:2], strict=True):
+        assert (got.weighed, got.weighted_load, got.ages) == (True, want.weighted_load, want.ages)
+    selectors.weigh(counted, today=today, policy=policy)
+    assert counted == full
+
+
 def test_an_officer_holding_nothing_has_no_aggregate_row(unit: Unit) -> None:
     assert held_by_officer([unit.dc.pk], today=date.today(), policy=load_policy()) == {}
     assert held_by_officer([], today=date.today(), policy=load_policy()) == {}
@@ -116,4 +147,9 @@ def test_the_workload_page_csv_and_team_view_show_each_investigator_with_their_h
     assert dc[1:4] == [unit.dc.full_name, "UA", "CID 1"]
     assert (int(dc[6]), float(dc[7]), int(dc[10])) == (expected[0], expected[1], expected[2])
     teams = client.get("/allocation/workload/?view=team").content.decode()
-    assert "CID 1" in teams and f"?view=investigator&amp;team={unit.team.pk}" in teams
+    link = f"?view=investigator&amp;borough=UA&amp;team={unit.team.pk}"
+    assert "CID 1" in teams and link in teams
+    # The team's link lists its investigators and keeps the filter on the page's other links.
+    team_page = client.get("/allocation/workload/" + link.replace("&amp;", "&")).content.decode()
+    assert unit.dc.full_name in team_page
+    assert f"?sort=oldest&amp;borough=UA&amp;team={unit.team.pk}" in team_page

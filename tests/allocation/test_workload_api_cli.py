@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from custos.allocation import selectors
 from custos.allocation.engine import crime_weight
 from custos.core.policy import current_policy
 from custos.crimes.models import Crime
@@ -285,3 +287,107 @@ def test_the_cli_names_an_unknown_borough_and_refuses_a_reader_the_page_refuses(
     assert (code, out, err) == (2, "", "custos: error: unknown borough 'ZZ'\n")
     code, _, err = _cli(capsys, "--user", "unit-dc")
     assert code == 2 and err.startswith("custos: error: 'unit-dc' may not see workload")
+
+
+def test_an_administrator_narrows_the_workload_page_to_a_borough_and_its_links_keep_the_filter(
+    loaded: Loaded, make_person: Any, client_for: Any
+) -> None:
+    u = loaded.unit
+    other_cid = Team.objects.create(borough=u.other, name="CID B", team_type="cid")
+    outsider = make_person(
+        rank="detective-constable",
+        borough=u.other,
+        team=other_cid,
+        pip_level=2,
+        pip_accredited_on=date(2019, 1, 1),
+        last_name="Outsider",
+    )
+    admin = client_for(u.admin)
+
+    everyone = admin.get("/allocation/workload/").content.decode()
+    assert 'name="borough"' in everyone and outsider.full_name in everyone and u.dc.full_name in everyone
+    boroughs = admin.get("/allocation/workload/?view=borough").content.decode()
+    assert "?view=investigator&amp;borough=UA" in boroughs and "?view=investigator&amp;borough=UB" in boroughs
+
+    narrowed = admin.get("/allocation/workload/?view=investigator&borough=UA").content.decode()
+    assert u.dc.full_name in narrowed and outsider.full_name not in narrowed
+    assert '<option value="UA" selected>' in narrowed
+    assert "?view=team&amp;borough=UA" in narrowed and "?sort=oldest&amp;borough=UA" in narrowed
+
+    # A supervisor sees one borough: no borough choice, and another borough's code changes nothing.
+    ds = client_for(u.supervisor)
+    own = ds.get("/allocation/workload/").content.decode()
+    assert 'name="borough"' not in own
+    assert ds.get("/allocation/workload/?borough=UB").content.decode().count(u.dc.full_name) == 1
+    assert outsider.full_name not in ds.get("/allocation/workload/?borough=UB").content.decode()
+
+
+def test_supervisors_over_their_span_or_untrained_are_counted_and_listed_first(
+    loaded: Loaded, make_person: Any, client_for: Any
+) -> None:
+    u = loaded.unit
+    # A trained sergeant within the span, whose name sorts before the flagged DS ("Sergeant").
+    fine = make_person(
+        rank="detective-sergeant",
+        borough=u.borough,
+        last_name="Aardvark",
+        pip_level=2,
+        pip_accredited_on=date(2015, 1, 1),
+        workload_training_on=date.today() - timedelta(days=30),
+        workload_training_expires=date.today() + timedelta(days=700),
+    )
+    make_person(
+        rank="detective-constable",
+        borough=u.borough,
+        team=u.team,
+        line_supervisor=fine,
+        pip_level=2,
+        pip_accredited_on=date(2019, 1, 1),
+    )
+    page = client_for(u.supervisor).get("/allocation/workload/").content.decode()
+    table = page[page.index('data-testid="supervisors-table"') :]
+    assert table.index(u.ds.full_name) < table.index(fine.full_name)
+    counts = re.search(r'data-testid="supervisors-flagged">(\d+)</strong> of (\d+) supervisors', page)
+    assert counts is not None and counts.groups() == ("1", "2")
+
+
+@pytest.mark.parametrize("per_page", [1, 2, 50])
+def test_the_attention_first_page_flags_supervisors_as_the_full_list_does(
+    loaded: Loaded, make_person: Any, per_page: int
+) -> None:
+    """Flags decided in SQL for the page agree with the rule that builds each row, at every page size."""
+    u, today, pol = loaded.unit, date.today(), current_policy()
+    for n, (trained, expires) in enumerate([(None, None), (800, 1), (30, -700), (30, None)]):
+        boss = make_person(
+            rank="detective-sergeant",
+            borough=u.borough,
+            last_name=f"Boss{n}",
+            pip_level=2,
+            pip_accredited_on=date(2015, 1, 1),
+            workload_training_on=today - timedelta(days=trained) if trained else None,
+            workload_training_expires=today - timedelta(days=expires) if expires else None,
+        )
+        make_person(
+            rank="detective-constable",
+            borough=u.borough,
+            team=u.team,
+            line_supervisor=boss,
+            pip_level=2,
+            pip_accredited_on=date(2019, 1, 1),
+        )
+    full = selectors.supervisors(actor=u.admin, today=today, policy=pol)
+    want = sorted(full, key=lambda s: (not (s.over_span or not s.training_current), s.person.last_name))
+    got: list[Any] = []
+    number = 1
+    while True:
+        shown = selectors.supervisors_needing_attention_first(
+            actor=u.admin, today=today, policy=pol, page=str(number), per_page=per_page
+        )
+        got += list(shown.page)
+        assert shown.flagged == sum(s.over_span or not s.training_current for s in full) == 3
+        if not shown.page.has_next():
+            break
+        number += 1
+    assert [(s.person.pk, s.span, s.over_span, s.training_current, s.training_note) for s in got] == [
+        (s.person.pk, s.span, s.over_span, s.training_current, s.training_note) for s in want
+    ]

@@ -4,15 +4,17 @@ queries whatever the number of rows (aggregation happens in one pass over one re
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from custos.allocation import access, inputs
 from custos.allocation.engine import RAG, over_red_flag, rag_status
-from custos.allocation.held import HeldAggregate, held_by_officer
+from custos.allocation.held import HeldAggregate, HeldCount, held_by_officer, held_counts_by_officer
 from custos.allocation.models import Allocation, AllocationKind, ConflictKind, ConflictOfInterest, QueueEntry
 from custos.core import audit
 from custos.core.access import not_found, scope_of
@@ -122,6 +124,8 @@ class InvestigatorLoad:
     over_25: bool
     oldest_days: int
     ages: dict[str, int] = field(default_factory=dict)  # age band -> count, youngest band first
+    # False while only counted (``weighed=False``): weighted_load and ages are not yet known; see ``weigh``.
+    weighed: bool = True
 
 
 def _load_of(person: WorkloadOfficer, held: HeldAggregate | None, *, policy: Policy) -> InvestigatorLoad:
@@ -137,10 +141,33 @@ def _load_of(person: WorkloadOfficer, held: HeldAggregate | None, *, policy: Pol
     )
 
 
+def _counted(person: WorkloadOfficer, held: HeldCount | None, *, policy: Policy) -> InvestigatorLoad:
+    n = held.open_crimes if held else 0
+    return InvestigatorLoad(
+        person=person,
+        open_crimes=n,
+        weighted_load=0.0,
+        rag=rag_status(n, person.probationer, policy=policy),
+        over_25=over_red_flag(n, policy=policy),
+        oldest_days=held.oldest_days if held else 0,
+        weighed=not n,  # holding nothing, there is nothing to weigh
+    )
+
+
 def investigator_loads(
-    *, actor: Any, today: date, policy: Policy, borough: str = "", team: int | None = None
+    *,
+    actor: Any,
+    today: date,
+    policy: Policy,
+    borough: str = "",
+    team: int | None = None,
+    weighed: bool = True,
 ) -> list[InvestigatorLoad]:
-    """RAG per investigator in view (their own borough for supervisors; all boroughs for administrators)."""
+    """RAG per investigator in view (their own borough for supervisors; all boroughs for administrators).
+
+    ``weighed=False`` counts crimes only (RAG, flags, ages of the oldest, group totals) and leaves the
+    weighted load and age bands to ``weigh``, for a page that shows a few of many investigators.
+    """
     s = scope_of(actor)
     q = inputs.investigator_q()
     if not s.is_admin:
@@ -149,22 +176,40 @@ def investigator_loads(
         q &= Q(borough__code=borough)
     if team is not None:
         q &= Q(team_id=team)
-    rows = Person.objects.filter(q).order_by("last_name", "first_name").values_list(*WORKLOAD_OFFICER_COLUMNS)
+    officers = Person.objects.filter(q)
+    rows = officers.order_by("last_name", "first_name").values_list(*WORKLOAD_OFFICER_COLUMNS)
     people = [
         WorkloadOfficer(pk, first, last, number, int(pip), trainee, b_id, b_code, b_name, t_id, t_name or "")
         for pk, first, last, number, pip, trainee, b_id, b_code, b_name, t_id, t_name in rows
     ]
-    held = held_by_officer([p.pk for p in people], today=today, policy=policy)
+    if not people:
+        return []
+    if not weighed:
+        counts = held_counts_by_officer(officers.values("pk"), today=today)
+        return [_counted(p, counts.get(p.pk), policy=policy) for p in people]
+    held = held_by_officer(officers.values("pk"), today=today, policy=policy)
     return [_load_of(p, held.get(p.pk), policy=policy) for p in people]
+
+
+def weigh(rows: Iterable[InvestigatorLoad], *, today: date, policy: Policy) -> None:
+    """Fill in the weighted load and age bands of counted rows (one grouped query for all of them)."""
+    todo = [r for r in rows if not r.weighed]
+    held = held_by_officer([r.person.pk for r in todo], today=today, policy=policy)
+    for r in todo:
+        h = held.get(r.person.pk)
+        r.weighted_load = round(h.weighted_load, 2) if h else 0.0
+        r.ages = dict(h.ages) if h else {}
+        r.weighed = True
 
 
 @dataclass
 class GroupLoad:
     key: Any
     label: str
+    borough_code: str = ""  # the group's borough (a team's), so a page can link to its investigators
     investigators: int = 0
     open_crimes: int = 0
-    weighted_load: float = 0.0
+    weighted_load: float | None = 0.0  # None when built from rows only counted, not weighed
     red: int = 0
     amber: int = 0
     over_25: int = 0
@@ -182,10 +227,12 @@ def group_loads(rows: list[InvestigatorLoad], by: str) -> list[GroupLoad]:
             key, label = r.person.team_id, (r.person.team_name or "No team")
         else:
             key, label = r.person.borough_id, r.person.borough_name
-        g = groups.setdefault(key, GroupLoad(key, label))
+        g = groups.setdefault(key, GroupLoad(key, label, r.person.borough_code))
         g.investigators += 1
         g.open_crimes += r.open_crimes
-        g.weighted_load = round(g.weighted_load + r.weighted_load, 2)
+        g.weighted_load = (
+            round(g.weighted_load + r.weighted_load, 2) if r.weighed and g.weighted_load is not None else None
+        )
         g.red += r.rag is RAG.RED
         g.amber += r.rag is RAG.AMBER
         g.over_25 += r.over_25
@@ -202,32 +249,63 @@ class SupervisorRow:
     training_note: str
 
 
-def supervisors(*, actor: Any, today: date, policy: Policy, borough: str = "") -> list[SupervisorRow]:
-    """Supervisors of investigators: span of control against policy, and workload-management training."""
+def _supervisors_in_view(actor: Any, borough: str) -> QuerySet[Person]:
+    """Line supervisors of the investigators in view, each annotated with ``n``, their active reports."""
     s = scope_of(actor)
     q = inputs.investigator_q()
     if not s.is_admin:
         q &= Q(borough_id=s.borough_id) if s.borough_id else Q(pk__in=[])
     if borough:
         q &= Q(borough__code=borough)
-    limit = int(policy.get("allocation.supervisor_span_of_control"))
-    sups = (
+    return (
         Person.objects.filter(pk__in=Person.objects.filter(q).values("line_supervisor_id"))
         .annotate(n=Count("supervisees", filter=Q(supervisees__active=True)))
         .select_related("borough", "team")
-        .order_by("last_name", "first_name")
     )
-    out = []
-    for p in sups:
-        expires = p.workload_training_expires
-        if p.workload_training_on is None:
-            current, note = False, "no workload-management training recorded"
-        elif expires is not None and expires < today:
-            current, note = False, f"workload-management training expired {expires:%d %b %Y}"
-        else:
-            current, note = True, f"trained {p.workload_training_on:%d %b %Y}"
-        out.append(SupervisorRow(p, int(getattr(p, "n", 0)), int(getattr(p, "n", 0)) > limit, current, note))
-    return out
+
+
+def _supervisor_row(p: Person, *, today: date, limit: int) -> SupervisorRow:
+    expires = p.workload_training_expires
+    if p.workload_training_on is None:
+        current, note = False, "no workload-management training recorded"
+    elif expires is not None and expires < today:
+        current, note = False, f"workload-management training expired {expires:%d %b %Y}"
+    else:
+        current, note = True, f"trained {p.workload_training_on:%d %b %Y}"
+    span = int(getattr(p, "n", 0))
+    return SupervisorRow(p, span, span > limit, current, note)
+
+
+def supervisors(*, actor: Any, today: date, policy: Policy, borough: str = "") -> list[SupervisorRow]:
+    """Supervisors of investigators: span of control against policy, and workload-management training."""
+    limit = int(policy.get("allocation.supervisor_span_of_control"))
+    sups = _supervisors_in_view(actor, borough).order_by("last_name", "first_name")
+    return [_supervisor_row(p, today=today, limit=limit) for p in sups]
+
+
+@dataclass
+class SupervisorsPage:
+    page: Page[Any]  # of SupervisorRow
+    flagged: int  # over the span of control or without current training, in the whole list
+
+
+def supervisors_needing_attention_first(
+    *, actor: Any, today: date, policy: Policy, borough: str = "", page: str | None = None, per_page: int = 50
+) -> SupervisorsPage:
+    """One page of ``supervisors``, those over the span or without current training first.
+
+    The flags are decided in SQL so that a force's ~800 supervisors are not built to show 50; the same
+    flags as ``_supervisor_row`` (tested to agree).
+    """
+    limit = int(policy.get("allocation.supervisor_span_of_control"))
+    flagged_q = Q(n__gt=limit) | Q(workload_training_on__isnull=True) | Q(workload_training_expires__lt=today)
+    sups = _supervisors_in_view(actor, borough).annotate(
+        attention=Case(When(flagged_q, then=Value(0)), default=Value(1), output_field=IntegerField())
+    )
+    paginator = Paginator(sups.order_by("attention", "last_name", "first_name", "pk"), per_page)
+    shown = paginator.get_page(page)
+    rows = [_supervisor_row(p, today=today, limit=limit) for p in shown.object_list]
+    return SupervisorsPage(Page(rows, shown.number, paginator), sups.filter(attention=0).count())
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,7 @@ from custos.core.web import flash_errors
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough
 
+WORKLOAD_VIEWS = ("investigator", "team", "borough")
 ALREADY_QUEUED = "A run for {where} is already waiting or running: this is it."
 
 
@@ -221,30 +223,53 @@ def workload(request: HttpRequest) -> HttpResponse:
     policy = current_policy()
     today = timezone.localdate()
     view = request.GET.get("view", "investigator")
-    team = request.GET.get("team")
+    view = view if view in WORKLOAD_VIEWS else "investigator"
+    team = request.GET.get("team", "")
+    boroughs = list(selectors.boroughs_in_view(request.user).order_by("name"))
+    borough = request.GET.get("borough", "")
+    if borough and borough not in {b.code for b in boroughs}:
+        borough = ""  # a borough out of view shows nothing rather than saying it exists
+    csv_wanted = request.GET.get("format") == "csv"
     rows = selectors.investigator_loads(
         actor=request.user,
         today=today,
         policy=policy,
-        borough=request.GET.get("borough", ""),
-        team=int(team) if team and team.isdigit() else None,
+        borough=borough,
+        team=int(team) if team.isdigit() else None,
+        # The page shows 50 investigators of up to a force's 12,000: count everyone, weigh the 50 shown.
+        weighed=csv_wanted,
     )
     sort = request.GET.get("sort", "load")
     if sort == "load":
         rows.sort(key=lambda r: (-r.open_crimes, r.person.last_name))
     elif sort == "oldest":
         rows.sort(key=lambda r: (-r.oldest_days, r.person.last_name))
-    if request.GET.get("format") == "csv":
+    if csv_wanted:
         return _workload_csv(rows)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    if view == "investigator":
+        selectors.weigh(page.object_list, today=today, policy=policy)
+    # Supervisors needing attention (over span, untrained) first; a force has hundreds, so 50 a page.
+    sups = selectors.supervisors_needing_attention_first(
+        actor=request.user, today=today, policy=policy, borough=borough, page=request.GET.get("sup_page")
+    )
+    # Every link on the page keeps the reader's filters (borough, team) and changes only its own part.
+    kept = {k: v for k, v in (("borough", borough), ("team", team if team.isdigit() else "")) if v}
     return render(
         request,
         "allocation/workload.html",
         {
             "view": view,
+            "view_links": (("investigator", "investigators"), ("team", "teams"), ("borough", "boroughs")),
+            "sort": sort,
+            "boroughs": boroughs,
+            "borough": borough,
+            "kept": urlencode(kept),
             # Heaviest first, 50 a page: a London borough has hundreds of investigators (the CSV has all).
-            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "page": page,
             "groups": selectors.group_loads(rows, "team" if view == "team" else "borough"),
-            "supervisors": selectors.supervisors(actor=request.user, today=today, policy=policy),
+            "supervisors": sups.page,
+            "supervisors_flagged": sups.flagged,
             "over_25": sum(r.over_25 for r in rows),
             "policy": policy,
             "span": policy.get("allocation.supervisor_span_of_control"),

