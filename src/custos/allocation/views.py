@@ -264,6 +264,7 @@ def workload(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "boroughs": boroughs,
             "borough": borough,
+            "show_borough": len(boroughs) > 1 and not borough,  # team names repeat across boroughs
             "kept": urlencode(kept),
             # Heaviest first, 50 a page: a London borough has hundreds of investigators (the CSV has all).
             "page": page,
