@@ -23,7 +23,7 @@ from custos.allocation.inputs import investigator_q
 from custos.core.policy import current_policy
 from custos.crimes.intake import CrimeFacts, crime_values
 from custos.crimes.models import Crime, CrimeStatus, Suspect, SuspectStatus
-from custos.demo.bulk import Table, next_id
+from custos.demo.bulk import Table, indexes_deferred, next_id
 from custos.workforce.models import Borough, Person, TeamType
 
 PER_BOROUGH = {"demo": (1000, 200), "borough": (30000, 2000), "london": (28000, 1880)}  # (a year, open)
@@ -187,7 +187,9 @@ class _Templates:
                 values.pop(k, None)
             if set(values) != set(TEMPLATE_COLUMNS):
                 raise ValueError(f"crime_values gave {sorted(values)}, expected {sorted(TEMPLATE_COLUMNS)}")
-            found = (values, tuple(values[c] for c in TEMPLATE_COLUMNS))
+            # JSON lists as tuples: hashable, so each distinct one is encoded once (custos.demo.bulk).
+            row = tuple(tuple(v) if isinstance(v, list) else v for v in (values[c] for c in TEMPLATE_COLUMNS))
+            found = (values, row)
             self.cache[key] = found
         return found
 
@@ -212,13 +214,16 @@ def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | Non
     templates = _Templates(today)
     per_year, per_open = PER_BOROUGH[scale]
     boroughs = list(Borough.objects.order_by("code"))
-    out = _Out(next_id(Crime))
     bar = tqdm(total=per_year * len(boroughs), desc="Seeding crimes", unit="crime", disable=not progress)
-    for borough in boroughs:
-        bar.set_postfix_str(borough.name)
-        _seed_borough(rng, templates, out, borough, per_year, per_open, IIOC_FINALISED[scale], today, bar)
+    with indexes_deferred(Crime, Suspect):
+        out = _Out(next_id(Crime))
+        for borough in boroughs:
+            bar.set_postfix_str(borough.name)
+            _seed_borough(rng, templates, out, borough, per_year, per_open, IIOC_FINALISED[scale], today, bar)
+        written = out.close()
+        bar.set_postfix_str("indexing")
     bar.close()
-    return out.close()
+    return written
 
 
 class _Out:
@@ -227,7 +232,7 @@ class _Out:
     def __init__(self, first_id: int) -> None:
         self.next_id = first_id
         self.crimes = Table(Crime, CRIME_COLUMNS)
-        self.suspects = Table(Suspect, SUSPECT_COLUMNS)
+        self.suspects = Table(Suspect, SUSPECT_COLUMNS, parents=(self.crimes,))
 
     def crime(self, row: tuple[Any, ...], template: tuple[Any, ...], suspect: tuple[Any, ...] | None) -> None:
         crime_id = self.next_id

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from custos.core.policy import Policy, current_policy
 from custos.core.workingdays import add_working_days
 from custos.crimes.models import Crime, CrimeStatus
-from custos.demo.bulk import Table, next_id
+from custos.demo.bulk import Table, indexes_deferred, next_id
 from custos.investigations.models import (
     InvestigationPlan,
     LineOfEnquiry,
@@ -51,7 +51,7 @@ class _Out:
     def __init__(self) -> None:
         self.plan_id = next_id(InvestigationPlan)
         self.plans = Table(InvestigationPlan, PLAN_COLUMNS)
-        self.lines = Table(LineOfEnquiry, LINE_COLUMNS, batch=20_000)
+        self.lines = Table(LineOfEnquiry, LINE_COLUMNS, batch=20_000, parents=(self.plans,))
         self.tasks = Table(Task, TASK_COLUMNS)
         self.decisions = Table(OutcomeDecision, DECISION_COLUMNS)
 
@@ -67,21 +67,23 @@ def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | Non
     interval = policy.get("investigations.review_interval_days")
     crimes = Crime.objects.filter(status=CrimeStatus.OPEN, officer__isnull=False).order_by("pk")
     total = crimes.count()
-    out = _Out()
     bar = tqdm(total=total, desc="Seeding investigations", unit="crime", disable=not progress)
     chunk: list[Row] = []
-    for row in crimes.values_list("pk", "offence_key", "tier", "officer_id", "recorded_on").iterator(
-        chunk_size=BATCH
-    ):
-        chunk.append(row)
-        if len(chunk) >= BATCH:
-            _write(rng, chunk, templates, interval, today, policy, out)
-            bar.update(len(chunk))
-            chunk = []
-    _write(rng, chunk, templates, interval, today, policy, out)
-    bar.update(len(chunk))
+    with indexes_deferred(InvestigationPlan, LineOfEnquiry, Task, OutcomeDecision):
+        out = _Out()
+        for row in crimes.values_list("pk", "offence_key", "tier", "officer_id", "recorded_on").iterator(
+            chunk_size=BATCH
+        ):
+            chunk.append(row)
+            if len(chunk) >= BATCH:
+                _write(rng, chunk, templates, interval, today, policy, out)
+                bar.update(len(chunk))
+                chunk = []
+        _write(rng, chunk, templates, interval, today, policy, out)
+        bar.update(len(chunk))
+        written = out.close()
     bar.close()
-    return out.close()
+    return written
 
 
 def _write(
@@ -152,7 +154,7 @@ def _write(
                     officer,
                     "All lines exhausted; no suspect identified.",
                     str(OutcomeStatus.AWAITING_SIGNOFF),
-                    ["demo data"],
+                    ("demo data",),
                     policy.version,
                 )
             )

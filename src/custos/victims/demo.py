@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime
-from custos.demo.bulk import Table, next_id
+from custos.demo.bulk import Table, indexes_deferred, next_id
 from custos.victims.models import InvestigationEvent, Obligation, ObligationStatus, Victim, VictimCrime
 from custos.victims.rules import (
     CRIME_FLAGS,
@@ -229,9 +229,11 @@ class _Out:
         self.link_id = next_id(VictimCrime)
         self.event_id = next_id(InvestigationEvent)
         self.victims = Table(Victim, VICTIM_COLUMNS)
-        self.links = Table(VictimCrime, LINK_COLUMNS)
+        self.links = Table(VictimCrime, LINK_COLUMNS, parents=(self.victims,))
         self.events = Table(InvestigationEvent, EVENT_COLUMNS)
-        self.obligations = Table(Obligation, OBLIGATION_COLUMNS, batch=20_000)
+        self.obligations = Table(
+            Obligation, OBLIGATION_COLUMNS, batch=20_000, parents=(self.links, self.events)
+        )
 
     def close(self) -> int:
         return sum(t.close() for t in (self.victims, self.links, self.events, self.obligations))
@@ -250,10 +252,13 @@ def seed_part(*, scale: str, seed: int, progress: bool) -> int:
         for o in r.obligations
         if o.trigger in ("report", "last-update")
     ]
-    out = _Out()
     chunk: list[CrimeRow] = []
     crimes = Crime.objects.order_by("pk").values_list(*CRIME_FIELDS)
-    with tqdm(total=total, desc="Victims", unit="crime", disable=not progress) as bar:
+    with (
+        tqdm(total=total, desc="Victims", unit="crime", disable=not progress) as bar,
+        indexes_deferred(Victim, VictimCrime, InvestigationEvent, Obligation),
+    ):
+        out = _Out()
         for crime in crimes.iterator(chunk_size=CHUNK):
             chunk.append(crime)
             if len(chunk) == CHUNK:
@@ -263,7 +268,9 @@ def seed_part(*, scale: str, seed: int, progress: bool) -> int:
         if chunk:
             _seed_chunk(rng, chunk, rights, out, rules=rules, today=today)
             bar.update(len(chunk))
-    return out.close()
+        written = out.close()
+        bar.set_postfix_str("indexing")
+    return written
 
 
 def _seed_chunk(
@@ -347,8 +354,8 @@ def _seed_chunk(
                 facts.age,
                 result.services,
                 result.enhanced,
-                list(result.categories),
-                list(result.reasons),
+                result.categories,  # JSON lists given as tuples: each distinct one is encoded once
+                result.reasons,
                 result.policy_version,
                 evaluated_at,
                 result.enhanced and not inherited,
