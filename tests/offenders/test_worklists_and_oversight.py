@@ -83,6 +83,9 @@ def test_the_2017_case_reaches_the_di_dashboard_and_home_panels(force: Any, clie
     assert (old.pk, "breach-case") in kinds and (old.pk, "di-plan-required") in kinds
     home = di.get("/").content.decode()
     assert old.reference in home
+    # The breach case is tagged in words and in GOV.UK's red, not only by colour.
+    item = home[: home.index(old.reference)].rsplit("<li>", 1)[1]
+    assert '<strong class="govuk-tag govuk-tag--red">Escalation</strong>' in item
     assert old.reference in client_for(force.user("offender-manager")).get("/").content.decode()
     assert old.reference in client_for(force.user("mosovo-supervisor")).get("/").content.decode()
 

@@ -12,6 +12,12 @@ from django.db.models import QuerySet
 from custos.core.access import scope_of
 from custos.core.models import BreakGlassGrant
 
+# A panel item's colour, as GOV.UK tag modifiers (amber is GOV.UK's orange).
+TAG_CLASSES = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
+TAG_NEEDS_LABEL = (
+    "a panel item's tag needs its own words (label): colour alone says nothing to a screen reader"
+)
+
 
 @dataclass
 class PanelItem:
@@ -19,6 +25,15 @@ class PanelItem:
     url: str = ""
     tag: str = ""  # "red" | "amber" | "green" | ""
     detail: str = ""
+    label: str = ""  # the tag's words, which say what the colour means for this item ("Overdue", "Over span")
+
+    def __post_init__(self) -> None:
+        if self.tag and (self.tag not in TAG_CLASSES or not self.label):
+            raise ValueError(f"{TAG_NEEDS_LABEL}: {self.tag!r} {self.text!r}")
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES.get(self.tag, "")
 
 
 @dataclass

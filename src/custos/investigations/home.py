@@ -36,6 +36,7 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
                 text=f"{t.title} ({t.crime.reference})",
                 url=_crime_url(t.crime_id),
                 tag="red" if t.due_on < today else "",
+                label="Overdue",
                 detail=f"due {t.due_on:%d %b %Y}",
             )
             for t in tasks
@@ -45,6 +46,7 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
                 text=f"Supervisory review due on {c.reference}",
                 url=_crime_url(c.pk),
                 tag="amber",
+                label="Review due",
                 detail=f"due {c.plan.next_review_due:%d %b %Y}",
             )
             for c in due[:10]
@@ -85,27 +87,32 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
                         text=f"{queue.count()} crimes waiting for a supervisor (no eligible investigator)",
                         url=reverse("allocation:queue"),
                         tag="amber" if queue.exists() else "",
+                        label="Needs a decision",
                     ),
                     PanelItem(
                         text=f"{not_run} unallocated crimes not yet put to the allocation engine",
                         url=reverse("allocation:queue"),
                         tag="amber" if not_run else "",
+                        label="Not yet run",
                     ),
                     PanelItem(
                         text=f"{overdue.count()} supervisory reviews overdue",
                         url=reverse("investigations:supervision"),
                         tag="red" if overdue.exists() else "",
+                        label="Overdue",
                     ),
                     PanelItem(
                         text=f"{signoffs.count()} NFA outcomes awaiting sign-off",
                         url=reverse("investigations:supervision"),
                         tag="amber" if signoffs.exists() else "",
+                        label="Sign-off needed",
                     ),
                     PanelItem(
                         text=f"{len(red)} of {len(loads)} investigators red; "
                         f"{sum(r.over_25 for r in loads)} hold more than 25 crimes",
                         url=reverse("allocation:workload"),
                         tag="red" if red else "green",
+                        label="Overloaded" if red else "Within caps",
                     ),
                 ],
             )
@@ -122,6 +129,7 @@ def investigation_panels(user: Any, today: date) -> list[Panel]:
                     PanelItem(
                         text=f"{x.person.full_name}: {x.span} direct reports; {x.training_note}",
                         tag="red" if not x.training_current else "amber",
+                        label="Untrained" if not x.training_current else "Over span",
                     )
                     for x in flagged[:15]
                 ],

@@ -13,8 +13,11 @@ from custos.core.home_panels import Panel, PanelItem, register
 from custos.offenders import selectors
 from custos.offenders.models import OffenderTask
 
-TAGS = {0: "red", 1: "red", 2: "red", 3: "amber", 4: "", 5: ""}
+# Ladder rank (selectors: breach case, consider s.96B, overdue by a whole interval, overdue, due soon, away)
+# -> tag colour and words.
+TAGS = {0: ("red", "Escalate"), 1: ("red", "Escalate"), 2: ("red", "Escalate"), 3: ("amber", "Overdue")}
 PANEL_ITEMS = 10
+ESCALATIONS = ("breach-case", "s96b-consideration", "di-plan-required")
 
 
 def _offender_item(o: Any, today: date) -> PanelItem:
@@ -22,7 +25,8 @@ def _offender_item(o: Any, today: date) -> PanelItem:
     return PanelItem(
         text=f"{o.reference} {o.full_name}: {o.ladder_steps or 'notification due'}",
         url=reverse("offenders:offender", args=[o.pk]),
-        tag=TAGS.get(o.ladder_rank, ""),
+        tag=TAGS.get(o.ladder_rank, ("", ""))[0],
+        label=TAGS.get(o.ladder_rank, ("", ""))[1],
         detail=f"{seen}; visit due {o.next_visit_due or '–'}",
     )
 
@@ -31,7 +35,8 @@ def _task_item(t: OffenderTask) -> PanelItem:
     return PanelItem(
         text=f"{t.get_kind_display()}: {t.offender.reference}",
         url=reverse("offenders:task", args=[t.pk]),
-        tag="red" if t.kind in ("breach-case", "s96b-consideration", "di-plan-required") else "amber",
+        tag="red" if t.kind in ESCALATIONS else "amber",
+        label="Escalation" if t.kind in ESCALATIONS else "Task",
         detail=f"{t.reason} · due {t.due or '–'}",
     )
 

@@ -12,7 +12,7 @@ from custos.core.access import scope_of
 from custos.core.home_panels import Panel, PanelItem, register
 from custos.triage import selectors
 
-TAGS = {"likely-iioc": "red", "hits": "amber"}
+TAGS = {"likely-iioc": ("red", "Likely IIOC"), "hits": ("amber", "Hash hits")}
 
 
 def _queue_items(view: selectors.QueueView, *, only_misses: bool, limit: int = 10) -> list[PanelItem]:
@@ -25,7 +25,8 @@ def _queue_items(view: selectors.QueueView, *, only_misses: bool, limit: int = 1
             PanelItem(
                 text=f"{d.exhibit_reference}: {d.get_verdict_display()}, score {r.rank.score:g}, {start}",
                 url=reverse("triage:device", args=[d.pk]),
-                tag="red" if r.misses_sla else TAGS.get(d.verdict, ""),
+                tag="red" if r.misses_sla else TAGS.get(d.verdict, ("", ""))[0],
+                label="Misses SLA" if r.misses_sla else TAGS.get(d.verdict, ("", ""))[1],
                 detail=f"SLA due {r.rank.sla.due:%d %b %Y} · {r.rank.sla.basis}",
             )
         )
@@ -51,7 +52,8 @@ def triage_panels(user: Any, today: date) -> list[Panel]:
                         text=f"{d.exhibit_reference}: {d.get_device_type_display()}, "
                         f"{d.get_verdict_display()}",
                         url=reverse("triage:device", args=[d.pk]),
-                        tag=TAGS.get(d.verdict, ""),
+                        tag=TAGS.get(d.verdict, ("", ""))[0],
+                        label=TAGS.get(d.verdict, ("", ""))[1],
                     )
                     for d in mine
                 ],

@@ -33,6 +33,7 @@ def victim_panels(user: Any, today: date) -> list[Panel]:
                             text=f"{e.obligation.title} ({e.obligation.link.crime.reference})",
                             url=reverse("victims:detail", args=[e.obligation.link.victim_id]),
                             tag="red",
+                            label="Overdue",
                             detail=f"was due {e.obligation.due_on:%d %b %Y}"
                             + ("" if e.officer_id == s.person_id else " · your team"),
                         )
@@ -59,16 +60,19 @@ def victim_panels(user: Any, today: date) -> list[Panel]:
                         text=f"{overdue} victim clocks overdue",
                         url=reverse("victims:worklist") + "?status=overdue",
                         tag="red" if overdue else "green",
+                        label="Overdue" if overdue else "None overdue",
                     ),
                     PanelItem(
                         text=f"{today_count} due today",
                         url=reverse("victims:worklist"),
                         tag="amber" if today_count else "",
+                        label="Due today",
                     ),
                     PanelItem(
                         text=f"{unrecognised} victims entitled to enhanced rights not yet recognised",
                         url=reverse("victims:list") + "?enhanced=yes",
                         tag="red" if unrecognised else "green",
+                        label="Not recognised" if unrecognised else "All recognised",
                     ),
                 ],
                 link=reverse("victims:worklist"),

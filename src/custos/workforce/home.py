@@ -30,6 +30,7 @@ def _expiry_item(person: Person, e: Any, *, show_name: bool) -> PanelItem:
         text=text,
         url=reverse("workforce:person", args=[person.pk]),
         tag="red" if e.expired else "amber",
+        label="Expired" if e.expired else "Expiring",
         detail=f"{e.expires_on:%d %b %Y} · {e.basis}",
     )
 
@@ -76,6 +77,7 @@ def workforce_panels(user: Any, today: date) -> list[Panel]:
                         text=f"{p.full_name} supervises {p.n} people (policy maximum {span})",
                         url=reverse("workforce:person", args=[p.pk]),
                         tag="amber",
+                        label="Over span",
                         detail=current_policy().basis("workforce.supervisor_span_of_control"),
                     )
                     for p in over[:20]
@@ -90,7 +92,10 @@ def workforce_panels(user: Any, today: date) -> list[Panel]:
                 empty_text="No unreviewed break-glass access.",
                 items=[
                     PanelItem(
-                        text=f"{g.user} opened {g.object_type} {g.object_id}", detail=g.reason, tag="red"
+                        text=f"{g.user} opened {g.object_type} {g.object_id}",
+                        detail=g.reason,
+                        tag="red",
+                        label="To review",
                     )
                     for g in grants
                 ],
