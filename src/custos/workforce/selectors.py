@@ -111,8 +111,10 @@ class PersonExpiry:
 def training_expiries(*, people: QuerySet[Person], today: date) -> list[PersonExpiry]:
     """Expired or soon-expiring ViSOR, workload-management and specialist training, soonest first."""
     policy = current_policy()
-    warn = int(policy.get("workforce.visor_training_warn_days"))
-    basis = policy.basis("workforce.visor_training_warn_days")
+    # Every kind of training and accreditation, so the window is the general one (the ViSOR-specific
+    # window governs only the register's warning about a lead offender manager).
+    warn = int(policy.get("workforce.training_warn_days"))
+    basis = policy.basis("workforce.training_warn_days")
     # The database narrows a force of tens of thousands to those with something expiring by the horizon;
     # the rule (training_expiry) still decides each one, so the two cannot disagree on what is shown.
     horizon = today + timedelta(days=warn)
