@@ -214,7 +214,12 @@ def seed_part(*, scale: str, seed: int, progress: bool = True, today: date | Non
     templates = _Templates(today)
     per_year, per_open = PER_BOROUGH[scale]
     boroughs = list(Borough.objects.order_by("code"))
-    bar = tqdm(total=per_year * len(boroughs), desc="Seeding crimes", unit="crime", disable=not progress)
+    bar = tqdm(
+        total=(per_year + IIOC_FINALISED[scale]) * len(boroughs),
+        desc="Seeding crimes",
+        unit="crime",
+        disable=not progress,
+    )
     with indexes_deferred(Crime, Suspect):
         out = _Out(next_id(Crime))
         for borough in boroughs:
@@ -312,6 +317,7 @@ def _seed_borough(
     # Row layout: CRIME_COLUMNS after "id", up to the template's values.
     for offence in _stream(rng, per_year - per_open):
         if offence.startswith("iioc"):
+            bar.update()
             continue  # finalised IIOC cases are written below, with the outcome mix the figure comes from
         recorded = today - timedelta(days=rng.randint(20, 365))
         values, template = templates.row(offence, **_facts(rng, offence))

@@ -84,6 +84,10 @@ class Table:
             tail.append(f.get_db_prep_save(value, connection))
         self.tail = tuple(tail)
         self.width = len(named)
+        self.columns = tuple(columns)
+        # A list default (JSON) as a tuple, so that a column of them is converted once (see flush).
+        self.defaults = tuple(_hashable(f.get_default()) for f in named)
+        self.names = frozenset(columns)
         # Columns whose values the ORM converts (dates, JSON), each with its values converted so far.
         self.converted: list[tuple[int, models.Field[Any, Any], dict[Any, Any]]] = [
             (i, f, {}) for i, f in enumerate(named) if f.get_internal_type() not in _PLAIN
@@ -102,6 +106,12 @@ class Table:
         self.pending.append(row)
         if len(self.pending) >= self.batch:
             self.flush()
+
+    def add_values(self, **values: Any) -> None:
+        """One row by column name; named columns not given take the field's default."""
+        if not self.names.issuperset(values):
+            raise ValueError(f"{self.model._meta.label}: no column {sorted(set(values) - self.names)}")
+        self.add(tuple(values.get(c, d) for c, d in zip(self.columns, self.defaults, strict=True)))
 
     def extend(self, rows: Iterable[tuple[Any, ...]]) -> None:
         for row in rows:
@@ -189,3 +199,7 @@ def _rebuilt_after(names: list[str]) -> Iterator[None]:
     with connection.cursor() as cursor:
         for _, sql in found:
             cursor.execute(sql)
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from custos.demo.bulk import Table
 from custos.demo.names import FIRST_NAMES, LAST_NAMES
 from custos.offenders import ladder
 from custos.offenders.models import (
@@ -60,6 +61,42 @@ STATIONS = ("Charing Cross", "Brixton", "Stoke Newington", "Islington", "Lewisha
 LETTERS = "ABCDEFGHJKLMNPRSTUVWXY"
 HIGH_RISK_2017_REFERENCE = "ON2017HIGH"
 BUILDS = ("slim", "medium", "heavy")
+VISIT_COLUMNS = (
+    "offender_id",
+    "status",
+    "attempted_at",
+    "outcome",
+    "officer_id",
+    "second_officer_id",
+    "announced",
+    "announce_reason",
+    "for_risk_assessment",
+    "policy_version",
+    "observations",
+)
+RISK_COLUMNS = (
+    "offender_id",
+    "tool",
+    "assessed_on",
+    "next_review",
+    "risk_factors",
+    "protective_factors",
+    "judgement",
+    "result",
+    "reason",
+    "basis",
+    "policy_version",
+)
+CONVICTION_COLUMNS = (
+    "offender_id",
+    "offence",
+    "schedule3",
+    "conviction_date",
+    "sentence_date",
+    "disposal",
+    "term_months",
+    "court",
+)
 
 
 @dataclass
@@ -211,14 +248,16 @@ def _the_2017_case(borough: Borough, lead: Person, team_id: int | None) -> _Plan
 
 
 def _history(plans: list[_Plan], *, rng: random.Random, today: date) -> int:
-    visits: list[Visit] = []
-    notes: list[NotificationEvent] = []
-    away: list[AwayPeriod] = []
-    risk: list[RiskAssessment] = []
-    convictions: list[Conviction] = []
-    addresses: list[Address] = []
-    details: list[NotifiableDetail] = []
-    aliases: list[Alias] = []
+    """Visits, notifications and the other records of each planned offender, written as rows (no model
+    instances: custos.demo.bulk); named columns not given take their defaults."""
+    visits = Table(Visit, VISIT_COLUMNS)
+    notes = Table(NotificationEvent, ("offender_id", "kind", "on", "station"))
+    away = Table(AwayPeriod, ("offender_id", "kind", "start"))
+    risk = Table(RiskAssessment, RISK_COLUMNS)
+    convictions = Table(Conviction, CONVICTION_COLUMNS)
+    addresses = Table(Address, ("offender_id", "kind", "line1", "town", "postcode", "area", "from_date"))
+    details = Table(NotifiableDetail, ("offender_id", "kind", "value", "normalised"))
+    aliases = Table(Alias, ("offender_id", "first_name", "last_name", "used_from"))
     for p in plans:
         o, interval = p.offender, INTERVAL_DAYS[p.level]
         officers = (o.lead_manager_id, o.deputy_manager_id)
@@ -228,40 +267,34 @@ def _history(plans: list[_Plan], *, rng: random.Random, today: date) -> int:
             last_seen = _last_seen(p.situation, interval, rng, today)
             day = max(o.managed_since, today - timedelta(days=3 * 365))
             while day < last_seen:  # routine successful visits at varied days and times
-                visits.append(_visit(o, day, "seen-and-entered", rng, officers))
+                _visit(visits, o, day, "seen-and-entered", rng, officers)
                 day += timedelta(days=max(interval - rng.randint(0, interval // 6), 7))
             if o.management_mode == "active":
-                visits.append(_visit(o, last_seen, "seen-and-entered", rng, officers))
+                _visit(visits, o, last_seen, "seen-and-entered", rng, officers)
             if p.situation == "s96b":
-                visits.append(_visit(o, today - timedelta(days=9), "no-answer", rng, officers))
-                visits.append(_visit(o, today - timedelta(days=3), "entry-refused", rng, officers))
+                _visit(visits, o, today - timedelta(days=9), "no-answer", rng, officers)
+                _visit(visits, o, today - timedelta(days=3), "entry-refused", rng, officers)
             elif rng.random() < 0.1:
-                visits.append(_visit(o, last_seen - timedelta(days=5), "no-answer", rng, officers))
+                _visit(visits, o, last_seen - timedelta(days=5), "no-answer", rng, officers)
             if p.situation == "custody":
-                away.append(
-                    AwayPeriod(offender=o, kind="custody", start=today - timedelta(days=rng.randint(20, 90)))
+                away.add_values(
+                    offender_id=o.pk, kind="custody", start=today - timedelta(days=rng.randint(20, 90))
                 )
             last_annual = today - timedelta(days=rng.randint(30, 362))
             if p.situation == "missed-notification":
                 last_annual = today - timedelta(days=365 + rng.randint(5, 40))
-            notes.append(
-                NotificationEvent(
-                    offender=o, kind="initial", on=o.managed_since, station=rng.choice(STATIONS)
-                )
-            )
-            notes.append(
-                NotificationEvent(offender=o, kind="annual", on=last_annual, station=rng.choice(STATIONS))
-            )
+            notes.add((o.pk, "initial", o.managed_since, rng.choice(STATIONS)))
+            notes.add((o.pk, "annual", last_annual, rng.choice(STATIONS)))
         assessed = today - timedelta(days=rng.randint(20, 300))
         if p.situation == "arms-review":
             assessed = today - timedelta(days=360)
-        risk.append(
-            RiskAssessment(
-                offender=o,
-                tool="arms",
-                assessed_on=assessed,
-                next_review=assessed + timedelta(days=365),
-                risk_factors=rng.sample(
+        risk.add_values(
+            offender_id=o.pk,
+            tool="arms",
+            assessed_on=assessed,
+            next_review=assessed + timedelta(days=365),
+            risk_factors=tuple(
+                rng.sample(
                     [
                         "sexual interest in children",
                         "access/opportunity",
@@ -270,80 +303,60 @@ def _history(plans: list[_Plan], *, rng: random.Random, today: date) -> int:
                         "problematic pornography use",
                     ],
                     2,
-                ),
-                protective_factors=rng.sample(
+                )
+            ),
+            protective_factors=tuple(
+                rng.sample(
                     ["stable relationship", "employment", "support network", "cooperation with police"], 1
-                ),
-                judgement="Risk factors present; monitored through home visits.",
-                basis="ARMS periodic review",
-                policy_version="demo",
-            )
+                )
+            ),
+            judgement="Risk factors present; monitored through home visits.",
+            basis="ARMS periodic review",
+            policy_version="demo",
         )
-        risk.append(
-            RiskAssessment(
-                offender=o,
-                tool="rosh",
-                assessed_on=assessed,
-                result=p.level,
-                reason=o.rosh_reason,
-                basis="RoSH (NOMS PC36/2006)",
-                policy_version="demo",
-            )
+        risk.add_values(
+            offender_id=o.pk,
+            tool="rosh",
+            assessed_on=assessed,
+            result=p.level,
+            reason=o.rosh_reason,
+            basis="RoSH (NOMS PC36/2006)",
+            policy_version="demo",
         )
         offence, sched3 = rng.choice(OFFENCES)
         conv = o.managed_since - timedelta(days=rng.randint(30, 400))
         months = rng.choice([None, 8, 18, 24, 36, 48])
-        convictions.append(
-            Conviction(
-                offender=o,
-                offence=offence,
-                schedule3=sched3,
-                conviction_date=conv,
-                sentence_date=conv + timedelta(days=rng.randint(0, 60)),
-                disposal="imprisonment" if months else "other",
-                term_months=months,
-                court=rng.choice(COURTS),
+        convictions.add(
+            (
+                o.pk,
+                offence,
+                sched3,
+                conv,
+                conv + timedelta(days=rng.randint(0, 60)),
+                "imprisonment" if months else "other",
+                months,
+                rng.choice(COURTS),
             )
         )
         district = f"{rng.choice(['N', 'E', 'SE', 'SW', 'W', 'NW'])}{rng.randint(1, 20)}"
-        addresses.append(
-            Address(
-                offender=o,
-                kind="home",
-                line1=f"{rng.randint(1, 200)} {rng.choice(LAST_NAMES)} Road",
-                town="London",
-                postcode=f"{district} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}",
-                area=district,
-                from_date=o.managed_since,
+        addresses.add(
+            (
+                o.pk,
+                "home",
+                f"{rng.randint(1, 200)} {rng.choice(LAST_NAMES)} Road",
+                "London",
+                f"{district} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}",
+                district,
+                o.managed_since,
             )
         )
         if rng.random() < 0.4:
             tail = "".join(rng.choices(LETTERS, k=3))
             vrm = f"{rng.choice(LETTERS)}{rng.choice(LETTERS)}{rng.randint(10, 74)} {tail}"
-            details.append(
-                NotifiableDetail(offender=o, kind="vehicle", value=vrm, normalised=vrm.replace(" ", ""))
-            )
+            details.add((o.pk, "vehicle", vrm, vrm.replace(" ", "")))
         if rng.random() < 0.2:
-            aliases.append(
-                Alias(
-                    offender=o,
-                    first_name=o.first_name,
-                    last_name=rng.choice(LAST_NAMES),
-                    used_from=o.managed_since - timedelta(days=2000),
-                )
-            )
-    for model, objs in (
-        (Visit, visits),
-        (NotificationEvent, notes),
-        (AwayPeriod, away),
-        (RiskAssessment, risk),
-        (Conviction, convictions),
-        (Address, addresses),
-        (NotifiableDetail, details),
-        (Alias, aliases),
-    ):
-        model.objects.bulk_create(objs, batch_size=2000)  # type: ignore[arg-type]
-    return sum(len(x) for x in (visits, notes, away, risk, convictions, addresses, details, aliases))
+            aliases.add((o.pk, o.first_name, rng.choice(LAST_NAMES), o.managed_since - timedelta(days=2000)))
+    return sum(t.close() for t in (visits, notes, away, risk, convictions, addresses, details, aliases))
 
 
 def _last_seen(situation: str, interval: int, rng: random.Random, today: date) -> date:
@@ -360,10 +373,12 @@ def _last_seen(situation: str, interval: int, rng: random.Random, today: date) -
     return today - timedelta(days=rng.randint(5, max(6, interval - 20)))
 
 
-def _visit(o: Offender, day: date, outcome: str, rng: random.Random, officers: tuple[Any, ...]) -> Visit:
+def _visit(
+    visits: Table, o: Offender, day: date, outcome: str, rng: random.Random, officers: tuple[Any, ...]
+) -> None:
     announced = rng.random() < (0.05 if o.rosh_level in ("high", "very-high") else 0.25)
-    return Visit(
-        offender=o,
+    visits.add_values(
+        offender_id=o.pk,
         status="recorded",
         attempted_at=_aware(day, rng.choice([9, 11, 14, 16, 18, 19, 20])),
         outcome=outcome,
@@ -377,17 +392,15 @@ def _visit(o: Offender, day: date, outcome: str, rng: random.Random, officers: t
     )
 
 
-def _history_2017(o: Offender, visits: list[Visit], notes: list[NotificationEvent], today: date) -> None:
+def _history_2017(o: Offender, visits: Table, notes: Table, today: date) -> None:
     for day in (date(2015, 9, 8), date(2016, 4, 12), date(2016, 11, 3), date(2017, 5, 4)):
-        visits.append(
-            Visit(
-                offender=o,
-                status="recorded",
-                attempted_at=_aware(day, 10),
-                outcome="seen-and-entered",
-                officer_id=o.lead_manager_id,
-                policy_version="demo",
-            )
+        visits.add_values(
+            offender_id=o.pk,
+            status="recorded",
+            attempted_at=_aware(day, 10),
+            outcome="seen-and-entered",
+            officer_id=o.lead_manager_id,
+            policy_version="demo",
         )
     # Every visit since was announced or failed; he keeps notifying at the station, so nobody noticed.
     for day, outcome in (
@@ -395,19 +408,15 @@ def _history_2017(o: Offender, visits: list[Visit], notes: list[NotificationEven
         (date(2019, 6, 10), "entry-refused"),
         (date(2021, 3, 22), "no-answer"),
     ):
-        visits.append(
-            Visit(
-                offender=o,
-                status="recorded",
-                attempted_at=_aware(day, 11),
-                outcome=outcome,
-                officer_id=o.lead_manager_id,
-                announced=True,
-                announce_reason="offender-requested-appointment",
-                policy_version="demo",
-            )
+        visits.add_values(
+            offender_id=o.pk,
+            status="recorded",
+            attempted_at=_aware(day, 11),
+            outcome=outcome,
+            officer_id=o.lead_manager_id,
+            announced=True,
+            announce_reason="offender-requested-appointment",
+            policy_version="demo",
         )
-    notes.append(NotificationEvent(offender=o, kind="initial", on=date(2012, 6, 2), station="Charing Cross"))
-    notes.append(
-        NotificationEvent(offender=o, kind="annual", on=today - timedelta(days=120), station="Charing Cross")
-    )
+    notes.add((o.pk, "initial", date(2012, 6, 2), "Charing Cross"))
+    notes.add((o.pk, "annual", today - timedelta(days=120), "Charing Cross"))
