@@ -182,6 +182,9 @@ OBLIGATION_COLUMNS = (
     "evidence",
 )
 CrimeRow = tuple[Any, ...]  # CRIME_FIELDS values
+# Columns whose values only grow as rows are written (crimes are read in id order, ids are numbered in
+# order; event and met-by are mostly empty): their indexes are kept through the load.
+ASCENDING = ("borough_id", "crime_id", "victim_id", "link_id", "event_id", "met_by_id", "recorded_by_id")
 
 
 class _Rules:
@@ -256,7 +259,7 @@ def seed_part(*, scale: str, seed: int, progress: bool) -> int:
     crimes = Crime.objects.order_by("pk").values_list(*CRIME_FIELDS)
     with (
         tqdm(total=total, desc="Victims", unit="crime", disable=not progress) as bar,
-        indexes_deferred(Victim, VictimCrime, InvestigationEvent, Obligation),
+        indexes_deferred(Victim, VictimCrime, InvestigationEvent, Obligation, ascending=ASCENDING),
     ):
         out = _Out()
         for crime in crimes.iterator(chunk_size=CHUNK):
