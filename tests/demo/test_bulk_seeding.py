@@ -80,6 +80,17 @@ def test_indexes_are_dropped_for_the_load_and_rebuilt_after_it(force: Any) -> No
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are deferred on SQLite only")
+def test_indexes_led_by_a_column_that_grows_with_the_load_are_kept_through_it(force: Any) -> None:
+    before = _indexes("crimes_crime")
+    with indexes_deferred(Crime, ascending=("borough_id",)):
+        kept = _indexes("crimes_crime")
+    assert kept and kept < before
+    assert "crimes_crim_borough_ac4ac8_idx" in kept  # (borough, status)
+    assert "crime_rates_by_offence" not in kept  # (status, offence_key, ...)
+    assert _indexes("crimes_crime") == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="indexes are deferred on SQLite only")
 def test_a_failed_load_leaves_the_indexes_and_writes_nothing(force: Any) -> None:
     before = _indexes("crimes_crime")
     with pytest.raises(RuntimeError, match="load failed"):
