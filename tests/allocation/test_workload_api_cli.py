@@ -309,7 +309,7 @@ def test_an_administrator_narrows_the_workload_page_to_a_borough_and_its_links_k
     boroughs = admin.get("/allocation/workload/?view=borough").content.decode()
     assert "?view=investigator&amp;borough=UA" in boroughs and "?view=investigator&amp;borough=UB" in boroughs
 
-    assert "<td class=\"govuk-table__cell\">Other borough</td>" in everyone  # which CID 1 is which
+    assert '<td class="govuk-table__cell">Other borough</td>' in everyone  # which CID 1 is which
     narrowed = admin.get("/allocation/workload/?view=investigator&borough=UA").content.decode()
     assert "Other borough</td>" not in narrowed
     assert u.dc.full_name in narrowed and outsider.full_name not in narrowed

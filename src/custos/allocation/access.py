@@ -30,6 +30,12 @@ NONE = Q(pk__in=[])
 ALLOCATORS = (Role.INVESTIGATION_SUPERVISOR, Role.DETECTIVE_INSPECTOR)
 
 
+def is_allocator(s: ActorScope) -> bool:
+    """Who may open the allocation pages (queue, runs, what-if, workload): as ``services.can_allocate``
+    for no particular borough, written on the scope so that links to them ask the same rule."""
+    return s.is_admin or s.has(*ALLOCATORS)
+
+
 def conflict_view_q(s: ActorScope, prefix: str = "") -> Q:
     if s.has(Role.ADMINISTRATOR, Role.PROFESSIONAL_STANDARDS):
         return ALL

@@ -27,6 +27,7 @@ from custos.allocation.forms import (
 from custos.allocation.models import AllocationJob, ConflictOfInterest, JobKind, JobStatus
 from custos.allocation.sweep import stale_before
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
 from custos.crimes import selectors as crime_selectors
@@ -53,6 +54,7 @@ def _own_borough(request: HttpRequest) -> Borough | None:
 
 
 @login_required
+@opens_for(access.is_allocator)
 def queue(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
     today = timezone.localdate()
@@ -75,6 +77,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@opens_for(access.is_allocator)
 def run(request: HttpRequest) -> HttpResponse:
     """Queue the batch for the worker: a borough's run takes longer than a web request should."""
     _require_supervisor(request)
@@ -116,6 +119,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@opens_for(access.is_allocator)
 def history(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
     qs = selectors.allocations(actor=request.user, kind=request.GET.get("kind", ""))
@@ -199,6 +203,7 @@ def _whatif_initial() -> dict[str, Any]:
 
 
 @login_required
+@opens_for(access.is_allocator)
 def whatif(request: HttpRequest) -> HttpResponse:
     """The same engine under changed caps and weights, on today's data, writing nothing (done by the
     worker: it runs the batch twice, under the current policy and under the changes)."""
@@ -218,6 +223,7 @@ def whatif(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@opens_for(access.is_allocator)
 def workload(request: HttpRequest) -> HttpResponse:
     _require_supervisor(request)
     policy = current_policy()

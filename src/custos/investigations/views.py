@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from custos.allocation import access as allocation_access
 from custos.allocation import services as allocation_services
 from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
@@ -203,9 +204,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@opens_for(allocation_access.is_allocator)
 def supervision(request: HttpRequest) -> HttpResponse:
-    if not allocation_services.can_allocate(request.user, None):
-        raise not_found()
     today = timezone.localdate()
     due = selectors.reviews_due(
         actor=request.user, today=today, within_days=selectors.REVIEWS_DUE_WITHIN_DAYS

@@ -68,10 +68,8 @@ def _queue_filters(request: HttpRequest) -> selectors.QueueFilters:
 
 
 @login_required
+@opens_for(access.sees_devices)
 def queue(request: HttpRequest) -> HttpResponse:
-    s = scope_of(request.user)
-    if not access.sees_devices(s):
-        raise not_found()
     view = selectors.lab_queue(
         actor=request.user, filters=_queue_filters(request), today=timezone.localdate()
     )
@@ -86,7 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "boroughs": Borough.objects.all(),
             "verdicts": Verdict.choices,
-            "can_create": access.can_create_device(s),
+            "can_create": access.can_create_device(scope_of(request.user)),
             "query": request.GET.urlencode(),
         },
     )
