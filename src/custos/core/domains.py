@@ -4,8 +4,9 @@ Each domain app may provide, by convention (all optional):
 - `urls.py` with `app_name` and `urlpatterns`: mounted at `/<app>/`;
 - `api.py` with `router` (mounted at `/api/v1/<app>`) or `ROUTERS = [(prefix, router), ...]`;
 - `demo.py` with `seed_part(*, scale, seed, progress) -> int`: run by `custos seed` in DOMAIN_APPS order;
-- `access.py`, `home.py`, `sweep.py`, `pickers.py`: imported at start-up to register permissions, home
-  panels, sweeps and the people its forms offer (`custos.workforce.picker.people_source`);
+- `access.py`, `home.py`, `sweep.py`, `pickers.py`, `measures.py`: imported at start-up to register
+  permissions, home panels, sweeps, the people its forms offer (`custos.workforce.picker.people_source`)
+  and its inspection measures (`custos.core.measures`);
 - `NAV = [(label, url_name, roles or None)]` on its AppConfig: header navigation, shown to those roles
   (None: everyone) when the page's own rule (`core.pages.opens_for`) admits them too.
 """
@@ -47,7 +48,7 @@ class DomainAppConfig(AppConfig):
 
     default = False  # subclasses set default = True so Django picks them, not this base
     NAV: list[tuple[str, str, frozenset[str] | None]] = []
-    REGISTRATION_MODULES = ("access", "home", "sweep", "pickers")
+    REGISTRATION_MODULES = ("access", "home", "sweep", "pickers", "measures")
 
     def ready(self) -> None:
         app = self.name.rsplit(".", 1)[-1]

@@ -7,3 +7,4 @@ class ReportingConfig(DomainAppConfig):
     default = True
     name = "custos.reporting"
     label = "reporting"
+    NAV = [("Inspection measures", "reporting:inspection", None)]  # the page's own rule decides who sees it

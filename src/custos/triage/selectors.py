@@ -151,6 +151,26 @@ def lab_examiners(lab_ids: list[int], today: date) -> dict[int, list[capacity.Ex
     return out
 
 
+def rank_labs(
+    lab_ids: list[int], *, today: date, policy: Policy
+) -> tuple[list[Device], dict[int, RankedDevice], list[LabCapacity]]:
+    """Every queued device of these labs, each lab's whole queue ranked and planned against its examiners'
+    capacity: (devices, ranking by device id, capacity per lab)."""
+    everything = list(_devices().filter(status=DeviceStatus.QUEUED, lab_id__in=lab_ids))
+    examiners = lab_examiners(lab_ids, today)
+    by_lab: dict[int, list[Device]] = defaultdict(list)
+    for d in everything:
+        by_lab[d.lab_id].append(d)
+    ranked: dict[int, RankedDevice] = {}
+    labs: list[LabCapacity] = []
+    for lab_id, devices in sorted(by_lab.items()):
+        order = rank([(d.pk, facts_of(d)) for d in devices], today=today, policy=policy)
+        plan = capacity.plan(order, examiners.get(lab_id, []), today=today, policy=policy)
+        labs.append(LabCapacity(devices[0].lab, plan, len(devices)))
+        ranked.update({r.key: r for r in order})
+    return everything, ranked, labs
+
+
 def lab_queue(
     *,
     actor: Any,
@@ -170,18 +190,7 @@ def lab_queue(
     lab_ids = sorted(set(visible.values_list("lab_id", flat=True)))
     if f.lab is not None:
         lab_ids = [i for i in lab_ids if i == f.lab]
-    everything = list(_devices().filter(status=DeviceStatus.QUEUED, lab_id__in=lab_ids))
-    examiners = lab_examiners(lab_ids, today)
-    by_lab: dict[int, list[Device]] = defaultdict(list)
-    for d in everything:
-        by_lab[d.lab_id].append(d)
-    ranked: dict[int, RankedDevice] = {}
-    labs: list[LabCapacity] = []
-    for lab_id, devices in sorted(by_lab.items()):
-        order = rank([(d.pk, facts_of(d)) for d in devices], today=today, policy=policy)
-        plan = capacity.plan(order, examiners.get(lab_id, []), today=today, policy=policy)
-        labs.append(LabCapacity(devices[0].lab, plan, len(devices)))
-        ranked.update({r.key: r for r in order})
+    everything, ranked, labs = rank_labs(lab_ids, today=today, policy=policy)
     shown = set(visible.filter(lab_id__in=lab_ids).values_list("pk", flat=True))
     entries = []
     for d in everything:

@@ -228,7 +228,11 @@ def _shares(totals: dict[Any, list[int]], label: Any, order: Any) -> list[Share]
 
 def compliance_report(*, actor: Any, today: date, live: bool = False) -> ComplianceReport:
     """This reader's report: from the day's snapshot if there is one (unless `live`), else counted now."""
-    borough = _scope(actor)
+    return report_for(borough=_scope(actor), today=today, live=live)
+
+
+def report_for(*, borough: int | None, today: date, live: bool = False) -> ComplianceReport:
+    """The force's (``borough`` None) or one borough's report, for a reader already admitted to it."""
     snapshot = None if live else ComplianceSnapshot.objects.filter(as_of=today).first()
     if snapshot is not None:
         counts = _from_snapshot(snapshot).in_borough(borough)
