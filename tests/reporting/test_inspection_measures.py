@@ -277,3 +277,18 @@ def test_a_held_crime_in_another_borough_counts_for_the_force_not_for_the_boroug
     force_wide = _measures()["investigations.below-required-pip"]
     borough = _measures(unit.borough.pk)["investigations.below-required-pip"]
     assert (force_wide.count, borough.count) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("inspector", True), ("detective-inspector", True), ("investigator", False)]
+)
+def test_the_home_page_points_aggregate_readers_to_the_measures_and_the_reports_they_may_open(
+    force: Any, client_for: Any, role: str, shown: bool
+) -> None:
+    home = client_for(force.user(role)).get("/").content.decode()
+    panel = home.split('<h2 class="govuk-heading-m" id="panel-', 99)
+    reports = next((p for p in panel if p.split(">", 1)[1].startswith("Reports<")), "")
+    assert bool(reports) is shown
+    if shown:
+        assert f'href="{PAGE}">Inspection measures' in reports
+        assert 'href="/investigations/nfa-rates/"' in reports and 'href="/victims/compliance/"' in reports
