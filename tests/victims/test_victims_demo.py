@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db.models import F
 
+from custos.victims.clocks import event_duty
 from custos.victims.demo import UNDATED_LATER_DAYS, UNDATED_SOON_DAYS, seed_part
 from custos.victims.models import InvestigationEvent, Obligation, Victim, VictimCrime
 from tests.crimes.factories import make_crime
@@ -45,6 +46,13 @@ def test_demo_victims_for_seeded_crimes(force: Any) -> None:
         Obligation.objects.filter(status="due", due_on__isnull=False).exclude(key="regular-update").exists()
     )
     assert Obligation.objects.filter(status="met", met_on__gt=F("due_on")).exists()
+    # An event's obligation reads as recording that event through the service would write it.
+    told = list(Obligation.objects.filter(event__isnull=False).select_related("event"))
+    assert told
+    assert {(o.key, o.right, o.title) for o in told} == {
+        (d.key, d.right, d.title) for d in (event_duty(o.event.event) for o in told)
+    }
+    assert not any(o.title == f"Told of {o.event.event}" for o in told)  # the demo's old shorthand
 
 
 def _crimes(force: Any, days_ago: list[int]) -> None:

@@ -47,6 +47,25 @@ ALREADY_WITHDRAWN = "support was already withdrawn on {on}"
 # Events (other than ``report``) that an investigation records against a crime.
 INVESTIGATION_EVENTS = tuple(e for e in VICTIM_EVENTS if e != "report")
 DECISION_EVENTS = ("nfa", "decision-not-to-investigate")
+
+
+@dataclass(frozen=True)
+class EventDuty:
+    """What a victim must be told of an investigation event: the obligation's key, right and title."""
+
+    key: str
+    right: int
+    title: str
+
+
+def event_duty(event: str) -> EventDuty:
+    key = "decision-explained" if event in DECISION_EVENTS else "event-update"
+    right, title = next(
+        (r.number, o.title) for r in victims_code_rights() for o in r.obligations if o.key == key
+    )
+    return EventDuty(key, right, f"{title}: {VICTIM_EVENTS[event][0]}")
+
+
 RIGHT_6_UPDATES = ("event-update", "decision-explained", "regular-update")
 
 
@@ -161,22 +180,21 @@ def investigation_event_recorded(
     row, made = InvestigationEvent.objects.get_or_create(
         crime=crime, event=event, occurred_on=occurred_on, defaults={"recorded_by": _person(actor)}
     )
-    key = "decision-explained" if event in DECISION_EVENTS else "event-update"
+    duty = event_duty(event)
     created: list[Obligation] = []
     rights = {o.key: (r.number, o.title) for r in victims_code_rights() for o in r.obligations}
     for link in VictimCrime.objects.filter(crime=crime, services=True).select_related("victim"):
         deadline = victim_deadline(event, occurred_on, link.enhanced, policy=policy)
-        right, title = rights[key]
         ob, new = _make(
             link,
-            key,
+            duty.key,
             event,
             occurred_on,
             due=deadline.due,
             basis=deadline.basis,
             policy_version=deadline.policy_version,
-            title=f"{title}: {VICTIM_EVENTS[event][0]}",
-            right=right,
+            title=duty.title,
+            right=duty.right,
             event=row,
         )
         if new:

@@ -16,6 +16,7 @@ from tqdm import tqdm
 from custos.core.policy import Policy, current_policy
 from custos.crimes.models import Crime
 from custos.demo.bulk import Table, indexes_deferred, next_id
+from custos.victims.clocks import event_duty
 from custos.victims.models import InvestigationEvent, Obligation, ObligationStatus, Victim, VictimCrime
 from custos.victims.rules import (
     CRIME_FLAGS,
@@ -401,15 +402,15 @@ def _seed_chunk(
                 events[(crime[0], event, occurred)] = event_id
                 out.events.add((event_id, crime[0], event, occurred))
             due_on, basis, version = rules.deadline(event, occurred, enhanced)
-            key = "decision-explained" if event == "nfa" else "event-update"
+            duty = event_duty(event)  # the key, right and title recording the event really gives
             obligations.append(
                 _obligation(
                     rng,
                     link_id,
                     inherited,
-                    6,
-                    key,
-                    f"Told of {event}",
+                    duty.right,
+                    duty.key,
+                    duty.title,
                     event,
                     occurred,
                     due_on,
