@@ -76,3 +76,30 @@ def test_the_officer_their_team_supervisor_and_borough_victim_care_see_the_victi
     assert access.can_view_link(scope("detective-inspector@A", Role.DETECTIVE_INSPECTOR), held)
     assert not access.can_view_link(scope("offender-manager@A", Role.OFFENDER_MANAGER), held)
     assert not access.can_view_link(scope("victim-care-officer@B", Role.VICTIM_CARE_OFFICER), held)
+
+
+def test_the_list_filters_read_only_the_readers_own_links(force: Any) -> None:
+    """A victim of a burglary in A (standard service) and of a crime in B (enhanced): for A's victim care
+    officer the victim is listed, but not as enhanced, and not by B's crime reference; an administrator
+    sees both."""
+    from custos.victims.models import VictimCrime
+    from custos.victims.selectors import VictimFilters, victim_list
+    from tests.crimes.factories import make_crime
+    from tests.victims.helpers import add_victim, crime_in_a
+
+    victim = add_victim(force, crime_in_a(force))
+    VictimCrime.objects.filter(victim=victim).update(enhanced=False)
+    in_b = make_crime(borough=force.boroughs["B"], team=force.teams["cid@B"], reference="B/ELSEWHERE")
+    VictimCrime.objects.create(victim=victim, crime=in_b, enhanced=True)
+
+    def listed(user: Any, **filters: Any) -> bool:
+        return (
+            victim_list(actor=user, filters=VictimFilters(**filters), audit_search=False)
+            .filter(pk=victim.pk)
+            .exists()
+        )
+
+    care_a, admin = force.user("victim-care-officer", "A"), force.user("administrator")
+    assert listed(care_a) and listed(care_a, enhanced=False)
+    assert not listed(care_a, enhanced=True) and not listed(care_a, crime="B/ELSEWHERE")
+    assert listed(admin, enhanced=True) and listed(admin, crime="B/ELSEWHERE")
