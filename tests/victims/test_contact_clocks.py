@@ -156,3 +156,33 @@ def test_the_worklist_shows_only_victims_in_need_to_know(force: Any, client_for:
     assert b"Hidden" not in outsider.get("/victims/worklist/").content
     insider = client_for(force.user("victim-care-officer", "A"))
     assert b"Hidden" in insider.get("/victims/worklist/").content
+
+
+def test_the_sweep_escalates_in_batches_once_each_with_an_audit_event(
+    force: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from custos.victims import clocks
+
+    monkeypatch.setattr(clocks, "ESCALATION_BATCH", 2)  # several batches from a handful of obligations
+    for i in range(3):
+        crime = crime_in_a(force, reported=date(2025, 11, 3))
+        add_victim(force, crime, first_name=f"V{i}")
+        services.investigation_event_recorded(
+            crime=crime, event="arrest", occurred_on=date(2025, 11, 4), actor=force.user("investigator", "A")
+        )
+    today = date(2025, 11, 20)
+    overdue = Obligation.objects.filter(status__in=("due", "overdue"), due_on__lt=today)
+    expected = set(overdue.values_list("pk", flat=True))
+    assert len(expected) > 2
+
+    first = escalate_overdue_clocks(today)
+    assert (first.checked, first.created["victim_clock_escalations"]) == (len(expected), len(expected))
+    assert set(ClockEscalation.objects.values_list("obligation_id", flat=True)) == expected
+    assert set(Obligation.objects.filter(pk__in=expected).values_list("status", flat=True)) == {"overdue"}
+    events = AuditEvent.objects.filter(action="custos.victim_obligation.escalated")
+    assert sorted(int(e.object_id) for e in events) == sorted(expected)
+    assert all(e.actor is None and e.changes["due_on"] and e.changes["crime"] for e in events)
+
+    again = escalate_overdue_clocks(today)  # still overdue: counted, never escalated twice
+    assert (again.checked, again.created["victim_clock_escalations"]) == (len(expected), 0)
+    assert events.count() == len(expected)

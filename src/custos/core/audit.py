@@ -47,13 +47,43 @@ def record(
     sensitive: bool = False,
     break_glass: bool = False,
 ) -> AuditEvent:
+    event = unsaved_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        purpose=purpose,
+        changes=changes,
+        sensitive=sensitive,
+        break_glass=break_glass,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def unsaved_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    purpose: str = "",
+    changes: Mapping[str, Any] | None = None,
+    sensitive: bool = False,
+    break_glass: bool = False,
+) -> AuditEvent:
+    """The event ``record`` writes, unsaved: for a sweep that writes many in one insert (bulk_create)."""
     ctx = requestctx.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_username=getattr(user, "username", "") if user else "",
         ip=ctx.ip,
