@@ -363,18 +363,16 @@ def escalate_overdue(today: date) -> tuple[int, int]:
     overdue = Obligation.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today)
     overdue.exclude(status=ObligationStatus.OVERDUE).update(status=ObligationStatus.OVERDUE)
     checked = overdue.count()
-    fresh = (
-        overdue.filter(escalation__isnull=True)
-        .select_related("link__crime__officer__line_supervisor", "link__crime__team__supervisor")
-        .order_by("pk")
-    )
+    # The ids first, in one pass, then each batch by id: paging with "pk > last ORDER BY pk LIMIT n" made
+    # SQLite sort every overdue row again for each batch.
+    fresh = list(overdue.filter(escalation__isnull=True).order_by("pk").values_list("pk", flat=True))
     created = 0
-    last = 0
-    while True:
-        batch = list(fresh.filter(pk__gt=last)[:ESCALATION_BATCH])
-        if not batch:
-            return checked, created
-        last = batch[-1].pk
+    for start in range(0, len(fresh), ESCALATION_BATCH):
+        batch = list(
+            Obligation.objects.filter(pk__in=fresh[start : start + ESCALATION_BATCH])
+            .select_related("link__crime__officer__line_supervisor", "link__crime__team__supervisor")
+            .order_by("pk")
+        )
         escalations, events = [], []
         for ob in batch:
             crime = ob.link.crime
@@ -402,6 +400,7 @@ def escalate_overdue(today: date) -> tuple[int, int]:
             ClockEscalation.objects.bulk_create(escalations)
             AuditEvent.objects.bulk_create(events)
         created += len(escalations)
+    return checked, created
 
 
 def days_overdue(due: date | None, today: date) -> int:
