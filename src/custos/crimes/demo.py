@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from custos.allocation.inputs import investigator_q
 from custos.core.policy import current_policy
-from custos.crimes.intake import CrimeFacts, crime_values
+from custos.crimes.intake import ENHANCED_FLAGS, CrimeFacts, crime_values
 from custos.crimes.models import Crime, CrimeStatus, Suspect, SuspectStatus
 from custos.demo.bulk import Table, indexes_deferred, next_id
 from custos.workforce.models import Borough, Person, TeamType
@@ -40,14 +40,7 @@ TEMPLATE_COLUMNS = (
     "ho_code",
     "ho_description",
     "police_uk_category",
-    "vulnerable_victim",
-    "domestic_abuse",
-    "hate",
-    "child_victim",
-    "sexual",
-    "trafficking",
-    "stalking",
-    "harassment",
+    *ENHANCED_FLAGS,  # the victim flags, in intake's order
     "weapon",
     "serious_injury",
     "commercial_victim",

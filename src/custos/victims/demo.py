@@ -14,6 +14,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from custos.core.policy import Policy, current_policy
+from custos.crimes.intake import ENHANCED_FLAGS
 from custos.crimes.models import Crime
 from custos.demo.bulk import Table, indexes_deferred, next_id
 from custos.victims.clocks import event_duty
@@ -116,16 +117,9 @@ CRIME_FIELDS = (
     "occurred_on",
     "reported_on",
     "recorded_on",
-    "vulnerable_victim",
-    "domestic_abuse",
-    "hate",
-    "child_victim",
-    "sexual",
-    "trafficking",
-    "stalking",
-    "harassment",
+    *ENHANCED_FLAGS,  # the victim flags, in intake's order
 )
-# Crime.flags' names for the boolean columns above, in the same order.
+# Crime.flags' names for ENHANCED_FLAGS, in the same order.
 FLAG_NAMES = (
     "vulnerability",
     "domestic-abuse",
