@@ -17,6 +17,13 @@ from typing import Any
 from custos.core.calc import UserError, all_calculators
 
 DEFAULT_PORT = 8000
+SCALES = ["demo", "borough", "london"]
+# Times measured on the 2-core reference machine (docs/performance.md, "Seeding"); keep them in step.
+SCALE_HELP = (
+    "size of the synthetic force: demo (default; three boroughs, seeded in seconds), "
+    "borough (about 30,000 crimes, under a minute) or "
+    "london (32 boroughs, about 900,000 crimes; about 12 minutes and a 6 GB database)"
+)
 
 
 def _django() -> None:
@@ -189,13 +196,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--seed", type=int, default=1, help="random seed for the synthetic force (default 1)")
     p.add_argument("--no-serve", action="store_true", help="prepare everything but do not start the server")
-    p.add_argument(
-        "--scale",
-        choices=["demo", "borough", "london"],
-        default="demo",
-        help="size of the synthetic force (default demo: three boroughs, seeded in about a minute; "
-        "london takes about an hour)",
-    )
+    p.add_argument("--scale", choices=SCALES, default="demo", help=SCALE_HELP)
 
     p = add("serve", cmd_serve, "serve the web app and API")
     p.add_argument("--host", default="127.0.0.1")
@@ -208,7 +209,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--batch", action="store_true", help="process waiting tasks and exit")
 
     p = add("seed", cmd_seed, "seed a deterministic synthetic force (idempotent)")
-    p.add_argument("--scale", choices=["demo", "borough", "london"], default="demo")
+    p.add_argument("--scale", choices=SCALES, default="demo", help=SCALE_HELP)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
