@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from custos.accounts.roles import Role
 from custos.core import access, audit, home_panels
+from custos.core.csvexport import Echo, SpreadsheetSafeWriter
 from custos.core.forms import AuditSearchForm, BreakGlassForm
 from custos.core.models import AuditEvent, BreakGlassGrant
 
@@ -75,11 +75,6 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     return render(request, "core/audit_search.html", {"form": form, "page": page})
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     _require_audit_role(request.user)
@@ -94,7 +89,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
         object_type="audit",
         changes={"query": {k: str(v) for k, v in form.cleaned_data.items() if v}},
     )
-    writer = csv.writer(_Echo())
+    writer = SpreadsheetSafeWriter(Echo())
     header = [
         "at",
         "actor",

@@ -3,14 +3,13 @@ may open it, the report behind it."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from custos.core.access import scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.pages import can_open, opens_for
 from custos.core.policy import current_policy
 from custos.reporting import access
@@ -33,9 +32,7 @@ def inspection(request: HttpRequest) -> HttpResponse:
         error = str(exc)
         report = inspection_report(actor=request.user, today=timezone.localdate(), policy=current_policy())
     if request.GET.get("format") == "csv" and not error:
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="custos-inspection-measures.csv"'
-        w = csv.writer(response)
+        response, w = csv_attachment("custos-inspection-measures.csv")
         w.writerow(["as_at", "scope", "area", "key", "title", "count", "out_of", "percent", "basis"])
         scope = report.borough.code if report.borough else "force"
         for m in report.measures:

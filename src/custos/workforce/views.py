@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.core.web import submit_form
 from custos.workforce import access, picker, selectors, services
@@ -67,9 +67,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 def _people_csv(qs: Any) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="custos-people.csv"'
-    w = csv.writer(response)
+    response, w = csv_attachment("custos-people.csv")
     w.writerow(
         [
             "staff_number",
