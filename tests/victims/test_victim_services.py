@@ -223,3 +223,28 @@ def test_meeting_an_update_restarts_the_regular_update_clock(force: Any) -> None
     )
     nxt = Obligation.objects.get(link=link, key="regular-update", status="due")
     assert nxt.due_on == date(2025, 12, 24) and "14 days" in nxt.due_basis
+
+
+def test_telling_the_victim_of_the_final_decision_closes_the_waiting_regular_update(force: Any) -> None:
+    crime = crime_in_a(force, reported=date(2025, 12, 1))
+    link = _link(add_victim(force, crime))
+    waiting = Obligation.objects.get(link=link, key="regular-update")
+    result = services.investigation_event_recorded(
+        crime=crime, event="nfa", occurred_on=date(2025, 12, 10), actor=force.user("investigator", "A")
+    )
+    type(crime).objects.filter(pk=crime.pk).update(status="finalised", outcome=16)
+    decision = Obligation.objects.get(pk=result.created[0].pk)
+    services.obligation_update(
+        actor=force.user("investigator", "A"),
+        obligation=decision,
+        status="met",
+        evidence="Told by phone, with reasons and the review route",
+        on=date(2025, 12, 11),
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == ObligationStatus.NOT_APPLICABLE
+    assert "superseded by the update given on 2025-12-11" in waiting.evidence
+    # The investigation is over: no further regular update is opened.
+    assert not Obligation.objects.filter(
+        link=link, key="regular-update", status__in=("due", "overdue")
+    ).exists()

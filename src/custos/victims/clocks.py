@@ -234,15 +234,20 @@ def investigation_event_recorded(
 
 
 def _next_regular_update(link: VictimCrime, last: date, *, policy: Policy) -> None:
-    """Any Right 6 update restarts the agreed-frequency clock from the day it was given."""
-    if link.support_withdrawn_on is not None or link.crime.status != "open":
-        return
+    """Any Right 6 update restarts the agreed-frequency clock from the day it was given.
+
+    The update given supersedes the regular update that was waiting, whatever the crime's state; a next one
+    is opened only while the investigation is open and the victim still supports it (telling the victim of
+    the decision that finalised the crime is the last regular update).
+    """
     for ob in link.obligations.filter(key="regular-update", status__in=OPEN_STATUSES):
         if ob.trigger_on < last:
             ob.status = ObligationStatus.NOT_APPLICABLE
             ob.evidence = f"superseded by the update given on {last}"
             ob.save(update_fields=["status", "evidence"])
             ClockEscalation.objects.filter(obligation=ob, resolved_on__isnull=True).update(resolved_on=last)
+    if link.support_withdrawn_on is not None or link.crime.status != "open":
+        return
     due = obligation_due(
         "regular-update",
         last,
