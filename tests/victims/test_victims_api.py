@@ -79,3 +79,57 @@ def test_an_outsider_gets_404_and_a_bad_event_422(force: Any, client_for: Any) -
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("update_frequency_days", 0),
+        ("update_frequency_days", -3),
+        ("contact_method", "pigeon"),
+        ("representative", "neighbour"),
+    ],
+)
+def test_bad_contact_preferences_are_refused_with_422_and_nothing_written(
+    force: Any, client_for: Any, field: str, value: Any
+) -> None:
+    from custos.victims.models import Victim
+
+    crime = crime_in_a(force)
+    client = client_for(force.user("investigator", "A"))
+    body = {"crime_id": crime.pk, "first_name": "Sam", "last_name": "Jones", "representative_name": "Jo"}
+    created = client.post(
+        "/api/v1/victims", data=json.dumps({**body, field: value}), content_type="application/json"
+    )
+    assert created.status_code == 422, created.content
+    assert field in created.json()["errors"]
+    assert not Victim.objects.filter(first_name="Sam", last_name="Jones").exists()
+    ok = client.post("/api/v1/victims", data=json.dumps(body), content_type="application/json")
+    victim = ok.json()
+    patched = client.patch(
+        f"/api/v1/victims/{victim['id']}",
+        data=json.dumps({field: value}),
+        content_type="application/json",
+        headers={"If-Match": '"1"'},
+    )
+    assert patched.status_code == 422, patched.content
+    assert field in patched.json()["errors"]
+
+
+@pytest.mark.parametrize("field", ["first_name", "language", "contact_method", "interpreter_needed"])
+def test_patching_a_required_field_to_null_is_a_422_not_a_server_error(
+    force: Any, client_for: Any, field: str
+) -> None:
+    crime = crime_in_a(force)
+    client = client_for(force.user("investigator", "A"))
+    body = {"crime_id": crime.pk, "first_name": "Sam", "last_name": "Jones"}
+    victim = client.post("/api/v1/victims", data=json.dumps(body), content_type="application/json").json()
+    patched = client.patch(
+        f"/api/v1/victims/{victim['id']}",
+        data=json.dumps({field: None}),
+        content_type="application/json",
+        headers={"If-Match": '"1"'},
+    )
+    assert patched.status_code == 422, patched.content
+    assert field in patched.json()["errors"]
+    assert client.get(f"/api/v1/victims/{victim['id']}").json()["version"] == 1

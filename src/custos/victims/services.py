@@ -24,8 +24,10 @@ from custos.crimes.models import Crime
 from custos.victims import access
 from custos.victims.models import (
     OPEN_STATUSES,
+    ContactMethod,
     NeedsAssessment,
     ObligationStatus,
+    Representative,
     Victim,
     VictimCrime,
     VictimKind,
@@ -52,6 +54,10 @@ REPRESENTATIVE_NAME_NEEDED = "give the name of the person acting for the victim"
 PARENT_ONLY_UNDER_18 = "a parent or guardian acts only for a victim under 18 on the date of the crime"
 SPOKESPERSON_FOR_BEREAVED = "a family spokesperson acts for a bereaved family: tick 'bereaved relative'"
 BIRTH_IN_FUTURE = "the date of birth cannot be in the future"
+NULL_NOT_ALLOWED = "give a value (null is not allowed here)"
+BAD_CHOICE = "must be one of {valid}, got {got!r}"
+FREQUENCY_AT_LEAST_ONE = "the agreed update frequency must be a whole number of days, 1 or more"
+NULLABLE_FIELDS = ("date_of_birth", "update_frequency_days")
 
 # Facts of a victim that change the entitlement result (re-evaluated and audited when they change).
 ENTITLEMENT_FIELDS = (
@@ -245,6 +251,20 @@ def _assessment(*, actor: Any, victim: Victim, reason: str, policy: Policy) -> N
 
 def _validate(data: dict[str, Any], *, crime: Crime | None = None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    nulls = [k for k, v in data.items() if v is None and k in VICTIM_FIELDS and k not in NULLABLE_FIELDS]
+    for name in nulls:
+        errors.setdefault(name, []).append(NULL_NOT_ALLOWED)
+    if nulls:
+        return errors
+    for name, choices in (("contact_method", ContactMethod), ("representative", Representative)):
+        if name in data and data[name] not in choices.values:
+            valid = ", ".join(v for v in choices.values if v) + (" or empty" if "" in choices.values else "")
+            errors.setdefault(name, []).append(BAD_CHOICE.format(valid=valid, got=data[name]))
+    frequency = data.get("update_frequency_days")
+    if frequency is not None and (
+        isinstance(frequency, bool) or not isinstance(frequency, int) or frequency < 1
+    ):
+        errors.setdefault("update_frequency_days", []).append(FREQUENCY_AT_LEAST_ONE)
     kind = data.get("kind", VictimKind.PERSON)
     if kind not in VictimKind.values:
         errors.setdefault("kind", []).append(f"kind must be one of {', '.join(VictimKind.values)}")
