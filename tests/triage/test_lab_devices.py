@@ -449,3 +449,43 @@ def test_the_api_queue_returns_rank_reasons_expected_start_and_sla(force: Any, c
     assert first["expected_start"] and first["misses_sla"] is False and first["full_examination_required"]
     assert any("triage.ranking.rso" in r["basis"] for r in first["reasons"])
     assert first["sla_basis"].startswith("policy triage.sla_days.high")
+
+
+def _mistyped(change: Any) -> dict[str, Any]:
+    rep = report_with_hits()
+    change(rep)
+    return rep
+
+
+@pytest.mark.parametrize(
+    ("rep", "fragment"),
+    [
+        (_mistyped(lambda r: r["files"][1]["matches"][0].update(distance="far")), "distance"),
+        (_mistyped(lambda r: r["files"][0].update(size="big")), "files[0].size"),
+        (_mistyped(lambda r: r.update(source="disk")), "'source' must be an object"),
+        (_mistyped(lambda r: r.update(generator=[1])), "'generator' must be an object"),
+        (_mistyped(lambda r: r["summary"].update(files_total="many")), "summary.files_total"),
+        (_mistyped(lambda r: r["summary"].update(by_category=[1])), "summary.by_category"),
+        (_mistyped(lambda r: r["files"][0].update(matches="A")), "files[0].matches must be a list"),
+        (_mistyped(lambda r: r["files"][0]["matches"][0].update(kind="fuzzy")), "exact or perceptual"),
+        (_mistyped(lambda r: r["files"][0]["matches"][0].update(category={"a": 1})), "category"),
+        (_mistyped(lambda r: r["source"].update(verification="yes")), "source.verification"),
+        (_mistyped(lambda r: r.update(hashsets={"VIC": 1})), "'hashsets' must be a list"),
+    ],
+)
+def test_a_mistyped_report_is_refused_on_the_page_and_nothing_is_attached(
+    force: Any, client_for: Any, rep: dict[str, Any], fragment: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    device = make_device(force)
+    client = client_for(force.user("ocsae-investigator", "A"))
+    upload = SimpleUploadedFile("report.json", json.dumps(rep).encode(), content_type="application/json")
+    page = client.post(f"/triage/devices/{device.pk}/results/upload/", {"report": upload})
+    assert page.status_code == 200
+    assert fragment in page.content.decode().replace("&#x27;", "'")
+    api = client.post(
+        f"/api/v1/triage/devices/{device.pk}/results", data=json.dumps(rep), content_type="application/json"
+    )
+    assert api.status_code == 422
+    assert not device.results.exists()

@@ -29,6 +29,51 @@ OFFENDER_LINK_PENDING = "pending"
 OFFENDER_LINK_DONE = "done"
 
 
+MATCH_CATEGORIES = ("A", "B", "C", "non-indecent", "uncategorised", "known")
+MATCH_KINDS = ("exact", "perceptual")
+
+
+def _refuse(detail: str) -> ValidationError:
+    return ValidationError(REPORT_SHAPE.format(detail=detail))
+
+
+def _is_count(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+
+def _check_types(report: dict[str, Any]) -> None:
+    """The fields this server stores and shows must have the schema's types (docs/triage-report-schema.md):
+    a report that passed the key checks but holds, say, a string distance must be refused here, not fail
+    half-way through the write or leave a result whose page cannot be shown."""
+    for key in ("source", "generator"):
+        if report.get(key) is not None and not isinstance(report[key], dict):
+            raise _refuse(f"'{key}' must be an object")
+    verification = (report.get("source") or {}).get("verification")
+    if verification is not None and not isinstance(verification, dict):
+        raise _refuse("'source.verification' must be an object")
+    if report.get("hashsets") is not None and not isinstance(report["hashsets"], list):
+        raise _refuse("'hashsets' must be a list")
+    summary = report["summary"]
+    for key in ("by_category", "by_kind", "by_category_and_kind"):
+        if summary.get(key) is not None and not isinstance(summary[key], dict):
+            raise _refuse(f"'summary.{key}' must be an object")
+    for key in ("files_total", "known_good_files", "deleted_files", "error_files"):
+        if not _is_count(summary.get(key)):
+            raise _refuse(f"'summary.{key}' must be a whole number")
+    for i, rec in enumerate(report["files"]):
+        if not _is_count(rec.get("size")):
+            raise _refuse(f"files[{i}].size must be a whole number")
+        if rec.get("matches") is not None and not isinstance(rec["matches"], list):
+            raise _refuse(f"files[{i}].matches must be a list")
+        for m in rec.get("matches") or []:
+            if m["category"] not in MATCH_CATEGORIES:
+                raise _refuse(f"files[{i}].matches category must be one of {', '.join(MATCH_CATEGORIES)}")
+            if m["kind"] not in MATCH_KINDS:
+                raise _refuse(f"files[{i}].matches kind must be exact or perceptual")
+            if not _is_count(m.get("distance")):
+                raise _refuse(f"files[{i}].matches distance must be a whole number")
+
+
 def _shape(report: Any) -> dict[str, Any]:
     if not isinstance(report, dict):
         raise ValidationError(REPORT_SHAPE.format(detail="it must be a JSON object"))
@@ -48,11 +93,13 @@ def _shape(report: Any) -> dict[str, Any]:
     for i, rec in enumerate(report["files"]):
         if not isinstance(rec, dict) or "path" not in rec:
             raise ValidationError(REPORT_SHAPE.format(detail=f"files[{i}] has no 'path'"))
-        for m in rec.get("matches") or []:
+        matches = rec.get("matches") or []
+        for m in matches if isinstance(matches, list) else []:
             if not isinstance(m, dict) or not {"set", "category", "kind"} <= set(m):
                 raise ValidationError(
                     REPORT_SHAPE.format(detail=f"files[{i}].matches needs set, category, kind")
                 )
+    _check_types(report)
     return report
 
 
