@@ -87,3 +87,25 @@ def test_the_calendar_feed_holds_references_only_and_needs_the_token(force: Any,
     body = Client().get(f"/offenders/calendar/{token}.ics").content.decode()
     assert "BEGIN:VEVENT" in body and o.reference in body and "Secretname" not in body
     assert Client().get("/offenders/calendar/wrong-token.ics").status_code == 404
+
+
+def test_creating_a_visit_through_the_api_rejects_bad_input_clearly_and_reads_a_local_time(
+    force: Any, client_for: Any
+) -> None:
+    o = make_offender(force, managed_since=timezone.localdate() - timedelta(days=10))
+    client = client_for(force.user("offender-manager"))
+    yesterday = timezone.localtime() - timedelta(days=1)
+
+    def post(**body: Any) -> Any:
+        body = {"offender_id": o.pk, "outcome": "no-answer", **body}
+        return client.post("/api/v1/offenders/visits", data=json.dumps(body), content_type="application/json")
+
+    at_local = yesterday.replace(tzinfo=None, microsecond=0).isoformat()
+    r = post(outcome="refused", attempted_at=at_local)
+    assert r.status_code == 422 and "entry-refused" in r.json()["errors"]["outcome"][0]
+    r = post(attempted_at=at_local, officer_id=987654)
+    assert r.status_code == 422 and r.json()["errors"]["officer_id"] == ["No officer with id 987654."]
+    assert not o.visits.exists()
+    r = post(attempted_at=at_local)  # no offset: the force's local time
+    assert r.status_code == 201
+    assert timezone.localtime(o.visits.get().attempted_at).replace(tzinfo=None).isoformat() == at_local

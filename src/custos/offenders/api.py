@@ -4,6 +4,7 @@
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -236,6 +237,10 @@ def create_offender_visit(request: HttpRequest, payload: VisitIn) -> Any:
     officers = {
         p.pk: p for p in Person.objects.filter(pk__in=[payload.officer_id, payload.second_officer_id])
     }
+    for name in ("officer_id", "second_officer_id"):
+        wanted = getattr(payload, name)
+        if wanted is not None and wanted not in officers:
+            raise ValidationError({name: [services.UNKNOWN_OFFICER.format(id=wanted)]})
     data = payload.dict(exclude={"offender_id", "officer_id", "second_officer_id"})
     visit, created = services.visit_record(
         actor=request.user,

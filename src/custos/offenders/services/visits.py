@@ -28,6 +28,7 @@ from custos.offenders.services.register import (
     OFFICERS_SAME,
     OUTCOME_REQUIRED,
     STATION_REQUIRED,
+    UNKNOWN_OUTCOME,
     UNKNOWN_REASON,
     VISIT_IN_FUTURE,
     _actor_person,
@@ -70,7 +71,16 @@ def visit_record(
     _require_change(actor, offender)
     if not outcome:
         raise ValidationError({"outcome": [OUTCOME_REQUIRED]})
-    rules.VisitOutcome(outcome)
+    try:
+        rules.VisitOutcome(outcome)
+    except ValueError:
+        outcomes = ", ".join(o.value for o in rules.VisitOutcome)
+        raise ValidationError(
+            {"outcome": [UNKNOWN_OUTCOME.format(outcome=outcome, outcomes=outcomes)]}
+        ) from None
+    if timezone.is_naive(attempted_at):
+        # A time without an offset (an API client's local time) is read in the force's time zone.
+        attempted_at = timezone.make_aware(attempted_at)
     if attempted_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"attempted_at": [VISIT_IN_FUTURE]})
     if officer is not None and second_officer is not None and officer.pk == second_officer.pk:
