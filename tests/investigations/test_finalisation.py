@@ -7,6 +7,7 @@ from custos.investigations.rules.finalisation import (
     OUTCOME_21_NEEDS_RATIONALE,
     OUTCOME_21_NEEDS_VICTIM_INFORMED,
     SIGNOFF_NEEDED,
+    SIGNOFF_NOT_PROPOSER,
     SIGNOFF_NOT_SELF,
 )
 
@@ -59,6 +60,29 @@ def test_an_nfa_outcome_needs_a_sign_off_not_by_the_investigator(policy: Policy)
         policy=policy,
     )
     assert self_signed.errors == (SIGNOFF_NOT_SELF,)
+
+
+def test_an_nfa_outcome_cannot_be_signed_off_by_the_supervisor_who_proposed_it(policy: Policy) -> None:
+    own_proposal = finalisation_check(
+        outcome=18,
+        suspect="none",
+        lines=RESOLVED,
+        signoff=Signoff("DS 3", "all lines exhausted"),
+        investigator_id="DC 7",
+        proposer_id="DS 3",
+        policy=policy,
+    )
+    someone_elses = finalisation_check(
+        outcome=18,
+        suspect="none",
+        lines=RESOLVED,
+        signoff=Signoff("DS 4", "all lines exhausted"),
+        investigator_id="DC 7",
+        proposer_id="DS 3",
+        policy=policy,
+    )
+    assert own_proposal.errors == (SIGNOFF_NOT_PROPOSER,)
+    assert someone_elses.can_finalise, someone_elses.errors
 
 
 def test_a_charge_needs_no_sign_off(policy: Policy) -> None:

@@ -121,6 +121,27 @@ def test_an_nfa_outcome_waits_for_a_supervisors_sign_off_with_a_rationale(unit: 
     assert (finalised.status, finalised.outcome) == (CrimeStatus.FINALISED, 18)
 
 
+def test_a_supervisor_cannot_sign_off_an_nfa_outcome_they_proposed_themselves(
+    unit: Any, make_person: Any, make_user: Any, client_for: Any
+) -> None:
+    crime = _allocated(unit)
+    _resolve_all(unit, crime)
+    outcome_propose(actor=unit.supervisor, crime=crime, outcome=18, rationale="No suspect")
+    other_ds = make_person(rank="detective-sergeant", borough=unit.borough, team=unit.team, pip_level=1)
+    second = make_user("unit-ds-2", ["investigation-supervisor"], other_ds)
+
+    page = client_for(unit.supervisor).get(f"/investigations/crimes/{crime.pk}/").content.decode()
+    with pytest.raises(ValidationError) as refused:
+        outcome_signoff(actor=unit.supervisor, crime=crime, rationale="Agreed")
+    assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.OPEN
+    signed = outcome_signoff(actor=second, crime=crime, rationale="Agreed: all lines exhausted")
+
+    assert 'data-testid="sign-off"' not in page and 'data-testid="sign-off-by-another"' in page
+    assert any("proposed the outcome" in m for m in refused.value.message_dict["rationale"])
+    assert signed.signed_off_by == other_ds
+    assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.FINALISED
+
+
 def test_a_charge_finalises_at_once_without_sign_off(unit: Any) -> None:
     crime = _allocated(unit, suspects=(("named", "Sam Doe", ""),))
     _resolve_all(unit, crime)

@@ -81,6 +81,12 @@ def is_supervisor_of(actor: Any, crime: Crime) -> bool:
     return s.person_id is not None and s.has(*SUPERVISOR_ROLES) and s.borough_id == crime.borough_id
 
 
+def may_sign_off(actor: Any, crime: Crime, decision: OutcomeDecision) -> bool:
+    """Whether this supervisor may sign off the decision: not one they proposed, nor on a crime they hold."""
+    person_id = scope_of(actor).person_id
+    return is_supervisor_of(actor, crime) and person_id not in (decision.proposed_by_id, crime.officer_id)
+
+
 def plan_create(
     *, actor: Any, crime: Crime, owner: Person, allocated_on: date, policy: Policy | None = None
 ) -> InvestigationPlan:
@@ -401,6 +407,7 @@ def outcome_signoff(
         victim_informed=decision.victim_informed,
         signoff=Signoff(supervisor_id=str(supervisor.pk), rationale=rationale),
         investigator_id=str(crime.officer_id or decision.proposed_by_id),
+        proposer_id=str(decision.proposed_by_id),
         policy=policy,
     )
     if not check.can_finalise:

@@ -68,6 +68,7 @@ def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
             "pending_name": OUTCOME_NAMES.get(pending.outcome) if pending else "",
             "can_change": crime_access.can_change_crime(scope_of(request.user), crime),
             "is_supervisor": services.is_supervisor_of(request.user, crime),
+            "can_sign_off": pending is not None and services.may_sign_off(request.user, crime, pending),
             "can_allocate": allocation_services.can_allocate(request.user, crime.borough_id),
             "can_override": allocation_services.can_override(request.user, crime.borough_id),
             "line_form": LineForm(),

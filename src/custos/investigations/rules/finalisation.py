@@ -24,6 +24,7 @@ NO_LINES = "the investigation plan has no lines of enquiry"
 SIGNOFF_NEEDED = "outcome {outcome} needs a supervisor's sign-off with a rationale"
 SIGNOFF_NEEDS_RATIONALE = "the supervisor's sign-off needs a rationale"
 SIGNOFF_NOT_SELF = "the supervisor signing off cannot be the investigator"
+SIGNOFF_NOT_PROPOSER = "the supervisor signing off cannot be the person who proposed the outcome"
 OUTCOME_21_NEEDS_RATIONALE = "outcome 21 needs a recorded rationale"
 OUTCOME_21_NEEDS_VICTIM_INFORMED = "outcome 21 needs the victim informed, and that logged"
 
@@ -77,6 +78,7 @@ def finalisation_check(
     victim_informed: bool = False,
     signoff: Signoff | None = None,
     investigator_id: str | None = None,
+    proposer_id: str | None = None,
     policy: Policy,
 ) -> FinalisationCheck:
     """Whether a crime may be finalised with this outcome now, and everything that stands in the way."""
@@ -99,6 +101,9 @@ def finalisation_check(
                 errors.append(SIGNOFF_NEEDS_RATIONALE)
             if investigator_id is not None and signoff.supervisor_id == investigator_id:
                 errors.append(SIGNOFF_NOT_SELF)
+            # The sign-off is a second person's check: whoever proposed the NFA cannot also approve it.
+            elif proposer_id is not None and signoff.supervisor_id == proposer_id:
+                errors.append(SIGNOFF_NOT_PROPOSER)
     return FinalisationCheck(
         can_finalise=not errors,
         errors=tuple(errors),
