@@ -6,6 +6,8 @@ import json
 from datetime import date
 from typing import Any
 
+import pytest
+
 from custos.cli import main
 from custos.core.models import AuditEvent
 from tests.offenders.factories import add_visit, make_offender
@@ -37,3 +39,14 @@ def test_search_by_name_is_audited(force: Any, capsys: Any) -> None:
     )
     assert [r["name"] for r in json.loads(capsys.readouterr().out)] == ["Derek Hollins"]
     assert AuditEvent.objects.filter(action="custos.offender.searched").exists()
+
+
+def test_search_without_a_term_or_with_a_bad_date_is_a_clear_error(force: Any, capsys: Any) -> None:
+    assert main(["offenders", "search", "--user", "offender-manager-a"]) == 2
+    assert "give at least one of --name, --dob, --address or --vrm" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["offenders", "search", "--dob", "1968-13-01", "--user", "offender-manager-a"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "'1968-13-01' is not a date in the form YYYY-MM-DD" in err and "Traceback" not in err
+    assert not AuditEvent.objects.filter(action="custos.offender.searched").exists()

@@ -6,6 +6,10 @@ import argparse
 import json
 from typing import Any
 
+from custos.core.calc import iso_date
+
+SEARCH_NEEDS_A_TERM = "give at least one of --name, --dob, --address or --vrm"
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("offenders", help="registered offenders: show a record, search, worklist (audited)")
@@ -14,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("reference")
     search = ops.add_parser("search", help="fuzzy name/alias, DOB, address or vehicle registration")
     search.add_argument("--name", default="")
-    search.add_argument("--dob", default="")
+    search.add_argument("--dob", type=iso_date, default=None, help="date of birth, YYYY-MM-DD")
     search.add_argument("--address", default="")
     search.add_argument("--vrm", default="")
     work = ops.add_parser("worklist", help="offenders needing attention, longest unseen first")
@@ -55,8 +59,6 @@ def _run(args: argparse.Namespace) -> int:
     from custos.cli import _django
 
     _django()
-    from datetime import date
-
     from django.http import Http404
     from django.utils import timezone
 
@@ -85,11 +87,10 @@ def _run(args: argparse.Namespace) -> int:
         }
     elif args.offenders_command == "search":
         query = selectors.SearchQuery(
-            name=args.name,
-            date_of_birth=date.fromisoformat(args.dob) if args.dob else None,
-            address=args.address,
-            vrm=args.vrm,
+            name=args.name, date_of_birth=args.dob, address=args.address, vrm=args.vrm
         )
+        if not query.as_dict():
+            raise UserError(SEARCH_NEEDS_A_TERM)
         out = [_summary(o) for o in selectors.offender_search(actor=actor, query=query)]
     else:
         filters = selectors.WorklistFilters(scope=args.scope)
