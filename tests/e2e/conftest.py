@@ -7,8 +7,8 @@ Every test under tests/e2e is marked `browser`, so `pytest -m "not browser"` lea
   gives it a fresh, empty profile (user-data-dir) and deletes it afterwards.
 - `page`: a new browser context per test with `base_url` set to the live server, so `page.goto("/healthz")`
   works. Timeouts: 10 s for actions, 30 s for navigations. Requests that leave the live server are blocked
-  and fail the test (no CDN, no tracking), and so does any uncaught JavaScript error. When a test fails, a
-  full-page screenshot goes to var/e2e-screenshots/.
+  and fail the test (no CDN, no tracking), and so does any uncaught JavaScript error or anything the Content
+  Security Policy blocks. When a test fails, a full-page screenshot goes to var/e2e-screenshots/.
 
 Without chromium the tests are skipped with the reason, except when CI=true, where they fail.
 
@@ -47,6 +47,9 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 CHROMIUM_MISSING = "chromium not found at {path}: install Debian's chromium or set CUSTOS_CHROMIUM"
+# What the Content Security Policy blocked on the test's page; a test that provokes a violation on purpose
+# reads and clears it.
+CSP_VIOLATIONS = pytest.StashKey[list[str]]()
 
 
 def in_ci() -> bool:
@@ -129,6 +132,17 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
     opened = context.new_page()
     js_errors: list[str] = []
     opened.on("pageerror", lambda error: js_errors.append(str(error)))
+    # Chromium reports what the Content Security Policy blocked as a console error; none is allowed.
+    csp_violations: list[str] = []
+    request.node.stash[CSP_VIOLATIONS] = csp_violations
+    opened.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{opened.url}: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield opened
         failed = any(
@@ -145,3 +159,5 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
         pytest.fail(f"the page requested addresses outside the live server: {external}", pytrace=False)
     if js_errors:
         pytest.fail(f"uncaught JavaScript errors: {js_errors}", pytrace=False)
+    if csp_violations:
+        pytest.fail(f"the Content Security Policy blocked: {csp_violations}", pytrace=False)
