@@ -136,3 +136,27 @@ def test_an_item_of_another_offender_is_not_found_through_this_one(force: Any, c
     alias = Alias.objects.create(offender=other, last_name="Elsewhere")
     client = client_for(force.user("offender-manager"))
     assert client.get(f"/offenders/{o.pk}/aliases/{alias.pk}/").status_code == 404
+
+
+def test_the_record_page_lets_an_officer_add_every_kind_of_address_with_its_town(
+    force: Any, client_for: Any
+) -> None:
+    import re
+
+    from custos.offenders.models import AddressKind
+
+    o = make_offender(force)
+    client = client_for(force.user("offender-manager"))
+    page = client.get(f"/offenders/{o.pk}/").content.decode()
+    select = re.search(r'<select[^>]*name="address_kind"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, "the add form offers no choice of address kind"
+    assert re.findall(r'value="([^"]+)"', select.group(1)) == list(AddressKind.values)
+    assert 'name="town"' in page
+    response = client.post(
+        f"/offenders/{o.pk}/details/",
+        {"section": "address", "address_kind": "household-child", "line1": "4 Park Row", "town": "Leeds",
+         "postcode": "LS1 1AA", "from_date": "2024-05-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    added = Address.objects.get(offender=o, line1="4 Park Row")
+    assert (added.kind, added.town) == ("household-child", "Leeds")

@@ -13,7 +13,7 @@ from custos.core.views import who_viewed
 from custos.offenders import access, selectors
 from custos.offenders.computed import record_dates
 from custos.offenders.forms import SearchForm
-from custos.offenders.models import OffenderPhoto
+from custos.offenders.models import AddressKind, OffenderPhoto
 from custos.offenders.rules import predictability
 from custos.offenders.views.common import require_offender_role
 
@@ -42,6 +42,7 @@ def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "links": selectors.offender_links(actor=request.user, offender=offender),
             "can_change": access.can_change_offender(s, offender),
+            "address_kinds": AddressKind.choices,
             "viewers": who_viewed(object_type="offenders.offender", object_id=offender.pk)
             if access.is_supervisor(s) or s.has("professional-standards")  # type: ignore[arg-type]
             else None,
