@@ -71,6 +71,16 @@ def _fresh_obligation(force: Any) -> Any:
     )
 
 
+def _fresh_link(force: Any) -> Any:
+    """A new victim of the shared crime per request, so each role starts an obligation not yet started."""
+    from custos.victims.models import VictimCrime
+    from tests.victims.helpers import add_victim
+
+    victim = add_victim(force, _link(force).crime, first_name=f"Fresh{_n['i']}")
+    _n["i"] += 1
+    return VictimCrime.objects.get(victim=victim)
+
+
 def _fresh_review(force: Any) -> Any:
     from custos.victims.models import RightToReview
 
@@ -178,6 +188,15 @@ ROUTES = [
         outsider_exempt=ADMIN_ONLY,
     ),
     RouteCase(
+        "victims:obligation_start",
+        kwargs=lambda f: {"pk": _link(f).pk},
+        method="post",
+        data=lambda f: {"key": "vps-offer", "on": TODAY},
+        expect=only(CHANGERS, 302),
+        outsider=404,
+        outsider_exempt=ADMIN_ONLY,
+    ),
+    RouteCase(
         "victims:withdraw",
         kwargs=lambda f: {"pk": _link(f).pk},
         method="post",
@@ -254,6 +273,15 @@ ROUTES = [
         method="post",
         data=lambda f: {"evidence": "Phoned the victim"},
         expect=only(CHANGERS, 200),
+        outsider=404,
+        outsider_exempt=ADMIN_ONLY,
+    ),
+    RouteCase(
+        "api-1:start_victim_obligation",
+        kwargs=lambda f: {"link_id": _fresh_link(f).pk},
+        method="post",
+        data=lambda f: {"key": "vps-offer", "on": TODAY},
+        expect=only(CHANGERS, 201),
         outsider=404,
         outsider_exempt=ADMIN_ONLY,
     ),

@@ -148,6 +148,11 @@ class ObligationMetIn(Schema):
     safe_route_confirmed: bool = False
 
 
+class ObligationStartIn(Schema):
+    key: str
+    on: date | None = None
+
+
 class EventIn(Schema):
     event: str
     occurred_on: date
@@ -343,6 +348,15 @@ def mark_obligation_met(request: HttpRequest, obligation_id: int, payload: Oblig
     ob = selectors.obligation_for_change(actor=request.user, pk=obligation_id)
     services.obligation_update(actor=request.user, obligation=ob, **payload.dict())
     return Obligation.objects.select_related("link__crime").get(pk=ob.pk)
+
+
+@router.post("/links/{link_id}/obligations", response={201: ObligationOut})
+def start_victim_obligation(request: HttpRequest, link_id: int, payload: ObligationStartIn) -> Any:
+    """Start an obligation whose trigger Custos does not record itself: the VPS offer after the witness
+    statement, the case outcome, property returned, the Victim Contact Scheme after a conviction."""
+    link = selectors.link_get(actor=request.user, pk=link_id, change=True)
+    ob = services.obligation_start(actor=request.user, link=link, key=payload.key, on=payload.on)
+    return Status(201, Obligation.objects.select_related("link__crime").get(pk=ob.pk))
 
 
 @router.post("/crimes/{crime_id}/events", response={201: EventOut})

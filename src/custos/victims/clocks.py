@@ -45,6 +45,34 @@ MET_IN_FUTURE = "the date it was met cannot be in the future"
 WITHDRAWAL_REASON_REQUIRED = "record the victim's reason for withdrawing support (it is mandatory)"
 ALREADY_WITHDRAWN = "support was already withdrawn on {on}"
 
+# Obligations whose trigger no investigation event records: staff start them by hand on the victim's page,
+# with the day the trigger happened (the VPS offer, trial outcome, property, Victim Contact Scheme).
+HAND_TRIGGERS: dict[str, str] = {
+    "witness-statement": "Witness statement taken on",
+    "verdict": "Outcome of the case or appeal given on",
+    "property-released": "Property no longer needed on",
+    "conviction": "Offender convicted on",
+}
+# How each trigger starts its obligations, in words for the checklist.
+TRIGGER_WORDS: dict[str, str] = {
+    "report": "at the report",
+    "investigation-event": "when an investigation event is recorded on the crime's victims page",
+    "nfa": "when a decision not to investigate or not to prosecute is recorded",
+    "last-update": "after each update given",
+    "charge": "when the charge is recorded",
+    "witness-statement": "when the victim's witness statement is taken",
+    "verdict": "when the outcome of the case is known",
+    "property-released": "when the victim's property is no longer needed",
+    "conviction": "when the offender is convicted",
+}
+NOT_STARTED_BY_HAND = (
+    "{title} starts on its own (at the report or an investigation event); it cannot be started by hand"
+)
+UNKNOWN_OBLIGATION = "no such Victims' Code obligation: {key!r}"
+NO_CODE_SERVICES = "this victim gets no Victims' Code services for this crime, so no obligation is tracked"
+TRIGGER_IN_FUTURE = "the date it started cannot be in the future"
+ALREADY_STARTED = "{title}: already started on {on}"
+
 # Events (other than ``report``) that an investigation records against a crime.
 INVESTIGATION_EVENTS = tuple(e for e in VICTIM_EVENTS if e != "report")
 DECISION_EVENTS = ("nfa", "decision-not-to-investigate")
@@ -147,6 +175,63 @@ def _initial_obligations(link: VictimCrime, *, policy: Policy) -> None:
             if made and status == ObligationStatus.MET:
                 ob.met_on = timezone.localdate()
                 ob.save(update_fields=["met_on"])
+
+
+@transaction.atomic
+def obligation_start(
+    *, actor: Any, link: VictimCrime, key: str, on: date | None = None, policy: Policy | None = None
+) -> Obligation:
+    """Start an obligation whose trigger Custos does not record itself (``HAND_TRIGGERS``), from ``on``."""
+    if not access.can_change_link(scope_of(actor), link):
+        raise PermissionError(NOT_ALLOWED)
+    found = {o.key: (r.number, o) for r in victims_code_rights() for o in r.obligations}
+    if key not in found:
+        raise ValidationError({"key": [UNKNOWN_OBLIGATION.format(key=key)]})
+    right, item = found[key]
+    if item.trigger not in HAND_TRIGGERS:
+        raise ValidationError({"key": [NOT_STARTED_BY_HAND.format(title=item.title)]})
+    if not link.services:
+        raise ValidationError({"key": [NO_CODE_SERVICES]})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": [TRIGGER_IN_FUTURE]})
+    earlier = link.obligations.filter(key=key).order_by("trigger_on").first()
+    if earlier is not None:
+        raise ValidationError({"key": [ALREADY_STARTED.format(title=item.title, on=earlier.trigger_on)]})
+    policy = policy or current_policy()
+    due = obligation_due(
+        key,
+        on,
+        enhanced=link.enhanced,
+        agreed_frequency_days=link.victim.update_frequency_days,
+        policy=policy,
+    )
+    ob, _ = _make(
+        link,
+        key,
+        item.trigger,
+        on,
+        due=due.due,
+        basis=due.basis,
+        policy_version=due.policy_version,
+        title=item.title,
+        right=right,
+    )
+    audit.record(
+        actor=actor,
+        action="custos.victim_obligation.started",
+        obj=ob,
+        changes={
+            "victim": link.victim_id,
+            "crime": link.crime.reference,
+            "key": key,
+            "trigger": item.trigger,
+            "trigger_on": str(on),
+            "due_on": str(due.due) if due.due else None,
+            "policy_version": due.policy_version,
+        },
+    )
+    return ob
 
 
 @dataclass(frozen=True)

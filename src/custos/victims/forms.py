@@ -74,6 +74,11 @@ class ObligationForm(GovukFormMixin, forms.Form):
     safe_route_confirmed = forms.BooleanField(required=False, label="Sent by the safe contact route")
 
 
+class ObligationStartForm(GovukFormMixin, forms.Form):
+    key = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    on = forms.DateField(required=False, widget=DATE, label="Date")
+
+
 class WithdrawForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="The victim's reason"

@@ -410,6 +410,7 @@ from custos.victims.clocks import (  # noqa: E402  (re-exported: one place to lo
     days_overdue,
     escalate_overdue,
     investigation_event_recorded,
+    obligation_start,
     obligation_update,
     support_withdraw,
 )
@@ -432,6 +433,7 @@ __all__ = [
     "escalate_overdue",
     "investigation_event_recorded",
     "needs_assessment_record",
+    "obligation_start",
     "obligation_update",
     "review_acknowledge",
     "review_decide",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("crimes/<int:crime_pk>/add/", views.victim_add, name="add"),
     path("crimes/<int:crime_pk>/events/", views.record_event, name="record_event"),
     path("obligations/<int:pk>/", views.obligation_update, name="obligation"),
+    path("links/<int:pk>/obligations/start/", views.obligation_start, name="obligation_start"),
     path("links/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("links/<int:pk>/review/", views.review_request, name="review_request"),
     path("reviews/<int:pk>/acknowledge/", views.review_acknowledge, name="review_acknowledge"),

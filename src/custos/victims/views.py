@@ -21,11 +21,13 @@ from custos.core.policy import current_policy
 from custos.core.web import flash_errors, submit_form
 from custos.crimes.models import Crime
 from custos.victims import access, compliance, selectors, services
+from custos.victims.clocks import HAND_TRIGGERS, TRIGGER_WORDS
 from custos.victims.forms import (
     AssessForm,
     EventForm,
     LinkForm,
     ObligationForm,
+    ObligationStartForm,
     ReviewDecideForm,
     ReviewRequestForm,
     VictimForm,
@@ -68,7 +70,15 @@ def _checklist(link: VictimCrime, obligations: list[Obligation]) -> list[dict[st
     for right in victims_code_rights():
         rows = [o for o in mine if o.right == right.number]
         keys = {o.key for o in rows}
-        waiting = [o for o in right.obligations if o.key not in keys]
+        waiting = [
+            {
+                "item": o,
+                "starts": TRIGGER_WORDS.get(o.trigger, o.trigger),
+                "start_label": HAND_TRIGGERS.get(o.trigger, "") if link.services else "",
+            }
+            for o in right.obligations
+            if o.key not in keys
+        ]
         out.append({"right": right, "rows": rows, "waiting": waiting})
     return out
 
@@ -208,6 +218,23 @@ def obligation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
     return redirect("victims:detail", pk=ob.link.victim_id)
+
+
+@require_POST
+@login_required
+def obligation_start(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.link_get(actor=request.user, pk=pk, change=True)
+    submit_form(
+        request,
+        ObligationStartForm(request.POST),
+        lambda d: services.obligation_start(actor=request.user, link=link, key=d["key"], on=d.get("on")),
+        done=lambda ob: (
+            f"{ob.title}: started on {ob.trigger_on:%d %b %Y}"
+            + (f", due by {ob.due_on:%d %b %Y}." if ob.due_on else ", no fixed date.")
+        ),
+        invalid="Give the date it started, as a real date.",
+    )
+    return redirect("victims:detail", pk=link.victim_id)
 
 
 @require_POST
