@@ -15,6 +15,7 @@ from tests.triage.lab_support import (
     accredit,
     file_record,
     hit,
+    lab_team,
     make_device,
     report,
     report_with_hits,
@@ -216,8 +217,11 @@ def test_a_real_scan_report_uploads_end_to_end(force: Any, tmp_path: Path) -> No
 def test_a_hit_on_an_rso_device_is_pending_until_offender_management_can_take_it(
     force: Any, monkeypatch: Any
 ) -> None:
+    from tests.offenders.factories import make_offender
+
     monkeypatch.setattr(links, "offender_hook", lambda: None)
-    device = make_device(force, offender_id=4242)
+    nominal = make_offender(force).pk
+    device = make_device(force, offender_id=nominal)
     assert device.suspect_is_rso
     services.result_upload(actor=None, device=device, report=report_with_hits())
     device.refresh_from_db()
@@ -237,7 +241,7 @@ def test_a_hit_on_an_rso_device_is_pending_until_offender_management_can_take_it
 
     first = offender_links(date.today())
     assert first.created == {"offender-links": 1}
-    assert calls[0]["offender_id"] == 4242 and calls[0]["device"].pk == device.pk
+    assert calls[0]["offender_id"] == nominal and calls[0]["device"].pk == device.pk
     assert offender_links(date.today()).created == {"offender-links": 0}  # idempotent
     device.refresh_from_db()
     assert device.offender_link == "done"
@@ -247,9 +251,14 @@ def test_a_hit_on_an_rso_device_is_pending_until_offender_management_can_take_it
 def test_a_device_without_hits_or_nominal_never_calls_offender_management(
     force: Any, monkeypatch: Any
 ) -> None:
+    from tests.offenders.factories import make_offender
+
     calls: list[Any] = []
     monkeypatch.setattr(links, "offender_hook", lambda: lambda **kw: calls.append(kw))
-    services.result_upload(actor=None, device=make_device(force, offender_id=7), report=report_without_hits())
+    nominal = make_offender(force).pk
+    services.result_upload(
+        actor=None, device=make_device(force, offender_id=nominal), report=report_without_hits()
+    )
     services.result_upload(actor=None, device=make_device(force), report=report_with_hits())
     assert calls == []
 
@@ -292,7 +301,7 @@ def test_a_device_with_no_hits_can_be_returned_with_a_recorded_decision(force: A
 @pytest.mark.parametrize(
     ("kw", "rep"),
     [
-        ({"offender_id": 99}, report_without_hits),
+        ({"suspect_is_rso": True}, report_without_hits),
         ({"contact_offending_indicators": True}, report_without_hits),
         ({}, report_with_hits),
         ({}, None),
@@ -489,3 +498,39 @@ def test_a_mistyped_report_is_refused_on_the_page_and_nothing_is_attached(
     )
     assert api.status_code == 422
     assert not device.results.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("offender_id", "987654", services.NO_NOMINAL.format(offender_id=987654)),
+        ("seized_at", "2099-01-01T10:00", services.SEIZED_IN_FUTURE),
+        ("referral_received_on", "2099-01-01", services.REFERRAL_IN_FUTURE),
+    ],
+)
+def test_a_device_with_an_unknown_nominal_or_a_future_date_is_refused_against_its_field(
+    force: Any, client_for: Any, field: str, value: str, message: str
+) -> None:
+    form = {
+        "exhibit_reference": "EX/NEW/1",
+        "device_type": "phone",
+        "seal_number": "SEAL1",
+        "seized_from": "suspect",
+        "seized_at": "2026-01-01T10:00",
+        "lab": lab_team(force).pk,
+        "kirat_level": "unknown",
+        "referral_grade": "unknown",
+        field: value,
+    }
+    client = client_for(force.user("investigator", "A"))
+    page = client.post("/triage/devices/new/", form)
+    assert page.status_code == 200
+    assert message in page.context["form"].errors[field]
+    assert not Device.objects.filter(exhibit_reference="EX/NEW/1").exists()
+
+
+def test_a_device_linked_to_a_nominal_on_the_register_is_accepted(force: Any) -> None:
+    from tests.offenders.factories import make_offender
+
+    nominal = make_offender(force)
+    assert make_device(force, offender_id=nominal.pk).suspect_is_rso

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.offenders.factories import make_offender
 from tests.triage.lab_support import make_device
 
 from custos.accounts.roles import Role
@@ -24,7 +25,7 @@ def devices(force: Any) -> list[Any]:
     made = [
         make_device(force, "A"),
         make_device(force, "B"),
-        make_device(force, "A", offender_id=11),
+        make_device(force, "A", offender_id=make_offender(force).pk),
         make_device(force, "B", lab_id=force.teams["digital-forensics-lab@A"].pk),
     ]
     made[1].examiner = force.people["digital-forensic-examiner@A"]

@@ -31,10 +31,18 @@ def crime_for(reference: str) -> Any | None:
     return crime._default_manager.filter(reference=reference).first()
 
 
+OFFENDER_MODELS = ("offenders.Offender", "offenders.Nominal")
+
+
+def offenders_present() -> bool:
+    """Whether the offenders app holds the register here (so an offender id can be checked)."""
+    return any(model_or_none(label) is not None for label in OFFENDER_MODELS)
+
+
 def offender_for(offender_id: int | None) -> Any | None:
     if offender_id is None:
         return None
-    for label in ("offenders.Offender", "offenders.Nominal"):
+    for label in OFFENDER_MODELS:
         model = model_or_none(label)
         if model is not None:
             return model._default_manager.filter(pk=offender_id).first()

@@ -43,9 +43,8 @@ from custos.workforce.models import Borough, Person
 def _attach(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errs in exc.message_dict.items():
-            form.add_error(
-                name.removesuffix("_id") if name.removesuffix("_id") in form.fields else None, errs
-            )
+            field = name if name in form.fields else name.removesuffix("_id")
+            form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc.messages)
 

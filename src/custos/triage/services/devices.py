@@ -20,6 +20,9 @@ NOT_ALLOWED = "You cannot do this on this device."
 NOT_A_LAB = "The lab must be a digital forensics lab team."
 OTHER_BOROUGH = "You can only submit devices for your own borough's crimes."
 NO_BOROUGH = "Give the borough of the investigation."
+NO_NOMINAL = "No registered offender has the id {offender_id}: check the RSO nominal's id."
+SEIZED_IN_FUTURE = "The time of seizure cannot be in the future."
+REFERRAL_IN_FUTURE = "The referral cannot have been received in the future."
 
 
 def _user(actor: Any) -> Any:
@@ -51,6 +54,26 @@ DEVICE_FIELDS = [
 ]
 
 
+def _check_facts(fields: dict[str, Any]) -> None:
+    """Facts the ranking and the offender link rely on. A nominal that is not on the register would make
+    every later upload with a hit fail (offender management cannot be told), and a future referral date
+    would push the SLA out of reach."""
+    errors: dict[str, list[str]] = {}
+    offender_id = fields.get("offender_id")
+    if offender_id is not None and links.offenders_present() and links.offender_for(offender_id) is None:
+        errors["offender_id"] = [NO_NOMINAL.format(offender_id=offender_id)]
+    seized_at = fields.get("seized_at")
+    if isinstance(seized_at, datetime) and timezone.is_naive(seized_at):
+        seized_at = timezone.make_aware(seized_at)
+    if isinstance(seized_at, datetime) and seized_at > timezone.now():
+        errors["seized_at"] = [SEIZED_IN_FUTURE]
+    received = fields.get("referral_received_on")
+    if isinstance(received, date) and received > timezone.localdate():
+        errors["referral_received_on"] = [REFERRAL_IN_FUTURE]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def device_create(*, actor: Any, data: dict[str, Any]) -> Device:
     """Record a seized device, enter it in its lab's queue and open its chain of custody."""
@@ -75,6 +98,7 @@ def device_create(*, actor: Any, data: dict[str, Any]) -> Device:
         and fields["borough_id"] != s.borough_id
     ):
         raise ValidationError({"borough_id": [OTHER_BOROUGH]})
+    _check_facts(fields)
     if fields.get("offender_id") is not None:
         fields["suspect_is_rso"] = True  # linked to an RSO nominal
     fields.setdefault("submitted_on", timezone.localdate())
