@@ -123,6 +123,35 @@ def test_an_override_needs_a_supervisor_and_a_rationale_and_is_audited(unit: Any
     assert Crime.objects.get(pk=crime.pk).officer == unit.trainee
 
 
+def test_an_override_moves_the_previous_holders_open_lines_and_tasks_to_the_new_investigator(
+    unit: Any, client_for: Any
+) -> None:
+    from custos.investigations.models import LineOfEnquiry, Task
+    from custos.investigations.services import line_update, task_add
+
+    crime = unit.crime(offence="theft-other")
+    allocation_run(actor=unit.supervisor, borough=unit.borough)
+    crime.refresh_from_db()
+    previous = crime.officer
+    new = unit.pc if previous != unit.pc else unit.dc
+    lines = list(LineOfEnquiry.objects.filter(plan__crime=crime).order_by("id"))
+    line_update(actor=unit.supervisor, line=lines[0], status="pursued", reason="Statement taken")
+    task_add(actor=unit.supervisor, crime=crime, title="Call the victim", owner=previous, due_on=date.today())
+    crime.refresh_from_db()
+
+    allocation_override(actor=unit.supervisor, crime=crime, officer=new, rationale="Continuity with victim")
+
+    open_lines = LineOfEnquiry.objects.filter(plan__crime=crime, status="")
+    assert open_lines.count() == len(lines) - 1
+    assert set(open_lines.values_list("owner_id", flat=True)) == {new.pk}
+    assert LineOfEnquiry.objects.get(pk=lines[0].pk).owner == previous  # who pursued it stays on record
+    assert Task.objects.get(crime=crime).owner == new
+    assert AuditEvent.objects.filter(action="custos.plan.handed_over").count() == 1
+    new_user = unit.pc_user if new == unit.pc else unit.investigator
+    worklist = client_for(new_user).get("/api/v1/investigations/worklist").json()
+    assert worklist["lines_count"] == len(lines) - 1 and worklist["tasks_count"] == 1
+
+
 def test_the_override_rate_counts_overrides_among_allocations(unit: Any, client_for: Any) -> None:
     unit.crime()
     allocation_run(actor=unit.supervisor, borough=unit.borough)

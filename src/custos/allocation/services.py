@@ -427,6 +427,10 @@ def allocation_override(
     QueueEntry.objects.filter(crime=crime).delete()
     if not hasattr(crime, "plan"):
         _start_investigation(actor=actor, crime=crime, officer=officer, today=today, policy=policy)
+    elif previous is not None and previous != officer.pk:
+        from custos.investigations.services import plan_hand_over
+
+        plan_hand_over(actor=actor, crime=crime, previous_id=previous, officer=officer)
     audit.record(
         actor=actor,
         action="custos.allocation.overridden",

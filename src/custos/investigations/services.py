@@ -122,6 +122,29 @@ def plan_create(
     return plan
 
 
+def plan_hand_over(*, actor: Any, crime: Crime, previous_id: int, officer: Person) -> int:
+    """When a crime moves to another investigator, the open lines of enquiry and open tasks the previous
+    holder owned move with it, so they are on the new investigator's worklist and off the old one's."""
+    lines = LineOfEnquiry.objects.filter(plan__crime=crime, status="", owner_id=previous_id)
+    tasks = Task.objects.filter(crime=crime, done_on__isnull=True, owner_id=previous_id)
+    moved_lines = lines.update(owner=officer, version=F("version") + 1)
+    moved_tasks = tasks.update(owner=officer)
+    if moved_lines or moved_tasks:
+        audit.record(
+            actor=actor,
+            action="custos.plan.handed_over",
+            obj=crime,
+            changes={
+                "crime": crime.reference,
+                "from_person_id": previous_id,
+                "to_person_id": officer.pk,
+                "open_lines": moved_lines,
+                "open_tasks": moved_tasks,
+            },
+        )
+    return moved_lines + moved_tasks
+
+
 def _bump(crime: Crime) -> None:
     Crime.objects.filter(pk=crime.pk).update(version=F("version") + 1)
 
