@@ -255,3 +255,21 @@ def test_missing_hash_set_and_bad_lines_are_user_errors(
     )
     assert "bad.csv line 3: MD5 'zz'" in capsys.readouterr().err
     assert not (tmp_path / "o.json").exists()
+
+
+@pytest.mark.parametrize("option", ["--json", "--html", "--manifest", "--vics"])
+def test_an_output_in_a_missing_folder_is_a_user_error_before_anything_is_scanned(
+    evidence: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    from custos.triage.cli import main
+
+    report = tmp_path / "o.json"
+    missing = tmp_path / "no-such-folder" / "out.file"
+    outputs = {"--json": str(report), option: str(missing)}
+    args = ["triage", "scan", str(evidence["root"]), "--quiet", "--workers", "1"]
+    for flag, path in outputs.items():
+        args += [flag, path]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{option} {missing}" in err and "does not exist" in err
+    assert not list(tmp_path.glob("o.json*"))  # neither a report nor a checkpoint left behind

@@ -57,6 +57,7 @@ VERSION = "1.0.0"
 BATCH_FILES = 64
 BATCH_BYTES = 32 << 20
 ERR_MANIFEST_FOLDER = "--manifest needs a folder source (hashdeep audits files on disk), not a {kind} image"
+ERR_OUTPUT_FOLDER = "{option} {path}: the folder {folder} does not exist or cannot be written to"
 
 
 class ScanError(Exception):
@@ -351,9 +352,27 @@ def _thumbnails(
     return out
 
 
+def _check_outputs(opts: ScanOptions) -> None:
+    """Refuse before reading anything when an output cannot be written: a large image can take hours, and
+    the report and checkpoint would otherwise fail at the end (or the checkpoint at the start) with an
+    OSError traceback."""
+    for option, path in (
+        ("--json", opts.json_out),
+        ("--html", opts.html_out),
+        ("--manifest", opts.manifest_out),
+        ("--vics", opts.vics_out),
+    ):
+        if not path:
+            continue
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+            raise ScanError(ERR_OUTPUT_FOLDER.format(option=option, path=path, folder=folder))
+
+
 def scan(opts: ScanOptions, *, policy: Policy) -> dict[str, Any]:
     """Run a scan and write the requested outputs. Returns the report."""
     started = datetime.now(UTC)
+    _check_outputs(opts)
     try:
         spec = detect_source(opts.source)
     except (FileNotFoundError, OSError) as exc:
