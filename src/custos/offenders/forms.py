@@ -196,9 +196,15 @@ class BreachForm(GovukFormMixin, forms.Form):
     pnc = forms.BooleanField(required=False, label="Recorded on PNC")
     visor = forms.BooleanField(required=False, label="Recorded on ViSOR")
     mapp_meeting = forms.ChoiceField(
-        choices=[("", "—"), ("yes", "Urgent MAPP meeting"), ("no", "No meeting")], required=False
+        choices=[("", "—"), ("yes", "Urgent MAPP meeting"), ("no", "No meeting")],
+        required=False,
+        label="Urgent MAPP meeting (DI decision)",
     )
-    enforcement = forms.ChoiceField(choices=[("", "—"), *BreachDecision.choices], required=False)
+    enforcement = forms.ChoiceField(
+        choices=[("", "—"), *BreachDecision.choices],
+        required=False,
+        label="Arrest, wanted circulation or recall (DI decision)",
+    )
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Rationale or note"
     )

@@ -16,6 +16,7 @@ from custos.core.policy import current_policy
 from custos.offenders import rules
 from custos.offenders.models import (
     BreachCase,
+    BreachDecision,
     BreachReview,
     CalendarFeedToken,
     Offender,
@@ -26,12 +27,16 @@ from custos.offenders.models import (
 )
 from custos.offenders.services.register import (
     BREACH_CLOSE_OPEN_ACTIONS,
+    BREACH_DECISIONS_REQUIRED,
     BREACH_DI_ONLY,
     CLOSE_NEEDS_REASON,
     EXECUTION_TOO_LATE,
     NOT_ALLOWED,
     S96B_CLOSER_RANK,
     TASK_ALREADY_CLOSED,
+    WARRANT_ALREADY_DECIDED,
+    WARRANT_DATE_BEFORE,
+    WARRANT_NOT_GRANTED,
     _actor_person,
     _require_change,
 )
@@ -63,7 +68,7 @@ def task_close(*, actor: Any, task: OffenderTask, decision: str, rationale: str)
     if task.kind == TaskKind.BREACH_CASE:
         case = BreachCase.objects.filter(task=task, status="open").first()
         if case is not None:
-            breach_close(actor=actor, case=case, resolution=f"{decision}: {rationale}")
+            breach_close(actor=actor, case=case, resolution=f"{decision}: {rationale}", close_task=False)
     OffenderTask.objects.filter(pk=task.pk).update(
         status=TaskStatus.CLOSED,
         closed_at=timezone.now(),
@@ -105,6 +110,15 @@ def s96b_apply(
 @transaction.atomic
 def s96b_decide(*, actor: Any, warrant: S96BWarrant, granted: bool, on: date, court: str = "") -> S96BWarrant:
     _require_change(actor, warrant.offender)
+    if warrant.granted_on is not None or warrant.refused_on is not None:
+        decision, when = (
+            ("granted", warrant.granted_on) if warrant.granted_on else ("refused", warrant.refused_on)
+        )
+        raise ValidationError({"on": [WARRANT_ALREADY_DECIDED.format(decision=decision, on=when)]})
+    if on < warrant.applied_on:
+        raise ValidationError(
+            {"on": [WARRANT_DATE_BEFORE.format(event="application", on=warrant.applied_on)]}
+        )
     months = int(current_policy().get("offenders.visits.warrant_execution_months"))
     if granted:
         warrant.granted_on = on
@@ -125,8 +139,12 @@ def s96b_decide(*, actor: Any, warrant: S96BWarrant, granted: bool, on: date, co
 @transaction.atomic
 def s96b_execute(*, actor: Any, warrant: S96BWarrant, on: date, outcome: str) -> S96BWarrant:
     _require_change(actor, warrant.offender)
+    if warrant.granted_on is None or warrant.execute_by is None:
+        raise ValidationError({"on": [WARRANT_NOT_GRANTED]})
+    if on < warrant.granted_on:
+        raise ValidationError({"on": [WARRANT_DATE_BEFORE.format(event="grant", on=warrant.granted_on)]})
     months = int(current_policy().get("offenders.visits.warrant_execution_months"))
-    if warrant.execute_by is None or on > warrant.execute_by:
+    if on > warrant.execute_by:
         raise ValidationError({"on": [EXECUTION_TOO_LATE.format(months=months, by=warrant.execute_by)]})
     warrant.executed_on = on
     warrant.execution_outcome = outcome
@@ -168,6 +186,8 @@ def breach_decide(
     person = _actor_person(actor)
     if not (_is_di_or_above(person) or scope_of(actor).is_admin):
         raise PermissionError(BREACH_DI_ONLY)
+    if mapp_meeting not in ("yes", "no") or enforcement not in BreachDecision.values:
+        raise ValidationError(BREACH_DECISIONS_REQUIRED)
     if not rationale.strip():
         raise ValidationError({"rationale": [CLOSE_NEEDS_REASON]})
     case.mapp_meeting_decision = mapp_meeting
@@ -201,7 +221,8 @@ def breach_review(*, actor: Any, case: BreachCase, note: str) -> BreachReview:
 
 
 @transaction.atomic
-def breach_close(*, actor: Any, case: BreachCase, resolution: str) -> BreachCase:
+def breach_close(*, actor: Any, case: BreachCase, resolution: str, close_task: bool = True) -> BreachCase:
+    """Close the case and, unless the caller is closing it, the ladder task that opened it."""
     _require_change(actor, case.offender)
     if not resolution.strip():
         raise ValidationError({"resolution": [CLOSE_NEEDS_REASON]})
@@ -214,6 +235,11 @@ def breach_close(*, actor: Any, case: BreachCase, resolution: str) -> BreachCase
     audit.record(
         actor=actor, action="custos.breach_case.closed", obj=case, changes={"resolution": resolution}
     )
+    task = None
+    if close_task and case.task_id is not None:
+        task = OffenderTask.objects.filter(pk=case.task_id, status=TaskStatus.OPEN).first()
+    if task is not None:
+        task_close(actor=actor, task=task, decision="Breach case closed", rationale=resolution)
     return case
 
 

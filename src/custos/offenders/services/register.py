@@ -51,7 +51,16 @@ TASK_ALREADY_CLOSED = "This task is already closed."
 S96B_CLOSER_RANK = "Only {ranks} (or above) can close a s.96B consideration."
 BREACH_CLOSE_OPEN_ACTIONS = "Record the PNC and ViSOR entries and the DI decisions before closing the case."
 BREACH_DI_ONLY = "Only a detective inspector (or above) records this decision."
+BREACH_DECISIONS_REQUIRED = (
+    "Record both DI decisions: whether an urgent MAPP meeting is needed, and arrest, wanted circulation, "
+    "recall or no enforcement action."
+)
 EXECUTION_TOO_LATE = "A s.96B warrant must be executed within {months} months of issue (by {by})."
+WARRANT_ALREADY_DECIDED = (
+    "The justice's decision on this application is already recorded ({decision} on {on})."
+)
+WARRANT_NOT_GRANTED = "Record the grant of the warrant before its execution."
+WARRANT_DATE_BEFORE = "The date cannot be before the {event} ({on})."
 TRANSFER_TARGET = "Choose another borough or name the receiving force."
 STATION_REQUIRED = "Name the prescribed police station where he notified in person."
 NOTIFICATION_IN_FUTURE = "A notification cannot be dated in the future."
