@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -60,3 +60,36 @@ def test_recording_an_event_on_the_crime_page_and_the_escalation_home_panel(
     assert ClockEscalation.objects.filter(supervisor=force.people["investigation-supervisor@A"]).exists()
     home = client_for(force.user("investigation-supervisor", "A")).get("/").content.decode()
     assert "Victim updates overdue" in home
+
+
+def test_a_business_without_a_named_contact_shows_no_checklist_and_says_why(
+    force: Any, client_for: Any
+) -> None:
+    crime = crime_in_a(force, offence="burglary-business")
+    client = client_for(force.user("investigator", "A"))
+    client.post(
+        f"/victims/crimes/{crime.pk}/add/",
+        {"kind": "business", "business_name": "Kiosk Ltd", "contact_method": "phone", "language": "English"},
+    )
+    victim = Victim.objects.get(business_name="Kiosk Ltd")
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert 'data-testid="no-services"' in page and "Record the named contact" in page
+    # No rights checklist promising obligations that "start at the report": there are none for this victim.
+    assert 'data-testid="checklist"' not in page and "Record a review request" not in page
+
+
+def test_the_checklist_records_the_day_an_obligation_was_actually_met(force: Any, client_for: Any) -> None:
+    from custos.victims.models import Obligation
+
+    crime = crime_in_a(force, reported=date.today() - timedelta(days=10))
+    victim = add_victim(force, crime)
+    ob = Obligation.objects.get(link__victim=victim, key="support-referral")
+    client = client_for(force.user("victim-care-officer", "A"))
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert 'aria-label="Date it was done: Referral to victim support services' in page
+    client.post(
+        f"/victims/obligations/{ob.pk}/",
+        {"status": "met", "evidence": "Referred to Victim Support", "on": ob.due_on.isoformat()},
+    )
+    ob.refresh_from_db()
+    assert ob.status == "met" and ob.met_on == ob.due_on and ob.met_on_time is True
