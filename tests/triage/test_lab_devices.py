@@ -534,3 +534,17 @@ def test_a_device_linked_to_a_nominal_on_the_register_is_accepted(force: Any) ->
 
     nominal = make_offender(force)
     assert make_device(force, offender_id=nominal.pk).suspect_is_rso
+
+
+def test_a_report_that_read_nothing_leaves_the_device_not_triaged_and_unreturnable(force: Any) -> None:
+    device = make_device(force)
+    rep = report([])
+    rep["summary"].update(nothing_read=True, likely_iioc_reason="no file could be read from this raw image")
+    result, _ = services.result_upload(actor=None, device=device, report=rep)
+    device.refresh_from_db()
+    assert result.verdict == device.verdict == "not-triaged"
+    with pytest.raises(ValidationError) as err:
+        services.device_return(actor=force.user("digital-forensic-examiner"), device=device, reason="none")
+    assert "has not been triaged" in " ".join(err.value.messages)
+    empty_folder, _ = services.result_upload(actor=None, device=make_device(force), report=report([]))
+    assert empty_folder.verdict == "no-hits"

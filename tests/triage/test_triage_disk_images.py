@@ -242,3 +242,23 @@ def test_dfvfs_reads_file_systems_when_tsk_cannot(
     assert record["md5"] == hash_bytes(card["photo"]).md5
     assert record["pdq"]
     assert record["timestamps"]["modified"].endswith("Z")
+
+
+def test_an_image_with_no_readable_file_system_is_not_reported_as_no_hits(
+    card: dict[str, Any], tmp_path: Path, policy: Policy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from custos.triage.cli import main
+
+    blob = tmp_path / "encrypted.raw"
+    blob.write_bytes(bytes(range(256)) * 4096)  # 1 MiB with no file system a reader knows
+    report = _scan(blob, tmp_path, policy, [str(card["set"])])
+    summary = report["summary"]
+    assert report["files"] == [] and summary["nothing_read"] is True
+    assert "no file could be read from this raw image" in summary["likely_iioc_reason"]
+    assert "not a 'no hits' result" in summary["likely_iioc_reason"]
+    args = ["triage", "scan", str(blob), "--json", str(tmp_path / "cli.json"), "--quiet", "--workers", "1"]
+    assert main(args) == 0
+    assert "warning: no file could be read" in capsys.readouterr().err
+    folder = tmp_path / "empty-folder"
+    folder.mkdir()
+    assert _scan(folder, tmp_path, policy, [])["summary"]["nothing_read"] is False  # an empty folder is read

@@ -79,7 +79,7 @@ def test_folder_scan_reports_exact_perceptual_known_good_and_archive_members(
 ) -> None:
     report = _scan(evidence, tmp_path, policy, workers=2)
     on_disk = json.loads((tmp_path / "report.json").read_text())
-    assert on_disk["schema_version"] == "1.1"
+    assert on_disk["schema_version"] == "1.2"
     assert on_disk["policy_version"] == policy.version
     files = _by_name(on_disk)
     exact = files["IMG_0001.jpg"]

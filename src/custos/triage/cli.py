@@ -45,6 +45,8 @@ def _scan(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         raise UserError("scan interrupted; run the same command with --resume to continue") from None
     s = report["summary"]
+    if s.get("nothing_read"):
+        print(f"warning: {s['likely_iioc_reason']}", file=sys.stderr)
     print(
         f"{s['files_total']} files, {s['matched_files']} matched "
         f"({s['by_kind']['exact']} exact, {s['by_kind']['perceptual']} perceptual), "

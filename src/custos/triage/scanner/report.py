@@ -14,7 +14,7 @@ from custos.core.policy import Policy
 from .hashsets import NON_INDECENT, SEVERITY, UNCATEGORISED
 from .verdict import file_category
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 GENERATOR = "custos-triage"
 VICS_CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/UK/$metadata#Cases"
 # Record fields that stay in the checkpoint but are not part of the published report.

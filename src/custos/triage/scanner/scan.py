@@ -57,6 +57,10 @@ VERSION = "1.0.0"
 BATCH_FILES = 64
 BATCH_BYTES = 32 << 20
 ERR_MANIFEST_FOLDER = "--manifest needs a folder source (hashdeep audits files on disk), not a {kind} image"
+NOTHING_READ = (
+    "no file could be read from this {kind} image (no file system was recognised: see source.volumes), "
+    "so this is not a 'no hits' result: the device is not triaged"
+)
 ERR_OUTPUT_FOLDER = "{option} {path}: the folder {folder} does not exist or cannot be written to"
 
 
@@ -446,7 +450,10 @@ def _scan(
         deleted_files=sum(1 for r in files if r.get("deleted")),
         error_files=sum(1 for r in files if r.get("errors")),
         unmatchable_images=sum(1 for r in files if r.get("kind") == "image" and not r.get("pdq_matchable")),
+        nothing_read=not files and spec.kind != "folder",
     )
+    if summary["nothing_read"]:
+        summary["likely_iioc_reason"] = NOTHING_READ.format(kind=spec.kind)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "policy_version": policy.version,

@@ -138,7 +138,11 @@ def _file_match(result: TriageResult, rec: dict[str, Any]) -> TriageFileMatch | 
 def _verdict(summary: dict[str, Any], matched: int) -> str:
     if summary.get("likely_iioc"):
         return Verdict.LIKELY_IIOC
-    return Verdict.HITS if matched else Verdict.NO_HITS
+    if matched:
+        return Verdict.HITS
+    # The scanner read no file from the image (no file system it knows): absence of hits proves nothing,
+    # so the device stays "not triaged" and keeps its need for a full examination.
+    return Verdict.NOT_TRIAGED if summary.get("nothing_read") else Verdict.NO_HITS
 
 
 @transaction.atomic
