@@ -152,6 +152,28 @@ def test_an_override_moves_the_previous_holders_open_lines_and_tasks_to_the_new_
     assert worklist["lines_count"] == len(lines) - 1 and worklist["tasks_count"] == 1
 
 
+def test_allocating_one_crime_from_its_page_names_the_officer_and_the_next_best_candidates(
+    unit: Any, client_for: Any
+) -> None:
+    import html
+
+    crime = unit.crime(offence="theft-other")  # T1: the DC, the PC and the trainee may all take it
+
+    response = client_for(unit.supervisor).post(f"/allocation/crimes/{crime.pk}/allocate/", follow=True)
+
+    body = html.unescape(response.content.decode())
+    row = Allocation.objects.get(crime=crime, current=True)
+    assert f"Allocated to {row.officer}." in body  # rank, name and staff number, not the number alone
+    named = [n for n in row.explanation["next_best"] if n["officer"] != row.officer.staff_number]
+    assert named
+    from custos.workforce.models import Person
+
+    for n in named:
+        assert f"<li>{Person.objects.get(staff_number=n['officer'])}: " in body
+    detail = html.unescape(client_for(unit.supervisor).get(f"/allocation/{row.pk}/").content.decode())
+    assert f"<li>{Person.objects.get(staff_number=named[0]['officer'])}: " in detail
+
+
 def test_the_override_rate_counts_overrides_among_allocations(unit: Any, client_for: Any) -> None:
     unit.crime()
     allocation_run(actor=unit.supervisor, borough=unit.borough)

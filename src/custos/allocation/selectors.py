@@ -60,6 +60,24 @@ def allocation_get(*, actor: Any, pk: int) -> Allocation:
     return row
 
 
+def officer_labels(staff_numbers: Iterable[str]) -> dict[str, str]:
+    """Rank, name and staff number for the engine's officer ids (staff numbers), for pages to show."""
+    wanted = {str(n) for n in staff_numbers if n}
+    return {p.staff_number: str(p) for p in Person.objects.filter(staff_number__in=wanted)}
+
+
+def explanation_for_display(explanation: dict[str, Any]) -> dict[str, Any]:
+    """An allocation's stored explanation with each next-best candidate named, not just numbered."""
+    next_best = list(explanation.get("next_best") or ())
+    labels = officer_labels(n.get("officer", "") for n in next_best)
+    return {
+        **explanation,
+        "next_best": [
+            {**n, "officer_label": labels.get(n.get("officer", ""), n.get("officer"))} for n in next_best
+        ],
+    }
+
+
 class WorkloadOfficer(NamedTuple):
     """An investigator as the workload views show them: plain values, not a model row with its borough and
     team. A London borough has ~400 investigators; as model instances they were ~5,000 objects a request,

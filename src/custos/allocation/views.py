@@ -107,7 +107,10 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if row.status == JobStatus.DONE and row.kind == JobKind.RUN and row.result:
         # A force-wide run places thousands of crimes: a page of them at a time (the API has them all).
-        context["page"] = Paginator(row.result["allocations"], 100).get_page(request.GET.get("page"))
+        page = Paginator(row.result["allocations"], 100).get_page(request.GET.get("page"))
+        labels = selectors.officer_labels(a["officer"] for a in page)
+        page.object_list = [{**a, "officer_label": labels.get(a["officer"], a["officer"])} for a in page]
+        context["page"] = page
     if request.headers.get("HX-Request") and not row.finished:
         return render(request, "allocation/_job_status.html", context)
     if request.headers.get("HX-Request"):
@@ -130,7 +133,11 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = selectors.allocation_get(actor=request.user, pk=pk)
-    return render(request, "allocation/detail.html", {"row": row, "explanation": row.explanation})
+    return render(
+        request,
+        "allocation/detail.html",
+        {"row": row, "explanation": selectors.explanation_for_display(row.explanation)},
+    )
 
 
 @require_POST
@@ -145,7 +152,10 @@ def allocate_crime(request: HttpRequest, pk: int) -> HttpResponse:
         flash_errors(request, exc)
     else:
         if result.allocations:
-            messages.success(request, f"Allocated to {result.allocations[0].officer}.")
+            officer = result.allocations[0].officer
+            messages.success(
+                request, f"Allocated to {selectors.officer_labels([officer]).get(officer, officer)}."
+            )
         else:
             messages.error(
                 request, f"Not allocated: {result.unallocated[0][1] if result.unallocated else 'no crime'}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.allocation import access as allocation_access
+from custos.allocation import selectors as allocation_selectors
 from custos.allocation import services as allocation_services
 from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
@@ -57,7 +58,9 @@ def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "open_lines": sum(1 for ln in lines if not ln.status),
             "allocation": current,
-            "explanation": current.explanation if current else {},
+            "explanation": allocation_selectors.explanation_for_display(current.explanation)
+            if current
+            else {},
             "queued": QueueEntry.objects.filter(crime=crime).first(),
             "tasks": Task.objects.filter(crime=crime).select_related("owner"),
             "reviews": SupervisoryReview.objects.filter(crime=crime).select_related("reviewer"),
