@@ -248,3 +248,21 @@ def test_postgres_copy_import_is_idempotent(tmp_path: Path, examiner: Any) -> No
     assert hashstore.hashset_import(actor=examiner, path=path, name="PG").exact_added == 500
     path2 = str(write_csv(tmp_path / "pg2.csv", range(250, 750)))
     assert hashstore.hashset_import(actor=examiner, path=path2, name="PG").exact_added == 250
+
+
+def test_a_bad_line_in_a_web_import_names_the_uploaded_file_and_its_line_not_a_server_path(
+    tmp_path: Path, force: Any, client_for: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = write_csv(tmp_path / "caid-extract.csv", range(5), bad_line=4).read_bytes()
+    client = client_for(force.user("digital-forensic-examiner", "A"))
+    page = client.post(
+        "/triage/hashsets/import/",
+        {"file": SimpleUploadedFile("caid-extract.csv", content), "name": "Web import"},
+    )
+    assert page.status_code == 200
+    errors = page.context["form"].errors["file"]
+    assert errors[0].startswith("caid-extract.csv line 4: ")
+    assert "custos-hashset-" not in page.content.decode()
+    assert not HashSet.objects.filter(name="Web import").exists()

@@ -390,7 +390,10 @@ def hashset_import(request: HttpRequest) -> HttpResponse:
                     load_rds=True,
                 )
             except ValidationError as exc:
-                _attach(form, exc)
+                # The parser names the file by the path it read: show the user's own file name, not the
+                # server's temporary folder.
+                shown = os.path.basename(path)
+                _attach(form, ValidationError({"file": [m.replace(path, shown) for m in exc.messages]}))
                 outcome = None
         if outcome is not None:
             info = outcome.describe()
