@@ -93,3 +93,19 @@ def test_the_checklist_records_the_day_an_obligation_was_actually_met(force: Any
     )
     ob.refresh_from_db()
     assert ob.status == "met" and ob.met_on == ob.due_on and ob.met_on_time is True
+
+
+def test_the_not_yet_recognised_panel_leads_to_exactly_those_victims(force: Any, client_for: Any) -> None:
+    inherited = add_victim(force, crime_in_a(force), first_name="Inherited", date_of_birth=date(2012, 1, 1))
+    recognised = add_victim(force, crime_in_a(force), first_name="Assessed", date_of_birth=date(2012, 1, 1))
+    VictimCrime.objects.filter(victim=inherited).update(recognised_enhanced=False, inherited=True)
+    assert VictimCrime.objects.get(victim=recognised).recognised_enhanced
+    client = client_for(force.user("victim-care-officer", "A"))
+    home = client.get("/").content.decode()
+    assert 'href="/victims/?recognised=no"' in home
+    listed = client.get("/victims/?recognised=no")
+    names = [v.first_name for v in listed.context["page"]]
+    assert "Inherited" in names and "Assessed" not in names
+    assert "not yet recognised" in listed.content.decode()
+    api = client.get("/api/v1/victims?recognised=false").json()["items"]
+    assert inherited.pk in [v["id"] for v in api] and recognised.pk not in [v["id"] for v in api]

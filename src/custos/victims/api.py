@@ -228,6 +228,9 @@ class VictimQuery(Schema):
     q: str = ""
     crime: str = ""
     enhanced: bool | None = None
+    recognised: bool | None = Field(
+        None, description="entitled to enhanced rights and recognised (false: not yet recognised)"
+    )
 
 
 class ClockQuery(Schema):
@@ -254,7 +257,9 @@ def list_victims(request: HttpRequest, filters: Query[VictimQuery]) -> Any:
     _personal(request)
     return selectors.victim_list(
         actor=request.user,
-        filters=selectors.VictimFilters(q=filters.q, crime=filters.crime, enhanced=filters.enhanced),
+        filters=selectors.VictimFilters(
+            q=filters.q, crime=filters.crime, enhanced=filters.enhanced, recognised=filters.recognised
+        ),
     )
 
 

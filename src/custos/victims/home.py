@@ -70,7 +70,7 @@ def victim_panels(user: Any, today: date) -> list[Panel]:
                     ),
                     PanelItem(
                         text=f"{unrecognised} victims entitled to enhanced rights not yet recognised",
-                        url=reverse("victims:list") + "?enhanced=yes",
+                        url=reverse("victims:list") + "?recognised=no",
                         tag="red" if unrecognised else "green",
                         label="Not recognised" if unrecognised else "All recognised",
                     ),

@@ -32,6 +32,8 @@ class VictimFilters:
     crime: str = ""  # crime reference
     enhanced: bool | None = None
     kind: str = ""
+    # Entitled to enhanced rights and recognised as such by a needs assessment (False: not yet recognised).
+    recognised: bool | None = None
 
 
 def victim_list(
@@ -57,6 +59,9 @@ def victim_list(
         qs = qs.filter(pk__in=links.filter(crime__reference=f.crime).values("victim_id"))
     if f.enhanced is not None:
         qs = qs.filter(pk__in=links.filter(enhanced=f.enhanced).values("victim_id"))
+    if f.recognised is not None:
+        entitled = links.filter(enhanced=True, recognised_enhanced=f.recognised)
+        qs = qs.filter(pk__in=entitled.values("victim_id"))
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if audit_search:

@@ -57,7 +57,11 @@ def victim_list(request: HttpRequest) -> HttpResponse:
         raise not_found()
     g = request.GET
     filters = selectors.VictimFilters(
-        q=g.get("q", ""), crime=g.get("crime", ""), enhanced=_bool(g.get("enhanced")), kind=g.get("kind", "")
+        q=g.get("q", ""),
+        crime=g.get("crime", ""),
+        enhanced=_bool(g.get("enhanced")),
+        kind=g.get("kind", ""),
+        recognised=_bool(g.get("recognised")),
     )
     page = Paginator(selectors.victim_list(actor=request.user, filters=filters), 50).get_page(g.get("page"))
     return render(request, "victims/list.html", {"page": page, "filters": filters})
