@@ -548,3 +548,24 @@ def test_a_report_that_read_nothing_leaves_the_device_not_triaged_and_unreturnab
     assert "has not been triaged" in " ".join(err.value.messages)
     empty_folder, _ = services.result_upload(actor=None, device=make_device(force), report=report([]))
     assert empty_folder.verdict == "no-hits"
+
+
+def test_a_handover_can_still_be_recorded_on_the_page_after_the_examination_is_closed(
+    force: Any, client_for: Any
+) -> None:
+    examiner_user = force.user("digital-forensic-examiner")
+    device = make_device(force)
+    services.device_assign(
+        actor=examiner_user, device=device, examiner=force.people["digital-forensic-examiner@A"]
+    )
+    services.device_examination_complete(actor=examiner_user, device=device, findings={})
+    client = client_for(examiner_user)
+    custody_url = f"/triage/devices/{device.pk}/custody/"
+    page = client.get(f"/triage/devices/{device.pk}/").content.decode()
+    assert f'action="{custody_url}"' in page  # back to the property store or the owner
+    assert f'action="/triage/devices/{device.pk}/complete/"' not in page
+    client.post(
+        custody_url,
+        {"to_holder": "Property store", "location": "HQ", "purpose": "Return", "seal_number": "S2"},
+    )
+    assert device.custody.order_by("-sequence").first().to_holder == "Property store"
