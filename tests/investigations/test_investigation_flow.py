@@ -189,6 +189,26 @@ def test_the_iioc_nfa_core_rate_of_60_percent_is_reproduced_from_the_demo_data(
     assert b"60.0%" in page.content
 
 
+def test_the_nfa_drill_down_names_the_team_and_a_reader_without_names_gets_no_dangling_link(
+    unit: Any, client_for: Any, make_user: Any
+) -> None:
+    crime = _allocated(unit, suspects=(("named", "Sam Doe", ""),))
+    _resolve_all(unit, crime)
+    outcome_propose(actor=unit.investigator, crime=crime, outcome=1)
+    analyst = make_user("unit-analyst", ["performance-analyst"])
+    supervisor = client_for(unit.supervisor)
+
+    drill = supervisor.get(f"/investigations/nfa-rates/?by=team&group={unit.team.pk}").content.decode()
+    not_a_team = supervisor.get("/investigations/nfa-rates/?by=team&group=CID")
+    aggregates = client_for(analyst).get("/investigations/nfa-rates/?by=team").content.decode()
+
+    assert f"Crimes in {unit.team}</h2>" in drill and crime.reference in drill
+    assert '<th class="govuk-table__header">Team</th>' in drill
+    assert not_a_team.status_code == 404
+    assert "Officer" not in aggregates and " · ." not in aggregates
+    assert "<strong>Team</strong>" in aggregates
+
+
 def test_rate_rows_come_a_page_at_a_time_with_every_group_on_some_page(
     unit: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

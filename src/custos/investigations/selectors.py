@@ -211,6 +211,12 @@ def rates_out(*, actor: Any, by: str, policy: Policy, since: date | None = None)
     ]
 
 
+def group_label(by: str, key: str) -> str:
+    """What a rate row's key is called on the page: the offence, team or officer by name."""
+    lookup: Any = int(key) if GROUPINGS[by][0].endswith("_id") and key.isdigit() else key
+    return _labels(by, [lookup]).get(lookup, key)
+
+
 def _labels(by: str, keys: list[Any]) -> dict[Hashable, str]:
     if by == "offence":
         return {k: o.description for k, o in catalogue().items()}

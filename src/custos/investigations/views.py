@@ -244,6 +244,8 @@ def nfa_rates(request: HttpRequest) -> HttpResponse:
     group = request.GET.get("group", "")
     if group and names_allowed:
         field, _ = selectors.GROUPINGS[by]
+        if field.endswith("_id") and not group.isdigit():
+            raise not_found()  # a team or officer is chosen by its number
         qs = selectors.finalised_crimes(actor=request.user).select_related("officer", "team")
         if by == "group":
             from custos.crimes.offences import catalogue
@@ -258,10 +260,17 @@ def nfa_rates(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "by": by,
+            "by_label": selectors.GROUPINGS[by][1],
             "group": group,
+            "group_label": selectors.group_label(by, group) if drill is not None else "",
             "drill": drill,
             "names_allowed": names_allowed,
             "policy": policy,
-            "groupings": selectors.GROUPINGS,
+            # Officer rates name people: offered only to readers who may see names.
+            "groupings": [
+                (key, label)
+                for key, (_, label) in selectors.GROUPINGS.items()
+                if key != "officer" or names_allowed
+            ],
         },
     )
