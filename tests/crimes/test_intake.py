@@ -117,6 +117,39 @@ def test_api_intake_rejects_an_unknown_offence_field_by_field(unit: Any, client_
     assert "offence_key" in response.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("occurred", "reported", "recorded", "field", "message"),
+    [
+        ("2025-05-03", None, "2025-05-01", "recorded_on", "the recorded date is before the date the crime"),
+        ("2025-05-03", "2025-05-02", "2025-05-04", "reported_on", "the reported date is before the date"),
+        ("2025-05-01", "2025-05-03", "2025-05-02", "recorded_on", "the recorded date is before the reported"),
+        ("2025-05-01", None, "2025-05-01", None, None),
+    ],
+)
+def test_api_intake_refuses_a_crime_recorded_before_it_occurred_or_was_reported(
+    unit: Any,
+    client_for: Any,
+    occurred: str,
+    reported: str | None,
+    recorded: str,
+    field: str | None,
+    message: str | None,
+) -> None:
+    body = {"offence_key": "theft-other", "borough": "UA", "recorded_on": recorded, "occurred_on": occurred}
+    if reported:
+        body["reported_on"] = reported
+    response = client_for(unit.investigator).post(
+        "/api/v1/crimes", data=json.dumps(body), content_type="application/json"
+    )
+
+    if field is None:
+        assert response.status_code == 201, response.content
+    else:
+        assert response.status_code == 422
+        assert any(m.startswith(message or "") for m in response.json()["errors"][field])
+        assert not Crime.objects.exists()
+
+
 def test_patch_with_a_stale_if_match_is_refused_and_a_current_one_retiers(unit: Any, client_for: Any) -> None:
     crime = unit.crime(offence="theft-other")
     client = client_for(unit.investigator)

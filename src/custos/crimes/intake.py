@@ -52,6 +52,7 @@ ENHANCED_FLAGS = (
 )
 REPORTED_BEFORE_OCCURRED = "the reported date is before the date the crime occurred"
 RECORDED_BEFORE_REPORTED = "the recorded date is before the reported date"
+RECORDED_BEFORE_OCCURRED = "the recorded date is before the date the crime occurred"
 IN_FUTURE = "must not be in the future"
 SERIES_NOT_LINKED = "a linked-series crime needs a series id"
 
@@ -103,6 +104,9 @@ def crime_values(
         err("reported_on", REPORTED_BEFORE_OCCURRED)
     if facts.reported_on and facts.recorded_on < facts.reported_on:
         err("recorded_on", RECORDED_BEFORE_REPORTED)
+    elif not facts.reported_on and facts.occurred_on and facts.recorded_on < facts.occurred_on:
+        # With a reported date the two checks above already order occurred <= reported <= recorded.
+        err("recorded_on", RECORDED_BEFORE_OCCURRED)
     thrive_given = any(str(facts.thrive.get(k) or "").strip() for k in (*THRIVE_ELEMENTS, "response_grade"))
     if thrive_given:
         for message in thrive_errors(facts.thrive, policy=policy):
