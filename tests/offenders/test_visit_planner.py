@@ -184,3 +184,27 @@ def test_a_plan_never_double_books_and_respects_availability(
     assert all(n <= policy.get("offenders.visits.max_visits_per_pair_day") for n in per_day.values())
     ids = [v.offender_id for v in plan.visits] + list(plan.unplanned)
     assert sorted(ids) == sorted(o.offender_id for o in offenders(n_offenders))
+
+
+def test_the_planner_page_never_proposes_a_time_already_past_today(
+    force: object, client_for: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from django.utils import timezone
+
+    from custos.offenders import ladder
+    from tests.offenders.factories import add_visit, make_offender
+
+    today = timezone.localdate()
+    evening = timezone.make_aware(datetime.combine(today, datetime.min.time()).replace(hour=19, minute=30))
+    planner_views = importlib.import_module("custos.offenders.views.planner")  # the module, not the view
+    monkeypatch.setattr(planner_views, "_now", lambda: timezone.localtime(evening))
+    for i in range(3):  # overdue: the planner wants them as soon as it can
+        o = make_offender(force, reference=f"LATE{i}", managed_since=date(2020, 1, 1))
+        add_visit(o, today - timedelta(days=200), "seen-and-entered")
+    ladder.run(today=today)  # the stored due dates the planner reads
+    client = client_for(force.user("offender-manager"))  # type: ignore[operator]
+    plan = client.get("/offenders/planner/").context["plan"]
+    assert plan.visits, "nothing was planned"
+    assert all(v.at >= evening.replace(tzinfo=None, minute=0, hour=20) for v in plan.visits)

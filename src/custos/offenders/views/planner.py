@@ -26,6 +26,10 @@ from custos.workforce.models import Absence, Person
 PLAN_DAYS = 14
 
 
+def _now() -> datetime:
+    return timezone.localtime()
+
+
 def _team_people(user: Any) -> Any:
     s = scope_of(user)
     qs = Person.objects.filter(active=True, team__team_type="offender-management")
@@ -35,9 +39,11 @@ def _team_people(user: Any) -> Any:
 
 
 def _plan(
-    user: Any, today: Any
+    user: Any, now: datetime
 ) -> tuple[rules.VisitPlan, dict[str, Offender], dict[str, Person], dict[str, Any]]:
+    """The plan from ``now`` (local time): today's slots start at the next whole hour, never in the past."""
     policy = current_policy()
+    today = now.date()
     end = today + timedelta(days=PLAN_DAYS - 1)
     people = list(_team_people(user))
     absent = defaultdict(set)
@@ -50,13 +56,14 @@ def _plan(
         int(policy.get("offenders.visits.window_start_hour")),
         int(policy.get("offenders.visits.window_end_hour")),
     )
+    first_hour_today = max(start_h, now.hour + 1)
     officers = [
         rules.PlannerOfficer(
             str(p.pk),
             tuple(
-                rules.Availability(today + timedelta(days=i), start_h, end_h)
-                for i in range(PLAN_DAYS)
-                if today + timedelta(days=i) not in absent[p.pk]
+                rules.Availability(day, first_hour_today if day == today else start_h, end_h)
+                for day in (today + timedelta(days=i) for i in range(PLAN_DAYS))
+                if day not in absent[p.pk] and (day != today or first_hour_today < end_h)
             ),
         )
         for p in people
@@ -103,8 +110,9 @@ def _plan(
 @login_required
 def planner(request: HttpRequest) -> HttpResponse:
     require_offender_role(request.user)
-    today = timezone.localdate()
-    plan, offenders, people, preds = _plan(request.user, today)
+    now = _now()
+    today = now.date()
+    plan, offenders, people, preds = _plan(request.user, now)
     if request.method == "POST":
         made = 0
         for v in plan.visits:
