@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -187,7 +188,7 @@ def test_a_plan_never_double_books_and_respects_availability(
 
 
 def test_the_planner_page_never_proposes_a_time_already_past_today(
-    force: object, client_for: object, monkeypatch: pytest.MonkeyPatch
+    force: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import importlib
 
@@ -204,7 +205,7 @@ def test_the_planner_page_never_proposes_a_time_already_past_today(
         o = make_offender(force, reference=f"LATE{i}", managed_since=date(2020, 1, 1))
         add_visit(o, today - timedelta(days=200), "seen-and-entered")
     ladder.run(today=today)  # the stored due dates the planner reads
-    client = client_for(force.user("offender-manager"))  # type: ignore[operator]
+    client = client_for(force.user("offender-manager"))
     plan = client.get("/offenders/planner/").context["plan"]
     assert plan.visits, "nothing was planned"
     assert all(v.at >= evening.replace(tzinfo=None, minute=0, hour=20) for v in plan.visits)
