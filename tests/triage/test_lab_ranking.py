@@ -138,6 +138,29 @@ def test_full_examination_indicators_are_policy() -> None:
     ).required
 
 
+def test_reasons_use_the_words_people_use_not_the_stored_codes() -> None:
+    facts = replace(
+        BASE,
+        verdict="likely-iioc",
+        kirat_level="very-high",
+        referral_grade="very-high",
+        suspect_is_rso=True,
+        referral_received_on=date(2026, 11, 1),
+        submitted_on=date(2026, 11, 1),
+    )
+    labels = [r.label for r in score(facts, today=TODAY, policy=POLICY).reasons]
+    assert "Triage verdict: likely IIOC" in labels
+    assert "KIRAT risk level: very high" in labels
+    assert "Referral risk grade: very high" in labels
+    breached = score(replace(BASE, referral_received_on=date(2026, 10, 5)), today=TODAY, policy=POLICY)
+    assert "Referral SLA passed on 4 Nov 2026" in [r.label for r in breached.reasons]
+    need = full_examination_required(facts=facts, likely_iioc=True, policy=POLICY)
+    assert need.reasons == (
+        "policy requires full examination: the suspect is a registered sex offender",
+        "triage found matches (likely IIOC)",
+    )
+
+
 # --- capacity ---------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,24 @@ from datetime import date, timedelta
 from custos.core.policy import Policy
 
 SLA_GRADES = ("very-high", "high", "medium", "low")
+# Reasons are read by officers and examiners: the words they use, not the stored codes.
+VERDICT_WORDS = {
+    "not-triaged": "not triaged",
+    "no-hits": "no hits",
+    "hits": "hits below the likely-IIOC threshold",
+    "likely-iioc": "likely IIOC",
+}
+LEVEL_WORDS = {"very-high": "very high", "unknown": "not assessed"}
+INDICATOR_WORDS = {
+    "rso-suspect": "the suspect is a registered sex offender",
+    "contact-offending": "contact-offending indicators",
+    "access-to-children": "the suspect has access to children",
+    "likely-iioc": "triage found likely IIOC",
+}
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +107,7 @@ def score(facts: RiskFacts, *, today: date, policy: Policy) -> RankScore:
 
     verdict_points = policy.get(f"{w}.verdict")
     add(
-        f"Triage verdict: {facts.verdict}",
+        f"Triage verdict: {VERDICT_WORDS.get(facts.verdict, facts.verdict)}",
         float(verdict_points.get(facts.verdict, 0)),
         f"{w}.verdict.{facts.verdict}",
     )
@@ -116,13 +134,13 @@ def score(facts: RiskFacts, *, today: date, policy: Policy) -> RankScore:
         )
     kirat = policy.get(f"{w}.kirat")
     add(
-        f"KIRAT risk level: {facts.kirat_level}",
+        f"KIRAT risk level: {LEVEL_WORDS.get(facts.kirat_level, facts.kirat_level)}",
         float(kirat.get(facts.kirat_level, 0)),
         f"{w}.kirat.{facts.kirat_level}",
     )
     grades = policy.get(f"{w}.referral_grade")
     add(
-        f"Referral risk grade: {facts.referral_grade}",
+        f"Referral risk grade: {LEVEL_WORDS.get(facts.referral_grade, facts.referral_grade)}",
         float(grades.get(facts.referral_grade, 0)),
         f"{w}.referral_grade.{facts.referral_grade}",
     )
@@ -134,13 +152,13 @@ def score(facts: RiskFacts, *, today: date, policy: Policy) -> RankScore:
     )
     if today > sla.due:
         add(
-            f"Referral SLA passed on {sla.due:%d %b %Y}",
+            f"Referral SLA passed on {_day(sla.due)}",
             float(policy.get(f"{w}.sla_breached")),
             f"{w}.sla_breached",
         )
     elif (sla.due - today).days <= int(policy.get(f"{w}.sla_due_soon_days")):
         add(
-            f"Referral SLA due {sla.due:%d %b %Y}",
+            f"Referral SLA due {_day(sla.due)}",
             float(policy.get(f"{w}.sla_due_soon")),
             f"{w}.sla_due_soon",
         )
@@ -180,9 +198,9 @@ def full_examination_required(*, facts: RiskFacts, likely_iioc: bool, policy: Po
     for name in policy.get("triage.full_examination_always"):
         attr = indicators.get(str(name))
         if attr is not None and values.get(str(attr)):
-            reasons.append(f"policy requires full examination: {name}")
+            reasons.append(f"policy requires full examination: {INDICATOR_WORDS.get(str(name), name)}")
     if facts.verdict in ("hits", "likely-iioc"):
-        reasons.append(f"triage found matches ({facts.verdict})")
+        reasons.append(f"triage found matches ({VERDICT_WORDS[facts.verdict]})")
     if facts.verdict == "not-triaged":
         reasons.append("the device has not been triaged")
     return FullExamination(
