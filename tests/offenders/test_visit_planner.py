@@ -134,6 +134,7 @@ def test_predictability_of_identical_visits_is_zero(policy: Policy) -> None:
     assert (p.weekday_entropy, p.hour_band_entropy, p.variety) == (0.0, 0.0, 0.0)
     assert "predictable" in p.explanation
     assert "Tuesday" in p.explanation
+    assert "-0" not in f"{p.weekday_entropy} {p.hour_band_entropy} {p.variety} {p.explanation}"
 
 
 def test_predictability_of_evenly_spread_visits_is_one(policy: Policy) -> None:

@@ -272,7 +272,8 @@ def _normalised_entropy(counts: Counter[str], categories: int) -> float:
     if n == 0:
         return 0.0
     h = -sum((c / n) * math.log(c / n) for c in counts.values() if c)
-    return round(h / math.log(categories), 4)
+    # abs(): one category gives -0.0, which the record page would print as "-0.0".
+    return abs(round(h / math.log(categories), 4))
 
 
 def predictability(history: Sequence[datetime], *, policy: Policy) -> Predictability:
