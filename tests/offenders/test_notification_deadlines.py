@@ -169,6 +169,7 @@ def test_annual_runs_from_the_initial_notification_example_1(policy: Policy) -> 
     assert annual.alert_from == date(2021, 3, 2) - timedelta(days=14)
     assert annual.policy_version == policy.version
     assert "s.85(1)" in annual.basis
+    assert "(the last: the initial notification on 2020-03-02)" in annual.basis  # not "a initial"
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ def annual_notification(
     due, note = _extend_if_away(nominal, away)
     basis = (
         f"SOA 2003 s.85(1): within 1 year after the last notification under s.83(1), s.84(1) or s.85(1) "
-        f"(a {last.kind} notification on {last.on.isoformat()}); anniversary treated as the last "
+        f"(the last: the {last.kind} notification on {last.on.isoformat()}); anniversary treated as the last "
         "compliant day"
     )
     if note:
