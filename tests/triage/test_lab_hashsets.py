@@ -266,3 +266,17 @@ def test_a_bad_line_in_a_web_import_names_the_uploaded_file_and_its_line_not_a_s
     assert errors[0].startswith("caid-extract.csv line 4: ")
     assert "custos-hashset-" not in page.content.decode()
     assert not HashSet.objects.filter(name="Web import").exists()
+
+
+def test_a_kit_export_with_a_missing_signing_key_says_how_to_make_one(
+    tmp_path: Path, force: Any, capsys: Any
+) -> None:
+    from custos.triage import lab_cli
+
+    key = str(tmp_path / "nokey")
+    args = ["hashset", "kit", "--key", key, "--out", str(tmp_path / "k.zip"), "--version", "1"]
+    assert lab_cli.main(args) == 2
+    assert f"signing key {key} does not exist; create one with 'custos triage kit keygen" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "k.zip").exists()

@@ -147,6 +147,12 @@ def _toggle(enabled: bool) -> Any:
 
 
 def _kit(args: argparse.Namespace) -> int:
+    import os
+
+    from custos.triage.cli import ERR_KEY_MISSING
+
+    if not os.path.isfile(args.key):
+        raise UserError(ERR_KEY_MISSING.format(path=args.key))
     _django()
     from django.core.exceptions import ValidationError
 
