@@ -103,3 +103,27 @@ def test_the_list_filters_read_only_the_readers_own_links(force: Any) -> None:
     assert listed(care_a) and listed(care_a, enhanced=False)
     assert not listed(care_a, enhanced=True) and not listed(care_a, crime="B/ELSEWHERE")
     assert listed(admin, enhanced=True) and listed(admin, crime="B/ELSEWHERE")
+
+
+def test_the_list_and_the_api_show_only_the_readers_own_crimes_of_a_victim(
+    force: Any, client_for: Any
+) -> None:
+    """The victim's page shows only the crimes in need-to-know; the list and the API showed them all: A's
+    victim care officer read B's crime reference and that the victim is enhanced there."""
+    from tests.crimes.factories import make_crime
+
+    victim = add_victim(force, crime_in_a(force), first_name="Twoborough")
+    VictimCrime.objects.filter(victim=victim).update(enhanced=False)
+    in_b = make_crime(borough=force.boroughs["B"], team=force.teams["cid@B"], reference="B/ELSEWHERE2")
+    VictimCrime.objects.create(victim=victim, crime=in_b, enhanced=True)
+    care_a = client_for(force.user("victim-care-officer", "A"))
+    listed = care_a.get("/victims/?q=Twoborough").content.decode()
+    assert "Twoborough" in listed and "B/ELSEWHERE2" not in listed
+    summary = care_a.get("/api/v1/victims?q=Twoborough").json()["items"]
+    assert [v["enhanced"] for v in summary] == [False]
+    got = care_a.get(f"/api/v1/victims/{victim.pk}").json()
+    in_a = VictimCrime.objects.get(victim=victim, crime__borough=force.boroughs["A"]).crime.reference
+    assert [lk["crime_reference"] for lk in got["links"]] == [in_a]
+    admin = client_for(force.user("administrator"))
+    assert "B/ELSEWHERE2" in admin.get("/victims/?q=Twoborough").content.decode()
+    assert len(admin.get(f"/api/v1/victims/{victim.pk}").json()["links"]) == 2

@@ -59,8 +59,9 @@ class VictimOut(Schema):
     links: list[LinkOut]
 
     @staticmethod
-    def resolve_links(obj: Victim) -> list[Any]:
-        return list(obj.links.all())
+    def resolve_links(obj: Victim, context: dict[str, Any]) -> list[Any]:
+        # Only the crimes in the reader's need-to-know, as on the victim's page.
+        return selectors.visible_links(actor=context["request"].user, victim=obj)
 
 
 class VictimSummaryOut(Schema):

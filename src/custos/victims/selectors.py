@@ -41,7 +41,15 @@ def victim_list(
 ) -> QuerySet[Victim]:
     f = filters or VictimFilters()
     s = scope_of(actor)
-    qs = Victim.objects.filter(access.victim_view_q(s)).prefetch_related(LINKS)
+    # Each victim listed with only the crimes in the reader's need-to-know (as on the victim's page): a victim
+    # of crimes in two boroughs must not show one borough the other's crime references or entitlement.
+    own_links = Prefetch(
+        "links",
+        queryset=VictimCrime.objects.filter(access.link_view_q(s)).select_related(
+            "crime__officer", "crime__borough"
+        ),
+    )
+    qs = Victim.objects.filter(access.victim_view_q(s)).prefetch_related(own_links)
     if f.q:
         for term in f.q.split():
             qs = qs.filter(
@@ -85,6 +93,13 @@ def victim_get(*, actor: Any, pk: int, purpose: str = "") -> Victim:
         )
         return victim
     raise not_found()
+
+
+def visible_links(*, actor: Any, victim: Victim) -> list[VictimCrime]:
+    """The victim's crimes in the reader's need-to-know (all of them for a break-glass reader)."""
+    s = scope_of(actor)
+    links = list(victim.links.all())
+    return [lk for lk in links if access.can_view_link(s, lk)] or links
 
 
 def victim_for_change(*, actor: Any, pk: int) -> Victim:

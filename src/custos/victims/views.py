@@ -93,7 +93,7 @@ def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     s = scope_of(request.user)
     obligations = list(selectors.obligations_of(victim))
     # Only the crimes in the reader's need-to-know; a break-glass reader sees them all.
-    links = [lk for lk in victim.links.all() if access.can_view_link(s, lk)] or list(victim.links.all())
+    links = selectors.visible_links(actor=request.user, victim=victim)
     return render(
         request,
         "victims/detail.html",
