@@ -569,3 +569,21 @@ def test_a_handover_can_still_be_recorded_on_the_page_after_the_examination_is_c
         {"to_holder": "Property store", "location": "HQ", "purpose": "Return", "seal_number": "S2"},
     )
     assert device.custody.order_by("-sequence").first().to_holder == "Property store"
+
+
+def test_recorded_findings_read_as_a_sentence_on_the_device_page(force: Any, client_for: Any) -> None:
+    examiner_user = force.user("digital-forensic-examiner")
+    device = make_device(force)
+    services.device_examination_complete(
+        actor=examiner_user, device=device, findings={"category_a": 3, "category_b": 0, "category_c": 12}
+    )
+    DeviceDecision.objects.create(
+        device=device,
+        kind="offender-link",
+        findings={"offender_id": 42, "outcome": {"offender": 42, "visit_task": 7, "risk_review_task": 8}},
+        policy_version="test",
+    )
+    page = client_for(examiner_user).get(f"/triage/devices/{device.pk}/").content.decode()
+    assert "confirmed: category A 3, category B 0, category C 12" in page
+    assert "RSO nominal 42: unannounced-visit task 7, risk-review task 8" in page
+    assert "{&#x27;" not in page and "&#x27;category_a&#x27;" not in page

@@ -8,6 +8,8 @@ The crimes and offenders apps are built alongside this one, so a device refers t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -404,3 +406,27 @@ class DeviceDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.kind}"
+
+    @property
+    def findings_text(self) -> str:
+        """The findings as a sentence for the device page (they are stored as a JSON object)."""
+        f = self.findings if isinstance(self.findings, dict) else {}
+        parts: list[str] = []
+        counts = [(c, f[f"category_{c.lower()}"]) for c in ("A", "B", "C") if f"category_{c.lower()}" in f]
+        if counts:
+            parts.append("confirmed: " + ", ".join(f"category {c} {n}" for c, n in counts))
+        if "verdict" in f:
+            verdict = dict(Verdict.choices).get(str(f["verdict"]), str(f["verdict"]))
+            parts.append(f"triage verdict: {verdict}")
+        if "offender_id" in f:
+            raw = f.get("outcome")
+            outcome: dict[str, Any] = raw if isinstance(raw, dict) else {}
+            tasks = [
+                f"{label} task {outcome[key]}"
+                for key, label in (("visit_task", "unannounced-visit"), ("risk_review_task", "risk-review"))
+                if outcome.get(key)
+            ]
+            parts.append(f"RSO nominal {f['offender_id']}" + (f": {', '.join(tasks)}" if tasks else ""))
+        known = {"category_a", "category_b", "category_c", "verdict", "offender_id", "outcome"}
+        parts.extend(f"{k.replace('_', ' ')}: {v}" for k, v in f.items() if k not in known)
+        return "; ".join(parts)
