@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from custos.allocation import jobs
 from custos.allocation.models import AllocationJob, AllocationRun, JobKind, JobStatus
 from custos.core.models import AuditEvent
+from custos.core.policy import current_policy
 from custos.crimes.models import Crime
 from tests.crimes.factories import Unit
 
@@ -122,10 +123,16 @@ def test_a_what_if_is_queued_with_its_numbers_and_compares_both_policies(
     # One crime each for everyone (probationers too): the unit's three investigators take three.
     assert (report["allocated"], report["unallocated"]) == (3, 3)
     assert report["overrides"]["allocation.caseload_red"] == 1
+    policy_version = current_policy().version
+    assert (baseline["policy_version"], report["policy_version"]) == (
+        policy_version,
+        f"{policy_version}+whatif",
+    )
     assert job.progress == {"what": "components solved (what-if)", "done": 2, "total": 2}
     assert unallocated(unit) == 6  # nothing written
     page = client.get(f"/allocation/jobs/{job.pk}/")
     assert b'data-testid="whatif-results"' in page.content and b"allocation.caseload_red" in page.content
+    assert f"Current policy ({policy_version})".encode() in page.content
 
 
 def test_a_bad_what_if_number_is_an_error_on_the_form_and_queues_nothing(

@@ -203,7 +203,11 @@ def _whatif(job: AllocationJob) -> dict[str, Any]:
         overrides=dict(job.parameters),
         progress=lambda what, done, total: report_progress(f"{what} (what-if)", done, total),
     )
-    return {"baseline": baseline.to_json_dict(), "report": report.to_json_dict()}
+    # simulate() marks every policy it runs as derived ("+whatif"); the baseline is the current policy itself.
+    return {
+        "baseline": {**baseline.to_json_dict(), "policy_version": policy.version},
+        "report": report.to_json_dict(),
+    }
 
 
 def _kind(job: AllocationJob) -> str:
