@@ -46,7 +46,8 @@ def test_compliance_numbers(force: Any, client_for: Any) -> None:
     overdue = Obligation.objects.filter(status__in=("due", "overdue"), due_on__lt=today).count()
     assert report.overdue_total == overdue > 0
     assert sum(n for _, n in report.overdue_bands) == overdue
-    assert [s.label for s in report.by_team] == [force.teams["cid@A"].name]
+    # Force-wide, a team is named with its borough: every borough has teams of the same names.
+    assert [s.label for s in report.by_team] == [f"{force.teams['cid@A'].name} ({force.boroughs['A'].name})"]
     assert [s.label for s in report.by_borough] == [force.boroughs["A"].name]
     page = client_for(force.user("inspector", "A")).get("/victims/compliance/")
     assert page.status_code == 200 and b"Young" not in page.content and b"Adult" not in page.content
@@ -57,12 +58,14 @@ def test_compliance_numbers(force: Any, client_for: Any) -> None:
 
 
 def test_a_supervisor_sees_only_their_boroughs_aggregates(force: Any) -> None:
-    add_victim(force, crime_in_a(force))
+    add_victim(force, crime_in_a(force, reported=date.today() - timedelta(days=30)))
     own = compliance.compliance_report(actor=force.user("investigation-supervisor", "A"), today=date.today())
     other = compliance.compliance_report(
         actor=force.user("investigation-supervisor", "B"), today=date.today()
     )
     assert own.victim_crimes == 1 and other.victim_crimes == 0
+    # Within one borough a team needs no borough after its name.
+    assert [s.label for s in own.by_team] == [force.teams["cid@A"].name]
 
 
 def test_every_view_of_the_report_adds_up_to_the_same_obligations(force: Any) -> None:
@@ -74,7 +77,8 @@ def test_every_view_of_the_report_adds_up_to_the_same_obligations(force: Any) ->
 
     report = compliance.compliance_report(actor=force.user("inspector", "A"), today=date.today())
 
-    assert [s.label for s in report.by_team] == [force.teams["cid@A"].name, "No team recorded"]
+    cid_a = f"{force.teams['cid@A'].name} ({force.boroughs['A'].name})"
+    assert [s.label for s in report.by_team] == [cid_a, "No team recorded"]
     for view in (report.by_right, report.by_team, report.by_borough):
         assert sum(s.total for s in view) == report.overall.total > 0
         assert sum(s.on_time for s in view) == report.overall.on_time

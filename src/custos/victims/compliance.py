@@ -263,9 +263,11 @@ def build(counts: Counts, *, today: date, borough_limited: bool) -> ComplianceRe
         overall[0] += total
         overall[1] += ok
     titles = {r.number: f"Right {r.number}: {r.title}" for r in victims_code_rights()}
-    team_names = dict(
-        Team.objects.filter(pk__in=[t for t in by_team if t is not None]).values_list("pk", "name")
+    teams = Team.objects.filter(pk__in=[t for t in by_team if t is not None]).values_list(
+        "pk", "name", "borough__name"
     )
+    # Every borough has its "Response 1" and "CID 1": across the force a team is named with its borough.
+    team_names = {pk: name if borough_limited else f"{name} ({borough})" for pk, name, borough in teams}
     borough_names = dict(Borough.objects.filter(pk__in=list(by_borough)).values_list("pk", "name"))
     report.by_right = _shares(by_right, lambda n: titles.get(n, f"Right {n}"), lambda n: n)
     # Crimes with no team last, then teams in the order they were created (as the database numbers them).
