@@ -40,6 +40,23 @@ def test_a_password_alone_reaches_only_the_second_factor(alice: User) -> None:
     assert api.status_code == 401 and api["Content-Type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/accounts/tokens/"),
+        ("post", "/accounts/tokens/"),  # a write-scoped API token would be the API without a second factor
+        ("get", "/accounts/password/"),
+        ("get", "/accounts/users/"),
+    ],
+)
+def test_a_password_alone_cannot_reach_the_account_pages(alice: User, method: str, url: str) -> None:
+    c = Client()
+    sign_in(c)
+    response = getattr(c, method)(url, {"name": "script", "scope": "write", "days": 30})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
+    assert not alice.api_tokens.exists()
+
+
 def test_first_sign_in_enrols_with_a_qr_code_and_issues_recovery_codes(alice: User) -> None:
     c = Client()
     sign_in(c)

@@ -8,8 +8,17 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-# Paths a password-authenticated but not yet verified session may use.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon")
+# Paths a password-authenticated but not yet verified session may use: signing in and out, and the
+# second-factor pages themselves. Nothing else under /accounts/: an API token or a changed password from a
+# password alone would be a way round the second factor.
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/static/",
+    "/healthz",
+    "/favicon",
+)
 
 
 class RequireTwoFactorMiddleware:
