@@ -131,6 +131,10 @@ def _suggestion_routes() -> list[RouteCase]:
     ]
 
 
+def _account(f: Any) -> dict[str, Any]:
+    return {"pk": f.user("investigator").pk}
+
+
 ROUTES = [
     RouteCase("home"),
     RouteCase("healthz", anonymous=200),
@@ -191,6 +195,25 @@ ROUTES = [
     RouteCase("accounts:recovery_codes"),
     RouteCase("accounts:tokens"),
     RouteCase("accounts:token_revoke", kwargs=lambda f: {"pk": 999999}, method="post", default=404),
+    RouteCase("accounts:password_change"),
+    RouteCase("accounts:users", expect={"administrator": 200}, default=404),
+    RouteCase("accounts:user_new", expect={"administrator": 200}, default=404),
+    RouteCase("accounts:user", kwargs=_account, expect={"administrator": 200}, default=404),
+    # Posted empty, each action is refused by its form (or, unlocking, finds nothing to do) and redirects
+    # back: the matrix changes no account.
+    *[
+        RouteCase(
+            f"accounts:{name}", kwargs=_account, method="post", expect={"administrator": 302}, default=404
+        )
+        for name in (
+            "user_roles",
+            "user_unlock",
+            "user_reset_two_factor",
+            "user_deactivate",
+            "user_reactivate",
+            "user_password",
+        )
+    ],
     RouteCase("audit:search", expect={"administrator": 200, "professional-standards": 200}, default=404),
     RouteCase("audit:export", expect={"administrator": 200, "professional-standards": 200}, default=404),
     RouteCase("audit:break_glass"),

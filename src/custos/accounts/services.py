@@ -176,3 +176,129 @@ def token_revoke(*, token: ApiToken, actor: Any) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action="custos.api_token.revoked", obj=token, object_repr=token.prefix)
+
+
+# Account administration: what an administrator does for the people who use Custos. Each write is audited;
+# none of them ever records a password or a code.
+
+NOT_YOURSELF = "You cannot {what} your own account: ask another administrator."
+LAST_ADMINISTRATOR = (
+    "This is the only active administrator account: give another account the administrator role first."
+)
+PERSON_HAS_ACCOUNT = "{person} already has an account ({username})."
+WRONG_PASSWORD = "Your current password is not correct."  # noqa: S105 - message text
+SAME_PASSWORD = "Choose a new password that is different from your current one."  # noqa: S105 - message text
+
+
+def _active_administrators() -> Any:
+    return User.objects.filter(is_active=True, role_grants__role=Role.ADMINISTRATOR.value)
+
+
+def _refuse_for_self(*, user: User, actor: Any, what: str) -> None:
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise ValidationError(NOT_YOURSELF.format(what=what))
+
+
+def _refuse_last_administrator(user: User) -> None:
+    """Custos must always keep one active administrator, or nobody can manage accounts again."""
+    if user.has_role(Role.ADMINISTRATOR) and not _active_administrators().exclude(pk=user.pk).exists():
+        raise ValidationError(LAST_ADMINISTRATOR)
+
+
+@transaction.atomic
+def user_create_for_person(
+    *, actor: Any, username: str, password: str, roles: list[Role], person: Any = None, email: str = ""
+) -> User:
+    """An account for an officer or staff member, linked to their workforce record (which gives its scope)."""
+    if person is not None and person.user_id is not None:
+        raise ValidationError(PERSON_HAS_ACCOUNT.format(person=person, username=person.user.username))
+    user = user_create(
+        username=username,
+        password=password,
+        roles=roles,
+        actor=actor,
+        first_name=person.first_name if person is not None else "",
+        last_name=person.last_name if person is not None else "",
+        email=email,
+    )
+    if person is not None:
+        person.user = user
+        person.save(update_fields=["user"])
+        audit.record(
+            actor=actor, action="custos.user.linked", obj=user, changes={"person": person.staff_number}
+        )
+    return user
+
+
+@transaction.atomic
+def user_change_roles(*, user: User, roles: list[Role], actor: Any) -> None:
+    """Set an account's roles, refusing to remove the last administrator or an administrator's own role."""
+    if Role.ADMINISTRATOR not in roles and user.has_role(Role.ADMINISTRATOR):
+        _refuse_for_self(user=user, actor=actor, what="remove the administrator role from")
+        _refuse_last_administrator(user)
+    user_set_roles(user=user, roles=roles, actor=actor)
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, actor: Any, reason: str) -> None:
+    """Deactivate a leaver's account (its API tokens are revoked too) or reactivate it."""
+    if user.is_active == active:
+        return
+    if not active:
+        _refuse_for_self(user=user, actor=actor, what="deactivate")
+        _refuse_last_administrator(user)
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action="custos.user.reactivated" if active else "custos.user.deactivated",
+        obj=user,
+        purpose=reason,
+    )
+
+
+@transaction.atomic
+def user_unlock(*, user: User, actor: Any) -> None:
+    """Lift a lockout after repeated failed sign-ins, once the administrator has spoken to the user."""
+    if user.locked_until is None and not user.failed_login_count:
+        return
+    user.locked_until = None
+    user.failed_login_count = 0
+    user.save(update_fields=["locked_until", "failed_login_count"])
+    audit.record(actor=actor, action="custos.user.unlocked", obj=user)
+
+
+@transaction.atomic
+def user_reset_two_factor(*, user: User, actor: Any, reason: str) -> None:
+    """Remove a lost or replaced authenticator and the recovery codes: the user enrols again at next sign-in.
+
+    Sessions verified with the old device stop being verified at their next request (django-otp reloads
+    the device each time), so a stolen phone's sessions end too.
+    """
+    _refuse_for_self(user=user, actor=actor, what="reset two-factor authentication for")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record(actor=actor, action="custos.user.two_factor_reset", obj=user, purpose=reason)
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str, actor: Any) -> None:
+    """An administrator sets a new password (to hand over in person); the user's other sessions end."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="custos.user.password_set", obj=user)
+
+
+@transaction.atomic
+def password_change(*, user: User, current: str, new: str) -> None:
+    """The user changes their own password, proving the current one first."""
+    if not user.check_password(current):
+        raise ValidationError(WRONG_PASSWORD)
+    if current == new:
+        raise ValidationError(SAME_PASSWORD)
+    validate_password(new, user)
+    user.set_password(new)
+    user.save(update_fields=["password"])
+    audit.record(actor=user, action="custos.user.password_changed", obj=user)

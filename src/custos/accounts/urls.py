@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from custos.accounts import views
+from custos.accounts import users, views
 
 app_name = "accounts"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("password/", users.password_change, name="password_change"),
+    path("users/", users.users, name="users"),
+    path("users/new/", users.user_new, name="user_new"),
+    path("users/<int:pk>/", users.user_detail, name="user"),
+    path("users/<int:pk>/roles/", users.user_roles, name="user_roles"),
+    path("users/<int:pk>/unlock/", users.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/two-factor/reset/", users.user_reset_two_factor, name="user_reset_two_factor"),
+    path("users/<int:pk>/deactivate/", users.user_deactivate, name="user_deactivate"),
+    path("users/<int:pk>/reactivate/", users.user_reactivate, name="user_reactivate"),
+    path("users/<int:pk>/password/", users.user_password, name="user_password"),
 ]
