@@ -1,7 +1,7 @@
 """The Content Security Policy: our pages run under it without a violation, and it stops injected script.
 
 Every browser test fails on a violation (tests/e2e/conftest.py), so the worked flows check their own pages;
-this file covers a page no flow visits (the API docs) and shows the policy really blocks.
+this file covers the pages no flow visits (the API docs and the admin) and shows the policy really blocks.
 """
 
 from __future__ import annotations
@@ -50,3 +50,13 @@ def test_the_offline_api_docs_render_under_the_policy(page: Page, force: Any) ->
     sign_in(page, user)
     page.goto("/api/v1/docs")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+
+
+def test_the_admin_back_office_works_under_the_policy(page: Page, force: Any) -> None:
+    admin = force.user("administrator")
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    sign_in(page, admin)
+    page.goto("/admin/workforce/person/")
+    expect(page.locator("#result_list")).to_be_visible()
+    page.locator("#result_list tbody th a").first.click()
+    expect(page.get_by_role("heading", name="View person")).to_be_visible()

@@ -1,23 +1,27 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
 
 from custos.accounts.models import ApiToken, RoleGrant, User
+from custos.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(ReadOnlyInline):
     model = RoleGrant
-    extra = 0
 
 
 @admin.register(User)
-class CustosUserAdmin(UserAdmin):
+class CustosUserAdmin(ReadOnlyAdmin):
+    """Accounts are managed on Custos's own Accounts pages (audited); this lists them."""
+
     inlines = [RoleInline]
-    list_display = ["username", "first_name", "last_name", "is_active", "locked_until"]
+    list_display = ["username", "first_name", "last_name", "is_active", "last_login", "locked_until"]
+    list_filter = ["is_active", "role_grants__role"]
+    search_fields = ["username", "first_name", "last_name"]
+    exclude = ["password"]
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ["prefix", "user", "scope", "expires_at", "revoked_at"]
-    readonly_fields = ["prefix", "token_hash", "created_at", "last_used_at"]
+    exclude = ["token_hash"]

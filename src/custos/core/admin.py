@@ -1,18 +1,36 @@
+"""The Django admin, kept as a read-only back office for administrators.
+
+Every change to Custos records goes through its own screens, API or CLI: they validate with the domain
+rules and write the audit trail in the same transaction. The admin would do neither, so here it only looks:
+administrators (the role, not Django's superuser flag) may view the reference data registered with
+:class:`ReadOnlyAdmin`, and nobody may add, change or delete through it. Sensitive records (offenders,
+victims, devices and triage results) and the audit trail are not registered at all: the admin cannot apply
+need-to-know or record who read them, and the audit search records its own use.
+
+Signing in to the admin goes through Custos's sign-in page, so the lockout and the second factor apply.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
-from custos.core.models import AuditEvent, BreakGlassGrant
+from custos.core.access import scope_of
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_username", "action", "object_type", "object_id", "break_glass"]
-    list_filter = ["sensitive", "break_glass"]
-    search_fields = ["actor_username", "action", "object_id"]
+class _ReadOnlyForAdministrators:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return scope_of(request.user).is_admin
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return scope_of(request.user).is_admin
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -20,10 +38,23 @@ class AuditEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+
+class ReadOnlyAdmin(_ReadOnlyForAdministrators, admin.ModelAdmin):
+    """A model administrators may look at in the admin, and nobody may change there."""
 
 
-@admin.register(BreakGlassGrant)
-class BreakGlassGrantAdmin(admin.ModelAdmin):
-    list_display = ["granted_at", "user", "object_type", "object_id", "expires_at", "reviewed_at"]
+class ReadOnlyInline(_ReadOnlyForAdministrators, admin.TabularInline):
+    """Related rows shown on a read-only admin page."""
+
+    extra = 0
+
+
+def _sign_in_through_custos(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    # The admin's own login form checks only the password: no lockout, no second factor.
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))
+
+
+admin.site.login = _sign_in_through_custos  # type: ignore[method-assign]
+admin.site.site_header = "Custos back office (read only)"
+admin.site.site_title = "Custos back office"
+admin.site.index_title = "Reference data"

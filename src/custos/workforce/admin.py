@@ -1,23 +1,21 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from custos.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from custos.workforce.models import Absence, Accreditation, Borough, Person, Team
 
 
-class AccreditationInline(admin.TabularInline):
+class AccreditationInline(ReadOnlyInline):
     model = Accreditation
-    extra = 0
 
 
-class AbsenceInline(admin.TabularInline):
+class AbsenceInline(ReadOnlyInline):
     model = Absence
-    extra = 0
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = [
         "staff_number",
         "last_name",
@@ -30,18 +28,17 @@ class PersonAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["borough", "rank", "pip_level", "probationer", "visor_authorised", "active"]
     search_fields = ["staff_number", "last_name", "first_name"]
-    raw_id_fields = ["line_supervisor", "user", "team"]
+    list_select_related = ["borough", "team"]
     inlines = [AccreditationInline, AbsenceInline]
-    readonly_fields = ["version"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ReadOnlyAdmin):
     list_display = ["name", "team_type", "borough", "supervisor"]
     list_filter = ["team_type", "borough"]
-    raw_id_fields = ["supervisor"]
+    list_select_related = ["borough", "supervisor"]
 
 
 @admin.register(Borough)
-class BoroughAdmin(admin.ModelAdmin):
+class BoroughAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
