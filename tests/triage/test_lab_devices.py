@@ -587,3 +587,21 @@ def test_recorded_findings_read_as_a_sentence_on_the_device_page(force: Any, cli
     assert "confirmed: category A 3, category B 0, category C 12" in page
     assert "RSO nominal 42: unannounced-visit task 7, risk-review task 8" in page
     assert "{&#x27;" not in page and "&#x27;category_a&#x27;" not in page
+
+
+def test_the_api_refuses_a_borough_that_does_not_exist_with_a_422_not_a_500(
+    force: Any, client_for: Any
+) -> None:
+    body = {
+        "exhibit_reference": "EX/API/1",
+        "device_type": "phone",
+        "seal_number": "S1",
+        "seized_from": "suspect",
+        "lab_id": lab_team(force).pk,
+        "borough_id": 987654,
+    }
+    client = client_for(force.user("digital-forensic-examiner", "A"))
+    got = client.post("/api/v1/triage/devices", data=json.dumps(body), content_type="application/json")
+    assert got.status_code == 422
+    assert got.json()["errors"]["borough_id"] == [services.UNKNOWN_BOROUGH.format(borough_id=987654)]
+    assert not Device.objects.filter(exhibit_reference="EX/API/1").exists()

@@ -14,12 +14,13 @@ from custos.core import audit
 from custos.core.access import scope_of
 from custos.triage import access, links
 from custos.triage.models import CustodyEvent, Device
-from custos.workforce.models import Person, Team, TeamType
+from custos.workforce.models import Borough, Person, Team, TeamType
 
 NOT_ALLOWED = "You cannot do this on this device."
 NOT_A_LAB = "The lab must be a digital forensics lab team."
 OTHER_BOROUGH = "You can only submit devices for your own borough's crimes."
 NO_BOROUGH = "Give the borough of the investigation."
+UNKNOWN_BOROUGH = "There is no borough with the id {borough_id}."
 NO_NOMINAL = "No registered offender has the id {offender_id}: check the RSO nominal's id."
 SEIZED_IN_FUTURE = "The time of seizure cannot be in the future."
 REFERRAL_IN_FUTURE = "The referral cannot have been received in the future."
@@ -88,6 +89,8 @@ def device_create(*, actor: Any, data: dict[str, Any]) -> Device:
         fields["borough_id"] = s.borough_id
     if not fields.get("borough_id"):
         raise ValidationError({"borough_id": [NO_BOROUGH]})
+    if not Borough.objects.filter(pk=fields["borough_id"]).exists():
+        raise ValidationError({"borough_id": [UNKNOWN_BOROUGH.format(borough_id=fields["borough_id"])]})
     lab = Team.objects.filter(pk=fields.get("lab_id") or 0).first()
     if lab is None or lab.team_type != TeamType.DIGITAL_FORENSICS_LAB:
         raise ValidationError({"lab_id": [NOT_A_LAB]})
