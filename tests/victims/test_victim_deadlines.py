@@ -93,3 +93,9 @@ def test_n_working_days_later_has_exactly_n_working_days_in_between(start: date,
     days = [start + timedelta(days=i) for i in range(1, (due - start).days + 1)]
     assert sum(is_working_day(d) for d in days) == n
     assert is_working_day(due)
+
+
+def test_the_support_referral_basis_says_the_victim_is_referred_not_told(policy: Policy) -> None:
+    basis = victim_deadline("report", date(2025, 12, 23), False, policy=policy).basis
+    assert "every victim referred to victim support services, unless they decline, within 2 working" in basis
+    assert "told of" not in basis

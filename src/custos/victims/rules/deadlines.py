@@ -54,18 +54,19 @@ def victim_deadline(event: str, occurred: date, enhanced: bool, *, policy: Polic
         raise ValueError(UNKNOWN_EVENT.format(event=event, valid=", ".join(VICTIM_EVENTS)))
     duty, source = VICTIM_EVENTS[event]
     if event == "report":
+        # The report's duty is to refer the victim, not to tell them of anything.
         key = "victims.support_referral_working_days"
-        who = "every victim"
+        owed = "every victim referred to victim support services, unless they decline,"
     elif enhanced:
         key = "victims.enhanced_update_working_days"
-        who = "enhanced victim"
+        owed = f"enhanced victim told of {duty}"
     else:
         key = "victims.standard_update_working_days"
-        who = "victim (standard)"
+        owed = f"victim (standard) told of {duty}"
     n = int(policy.get(key))
     due = add_working_days(occurred, n)
     basis = (
-        f"{source}: {who} told of {duty} within {n} working day(s) of {occurred} (day 0), "
+        f"{source}: {owed} within {n} working day(s) of {occurred} (day 0), "
         f"weekends and England bank holidays excluded [{policy.basis(key)}]"
     )
     return VictimDeadline(event, occurred, enhanced, due, basis, policy.version)
