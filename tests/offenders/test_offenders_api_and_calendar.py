@@ -109,3 +109,39 @@ def test_creating_a_visit_through_the_api_rejects_bad_input_clearly_and_reads_a_
     r = post(attempted_at=at_local)  # no offset: the force's local time
     assert r.status_code == 201
     assert timezone.localtime(o.visits.get().attempted_at).replace(tzinfo=None).isoformat() == at_local
+
+
+def test_recording_a_visit_fulfils_the_plan_and_takes_it_off_the_calendar_feed(
+    force: Any, client_for: Any
+) -> None:
+    from custos.offenders.models import Visit
+
+    o = make_offender(force, managed_since=timezone.localdate() - timedelta(days=10))
+    om, teammate = force.people["offender-manager@A"], force.people["teammate@A"]
+    user = force.user("offender-manager")
+    soon = services.visit_plan(
+        actor=user,
+        offender=o,
+        planned_for=at(timezone.localdate() + timedelta(days=2), 19),
+        officer=om,
+        second_officer=teammate,
+    )
+    later = services.visit_plan(
+        actor=user, offender=o, planned_for=at(timezone.localdate() + timedelta(days=40), 19), officer=om,
+        second_officer=None,
+    )  # fmt: skip
+    token = services.calendar_token_issue(actor=user)
+    response = client_for(user).post(
+        f"/offenders/{o.pk}/visits/new/",
+        {"attempted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "outcome": "no-answer",
+         "officer": om.pk, "for_risk_assessment": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    soon.refresh_from_db()
+    assert (soon.status, soon.outcome, soon.second_officer) == ("recorded", "no-answer", None)
+    assert Visit.objects.filter(offender=o).count() == 2  # the plan was used, not a new row beside it
+    assert Visit.objects.get(pk=later.pk).status == "planned"
+    from django.test import Client
+
+    feed = Client().get(f"/offenders/calendar/{token}.ics").content.decode()
+    assert f"visit-{soon.pk}@custos" not in feed and f"visit-{later.pk}@custos" in feed

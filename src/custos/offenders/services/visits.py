@@ -50,6 +50,21 @@ def _check_announcement(announced: bool, reason: str) -> None:
         )
 
 
+PLAN_MATCH_DAYS = 14  # the planner's horizon: a visit made within it of a planned one is that visit
+
+
+def _plan_fulfilled_by(offender: Offender, attempted_at: datetime) -> Visit | None:
+    """The offender's planned visit nearest to ``attempted_at``, within the planner's horizon."""
+    window = timedelta(days=PLAN_MATCH_DAYS)
+    plans = Visit.objects.filter(
+        offender=offender,
+        status=VisitStatus.PLANNED,
+        planned_for__gte=attempted_at - window,
+        planned_for__lte=attempted_at + window,
+    )
+    return min(plans, key=lambda v: abs(v.planned_for - attempted_at), default=None)  # type: ignore[operator]
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -86,12 +101,17 @@ def visit_record(
     if officer is not None and second_officer is not None and officer.pk == second_officer.pk:
         raise ValidationError({"second_officer": [OFFICERS_SAME]})
     _check_announcement(announced, announce_reason)
+    # A visit made fulfils the offender's plan for about then: otherwise the plan stays "planned" for
+    # ever, on the record and in the officers' calendar feeds. Only a plan named by the caller lends
+    # its officers; a matched one takes the officers recorded.
+    named = planned is not None
+    planned = planned or _plan_fulfilled_by(offender, attempted_at)
     visit = planned or Visit(offender=offender)
     visit.status = VisitStatus.RECORDED
     visit.attempted_at = attempted_at
     visit.outcome = outcome
-    visit.officer = officer or visit.officer or _actor_person(actor)
-    visit.second_officer = second_officer or visit.second_officer
+    visit.officer = officer or (visit.officer if named else None) or _actor_person(actor)
+    visit.second_officer = second_officer or (visit.second_officer if named else None)
     visit.announced = announced
     visit.announce_reason = announce_reason if announced else ""
     visit.for_risk_assessment = for_risk_assessment
