@@ -163,3 +163,25 @@ def test_the_api_patch_changes_only_the_thrive_elements_sent(unit: Any, client_f
     assert response.status_code == 200, response.content
     crime.refresh_from_db()
     assert crime.thrive_risk == "High" and crime.thrive_threat == THRIVE["thrive_threat"]
+
+
+def test_the_crime_page_shows_every_thrive_element_the_assessor_and_the_repeat_victim_flag(
+    unit: Any, client_for: Any
+) -> None:
+    crime = unit.crime(
+        thrive={k.removeprefix("thrive_"): v for k, v in THRIVE.items()} | {"repeat_victim": True}
+    )
+
+    page = client_for(unit.investigator).get(f"/crimes/{crime.pk}/").content.decode()
+
+    thrive = page[page.index('data-testid="thrive"') :].split("</dd>")[0]
+    for field in (
+        "thrive_threat",
+        "thrive_harm",
+        "thrive_risk",
+        "thrive_vulnerability",
+        "thrive_assessed_by",
+    ):
+        assert THRIVE[field].replace("'", "&#x27;") in thrive
+    assert "investigation: CCTV likely" in thrive and "engagement: Willing to support" in thrive
+    assert "repeat victim" in thrive and "not a repeat victim" not in thrive
