@@ -158,7 +158,9 @@ def _count(value: Any, where: str, *, nullable: bool) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         expected = "a whole number of 0 or more" + (" or null" if nullable else "")
-        raise UserError(WRONG_TYPE.format(where=where, expected=expected, got=_type_name(value)))
+        # A negative number is the right type: say which number, not "got an integer".
+        got = str(value) if isinstance(value, int) and not isinstance(value, bool) else _type_name(value)
+        raise UserError(WRONG_TYPE.format(where=where, expected=expected, got=got))
     return value
 
 
