@@ -127,6 +127,7 @@ def _suggestion_routes() -> list[RouteCase]:
         _suggestions(
             "workforce.team-supervisor", {"administrator": 200}, key=lambda f: _team(f)["pk"], default=404
         ),
+        _suggestions("accounts.account-holder", {"administrator": 200}, default=404),
         _suggestions("no.such-source", {}, default=404),
     ]
 
