@@ -605,3 +605,23 @@ def test_the_api_refuses_a_borough_that_does_not_exist_with_a_422_not_a_500(
     assert got.status_code == 422
     assert got.json()["errors"]["borough_id"] == [services.UNKNOWN_BOROUGH.format(borough_id=987654)]
     assert not Device.objects.filter(exhibit_reference="EX/API/1").exists()
+
+
+def test_a_returned_device_goes_back_in_the_queue_when_a_later_triage_finds_hits(force: Any) -> None:
+    device = make_device(force)
+    services.result_upload(actor=None, device=device, report=report_without_hits())
+    device.refresh_from_db()
+    services.device_return(actor=force.user("digital-forensic-examiner"), device=device, reason="no hits")
+    services.result_upload(actor=force.user("investigator"), device=device, report=report_with_hits())
+    device.refresh_from_db()
+    assert (device.status, device.verdict) == ("queued", "likely-iioc")
+    requeued = device.decisions.get(kind="requeued")
+    assert requeued.findings == {"verdict": "likely-iioc"} and "Likely IIOC" in requeued.reason
+    assert AuditEvent.objects.filter(action="custos.device.requeued", object_id=str(device.pk)).exists()
+    again = make_device(force)
+    services.result_upload(actor=None, device=again, report=report_without_hits())
+    again.refresh_from_db()
+    services.device_return(actor=force.user("digital-forensic-examiner"), device=again, reason="none")
+    services.result_upload(actor=None, device=again, report=report([file_record("/x.txt", b"other")]))
+    again.refresh_from_db()
+    assert again.status == "returned"  # still nothing found: the return stands

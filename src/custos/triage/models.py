@@ -385,6 +385,7 @@ class DecisionKind(models.TextChoices):
     RETURNED = "returned", "Returned without full examination"
     EXAMINED = "examined", "Full examination complete"
     OFFENDER_LINK = "offender-link", "Offender manager told of a hit"
+    REQUEUED = "requeued", "Back in the lab queue: a later triage found hits"
 
 
 class DeviceDecision(models.Model):

@@ -16,7 +16,15 @@ from custos.core import audit
 from custos.core.access import scope_of
 from custos.core.policy import Policy, current_policy
 from custos.triage import access, links
-from custos.triage.models import DecisionKind, Device, DeviceDecision, TriageFileMatch, TriageResult, Verdict
+from custos.triage.models import (
+    DecisionKind,
+    Device,
+    DeviceDecision,
+    DeviceStatus,
+    TriageFileMatch,
+    TriageResult,
+    Verdict,
+)
 from custos.triage.services.devices import NOT_ALLOWED, _user
 
 log = logging.getLogger(__name__)
@@ -208,6 +216,8 @@ def result_upload(
         version=F("version") + 1,
     )
     device.refresh_from_db()
+    if device.status == DeviceStatus.RETURNED and result.verdict in (Verdict.HITS, Verdict.LIKELY_IIOC):
+        _requeue(actor=actor, device=device, result=result, policy=policy)
     audit.record(
         actor=actor,
         action="custos.triage_result.uploaded",
@@ -223,6 +233,28 @@ def result_upload(
     if result.matched_files and device.offender_id is not None:
         offender_link(actor=actor, device=device, result=result)
     return result, True
+
+
+def _requeue(*, actor: Any, device: Device, result: TriageResult, policy: Policy) -> None:
+    """A device returned without full examination (triage found nothing then) on which a later triage
+    finds hits goes back into the lab queue: a device with hits is never simply returned."""
+    Device.objects.filter(pk=device.pk).update(status=DeviceStatus.QUEUED, version=F("version") + 1)
+    device.refresh_from_db()
+    DeviceDecision.objects.create(
+        device=device,
+        kind=DecisionKind.REQUEUED,
+        reason=f"Triage result uploaded after the device was returned: {result.get_verdict_display()}.",
+        findings={"verdict": result.verdict},
+        policy_version=policy.version,
+        decided_by=_user(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="custos.device.requeued",
+        obj=device,
+        changes={"result": result.pk, "verdict": result.verdict},
+        sensitive=True,
+    )
 
 
 def upload_report(path: str, device_id: int, actor: Any = None) -> tuple[TriageResult, bool]:
