@@ -4,6 +4,7 @@ and the API's PATCH, with audit, history, optimistic concurrency, re-tiering and
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -282,3 +283,31 @@ def test_the_api_refuses_bad_input_with_a_clear_problem_and_needs_a_version(
     assert no_version.status_code == 428
     suspect.refresh_from_db()
     assert (suspect.status, suspect.version) == ("not-identified", 1)
+
+
+def test_a_suspect_on_the_offender_register_links_to_the_record_for_those_who_may_open_it(
+    force: Any, client_for: Any
+) -> None:
+    from tests.crimes.factories import make_crime
+    from tests.offenders.factories import make_offender
+
+    managed_here = make_offender(force, "A")
+    elsewhere = make_offender(force, "B")
+    crime = make_crime(
+        borough=force.boroughs["A"],
+        suspects=(
+            ("named", "John Smith", managed_here.reference),
+            ("named", "Jim Smith", elsewhere.reference),
+            ("named", "Joe Smith", "NOT-ON-REGISTER"),
+        ),
+    )
+
+    di = client_for(force.user("detective-inspector")).get(f"/crimes/{crime.pk}/").content.decode()
+    investigator = client_for(force.user("investigator")).get(f"/crimes/{crime.pk}/").content.decode()
+
+    links = re.findall(r'href="([^"]+)" data-testid="suspect-offender"', di)
+    assert links == [f"/offenders/{managed_here.pk}/"]
+    assert client_for(force.user("detective-inspector")).get(links[0]).status_code == 200
+    assert f"Offender register {elsewhere.reference}" in di and "Offender register NOT-ON-REGISTER" in di
+    assert 'data-testid="suspect-offender"' not in investigator  # investigators open no offender records
+    assert f"Offender register {managed_here.reference}" in investigator

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from custos.core.access import not_found, scope_of
 from custos.crimes import access
-from custos.crimes.models import Crime
+from custos.crimes.models import Crime, Suspect
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,24 @@ def crime_for_change(*, actor: Any, pk: int) -> Crime:
     if not access.can_change_crime(scope_of(actor), crime):
         raise not_found()
     return crime
+
+
+def suspects_with_offender_links(*, actor: Any, crime: Crime) -> list[Suspect]:
+    """The crime's suspects, each with ``offender_pk``: their offender register record when the reader may
+    open it, else None. Other references stay as text: a link to a record the reader cannot open would
+    only 404."""
+    from custos.offenders.access import offender_view_q
+    from custos.offenders.models import Offender
+
+    suspects = list(crime.suspects.all())
+    refs = {s.offender_reference for s in suspects if s.offender_reference}
+    visible: dict[str, int] = {}
+    if refs:
+        rows = Offender.objects.filter(offender_view_q(scope_of(actor)), reference__in=refs)
+        visible = dict(rows.values_list("reference", "pk"))
+    for s in suspects:
+        s.offender_pk = visible.get(s.offender_reference)  # type: ignore[attr-defined]
+    return suspects
 
 
 def linked_series(*, actor: Any, crime: Crime) -> QuerySet[Crime]:

@@ -118,6 +118,7 @@ def crime_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "crime": crime,
             "series": selectors.linked_series(actor=request.user, crime=crime)[:50],
+            "suspects": selectors.suspects_with_offender_links(actor=request.user, crime=crime),
             "can_change": access.can_change_crime(s, crime),
             "suspect_form": SuspectForm(),
             # Declared conflicts of interest binding on this crime, as far as this reader may see them.
