@@ -262,3 +262,13 @@ def test_an_image_with_no_readable_file_system_is_not_reported_as_no_hits(
     folder = tmp_path / "empty-folder"
     folder.mkdir()
     assert _scan(folder, tmp_path, policy, [])["summary"]["nothing_read"] is False  # an empty folder is read
+
+
+def test_an_empty_but_readable_card_is_read_and_reported_as_no_hits(
+    card: dict[str, Any], tmp_path: Path, policy: Policy, make_ext2: Callable[..., Path]
+) -> None:
+    empty = tmp_path / "blank"
+    empty.mkdir()
+    report = _scan(make_ext2(empty, name="blank.raw"), tmp_path, policy, [str(card["set"])])
+    assert report["files"] == [] and report["summary"]["nothing_read"] is False
+    assert report["summary"]["likely_iioc_reason"].startswith("no file matched a known-bad hash set")

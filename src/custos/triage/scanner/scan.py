@@ -356,6 +356,13 @@ def _thumbnails(
     return out
 
 
+def _nothing_read(spec: SourceSpec, listing: SourceListing, files: list[dict[str, Any]]) -> bool:
+    """An image on which no volume's file system could be opened (an empty but readable one is read)."""
+    if spec.kind == "folder" or files:
+        return False
+    return not any(v.get("file_system") and not v.get("error") for v in listing.volumes)
+
+
 def _check_outputs(opts: ScanOptions) -> None:
     """Refuse before reading anything when an output cannot be written: a large image can take hours, and
     the report and checkpoint would otherwise fail at the end (or the checkpoint at the start) with an
@@ -450,7 +457,7 @@ def _scan(
         deleted_files=sum(1 for r in files if r.get("deleted")),
         error_files=sum(1 for r in files if r.get("errors")),
         unmatchable_images=sum(1 for r in files if r.get("kind") == "image" and not r.get("pdq_matchable")),
-        nothing_read=not files and spec.kind != "folder",
+        nothing_read=_nothing_read(spec, listing, files),
     )
     if summary["nothing_read"]:
         summary["likely_iioc_reason"] = NOTHING_READ.format(kind=spec.kind)
