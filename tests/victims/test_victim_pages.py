@@ -109,3 +109,17 @@ def test_the_not_yet_recognised_panel_leads_to_exactly_those_victims(force: Any,
     assert "not yet recognised" in listed.content.decode()
     api = client.get("/api/v1/victims?recognised=false").json()["items"]
     assert inherited.pk in [v["id"] for v in api] and recognised.pk not in [v["id"] for v in api]
+
+
+def test_events_are_named_in_words_on_the_crime_page_and_the_checklist(force: Any, client_for: Any) -> None:
+    crime = crime_in_a(force, reported=date.today() - timedelta(days=5))
+    victim = add_victim(force, crime)
+    client = client_for(force.user("investigator", "A"))
+    client.post(
+        f"/victims/crimes/{crime.pk}/events/",
+        {"event": "rui", "occurred_on": (date.today() - timedelta(days=1)).isoformat()},
+    )
+    events = client.get(f"/victims/crimes/{crime.pk}/").content.decode()
+    assert "Suspect released under investigation" in events and ": rui" not in events
+    page = client.get(f"/victims/{victim.pk}/").content.decode()
+    assert "(Suspect released under investigation:" in page and "(rui on" not in page

@@ -23,6 +23,7 @@ from custos.crimes.models import Crime
 from custos.victims import access, compliance, selectors, services
 from custos.victims.clocks import HAND_TRIGGERS, TRIGGER_WORDS
 from custos.victims.forms import (
+    EVENT_LABELS,
     AssessForm,
     EventForm,
     LinkForm,
@@ -73,6 +74,8 @@ def _checklist(link: VictimCrime, obligations: list[Obligation]) -> list[dict[st
     out = []
     for right in victims_code_rights():
         rows = [o for o in mine if o.right == right.number]
+        for o in rows:
+            o.trigger_label = EVENT_LABELS.get(o.trigger, o.trigger)  # type: ignore[attr-defined]
         keys = {o.key for o in rows}
         waiting = [
             {
@@ -271,7 +274,10 @@ def crime_victims(request: HttpRequest, crime_pk: int) -> HttpResponse:
         {
             "crime": crime,
             "links": links,
-            "events": InvestigationEvent.objects.filter(crime=crime).select_related("recorded_by")[:50],
+            "events": [
+                (e, EVENT_LABELS.get(e.event, e.event))
+                for e in InvestigationEvent.objects.filter(crime=crime).select_related("recorded_by")[:50]
+            ],
             "can_add": services.can_add_victim(request.user, crime),
             "can_record": services.can_add_victim(request.user, crime)
             or any(access.can_change_link(s, lk) for lk in links),
