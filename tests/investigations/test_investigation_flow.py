@@ -142,6 +142,26 @@ def test_a_supervisor_cannot_sign_off_an_nfa_outcome_they_proposed_themselves(
     assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.FINALISED
 
 
+def test_outcome_21_on_a_domestic_abuse_crime_shows_the_home_office_warning(
+    unit: Any, client_for: Any
+) -> None:
+    crime = _allocated(unit, domestic_abuse=True, suspects=(("named", "Sam Doe", ""),))
+    _resolve_all(unit, crime)
+    client = client_for(unit.investigator)
+
+    response = client.post(
+        f"/investigations/crimes/{crime.pk}/outcome/",
+        {"outcome": "21", "rationale": "Minor; victim content", "victim_informed": "on"},
+        follow=True,
+    )
+
+    body = response.content.decode()
+    assert Crime.objects.get(pk=crime.pk).outcome == 21
+    assert "should not normally be used in domestic-abuse cases" in body  # on arrival, as a message
+    later = client.get(f"/investigations/crimes/{crime.pk}/").content.decode()
+    assert 'data-testid="outcome-warning"' in later and "domestic-abuse cases" in later  # and kept
+
+
 def test_a_charge_finalises_at_once_without_sign_off(unit: Any) -> None:
     crime = _allocated(unit, suspects=(("named", "Sam Doe", ""),))
     _resolve_all(unit, crime)

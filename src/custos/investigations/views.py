@@ -165,6 +165,8 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionError as exc:
             messages.error(request, str(exc))
         else:
+            for warning in decision.warnings:
+                messages.warning(request, f"Outcome {decision.outcome}: {warning}.")
             if decision.status == OutcomeStatus.AWAITING_SIGNOFF:
                 messages.success(request, f"Outcome {decision.outcome} awaits a supervisor's sign-off.")
             else:
