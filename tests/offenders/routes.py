@@ -260,6 +260,14 @@ ROUTES = [
         outsider_exempt=("administrator",),
     ),
     RouteCase(
+        "offenders:conviction_add",
+        kwargs=_pk,
+        expect=CHANGERS,
+        default=404,
+        outsider=404,
+        outsider_exempt=("administrator",),
+    ),
+    RouteCase(
         "offenders:notification_record",
         kwargs=_pk,
         expect=CHANGERS,

@@ -16,6 +16,7 @@ from custos.offenders.models import (
     AddressKind,
     Alias,
     BreachDecision,
+    Conviction,
     MappaCategory,
     MappaLevel,
     NotifiableDetail,
@@ -341,6 +342,33 @@ class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
         for name in ("pnc_id", "description", "marks", "preventive_order", "reference"):
             data[name] = data.get(name) or ""
         return data
+
+
+class ConvictionForm(GovukFormMixin, forms.ModelForm):
+    """A conviction, finding or caution. The service checks what s.82 needs (term, discharge period)."""
+
+    class Meta:
+        model = Conviction
+        fields = [
+            "offence",
+            "schedule3",
+            "conviction_date",
+            "sentence_date",
+            "disposal",
+            "term_months",
+            "discharge_months",
+            "court",
+        ]
+        widgets = {"conviction_date": DATE, "sentence_date": DATE}
+        labels = {
+            "conviction_date": "Date of conviction, finding or caution",
+            "term_months": "Term of imprisonment or detention (months)",
+            "discharge_months": "Conditional discharge period (months)",
+        }
+        help_texts = {
+            "disposal": "Detention (DTO, YOI) and suspended sentences count as imprisonment (s.131).",
+            "term_months": "Consecutive terms added together (s.82(4)).",
+        }
 
 
 class PhotoForm(GovukFormMixin, forms.Form):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/addresses/<int:item_id>/end/", views.item_end, {"section": "address"}, name="address_end"),
     path("<int:pk>/notifiable/<int:item_id>/", views.item_edit, {"section": "detail"}, name="detail_edit"),
     path("<int:pk>/notifiable/<int:item_id>/end/", views.item_end, {"section": "detail"}, name="detail_end"),
+    path("<int:pk>/convictions/new/", views.conviction_add, name="conviction_add"),
     path("<int:pk>/visits/new/", views.visit_record, name="visit_record"),
     path("<int:pk>/notifications/new/", views.notification_record, name="notification_record"),
     path("<int:pk>/risk/", views.risk, name="risk"),

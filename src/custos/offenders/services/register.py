@@ -331,12 +331,41 @@ def detail_add(
     return detail
 
 
+CONVICTION_TERM_REQUIRED = "Enter the term of imprisonment or detention in months."
+CONVICTION_DISCHARGE_REQUIRED = "Enter the period of the conditional discharge in months."
+CONVICTION_NOT_POSITIVE = "Enter a period of more than 0 months."
+CONVICTION_IN_FUTURE = "The date of conviction or caution cannot be in the future."
+CONVICTION_BEFORE_BIRTH = "The date of conviction or caution cannot be before the date of birth."
+SENTENCE_BEFORE_CONVICTION = "The sentence cannot be passed before the conviction."
+
+
+def _check_conviction(c: Conviction, date_of_birth: date) -> None:
+    """What s.82 needs to compute a period, as field errors (the rules would refuse it less helpfully)."""
+    errors: dict[str, list[str]] = {}
+    needs = {"imprisonment": "term_months", "conditional-discharge": "discharge_months"}.get(c.disposal)
+    if needs == "term_months" and c.term_months is None:
+        errors["term_months"] = [CONVICTION_TERM_REQUIRED]
+    if needs == "discharge_months" and c.discharge_months is None:
+        errors["discharge_months"] = [CONVICTION_DISCHARGE_REQUIRED]
+    if needs is not None and getattr(c, needs) is not None and getattr(c, needs) <= 0:
+        errors[needs] = [CONVICTION_NOT_POSITIVE]
+    if c.conviction_date > timezone.localdate():
+        errors["conviction_date"] = [CONVICTION_IN_FUTURE]
+    elif c.conviction_date < date_of_birth:
+        errors["conviction_date"] = [CONVICTION_BEFORE_BIRTH]
+    if c.sentence_date is not None and c.sentence_date < c.conviction_date:
+        errors["sentence_date"] = [SENTENCE_BEFORE_CONVICTION]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def conviction_add(*, actor: Any, offender: Offender, data: dict[str, Any]) -> Conviction:
     """A new conviction or caution recalculates the notification period and opens a risk review (R6)."""
     _require_change(actor, offender)
     conviction = Conviction(offender=offender, **data)
     conviction.full_clean(exclude=["offender"])
+    _check_conviction(conviction, offender.date_of_birth)
     conviction.save()
     policy = current_policy()
     period = None

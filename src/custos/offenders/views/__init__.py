@@ -15,13 +15,14 @@ from .actions import (
 )
 from .planner import calendar_feed, calendar_token, planner
 from .record import offender_detail, photo, search
-from .register import item_edit, item_end, offender_create, photo_upload
+from .register import conviction_add, item_edit, item_end, offender_create, photo_upload
 from .worklists import dashboard, worklist
 
 __all__ = [
     "breach_case",
     "calendar_feed",
     "calendar_token",
+    "conviction_add",
     "dashboard",
     "details_add",
     "item_edit",

@@ -20,6 +20,7 @@ from custos.offenders import pickers, selectors, services
 from custos.offenders.forms import (
     AddressEditForm,
     AliasEditForm,
+    ConvictionForm,
     DetailEditForm,
     EndForm,
     OffenderCreateForm,
@@ -54,6 +55,29 @@ def offender_create(request: HttpRequest) -> HttpResponse:
             "caption": own.name if own else "Any borough",
             "cancel": "offenders:worklist",
         },
+    )
+
+
+@login_required
+def conviction_add(request: HttpRequest, pk: int) -> HttpResponse:
+    offender = selectors.offender_for_change(actor=request.user, pk=pk, purpose="add a conviction")
+    form = ConvictionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conviction_add(actor=request.user, offender=offender, data=form.cleaned_data)
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            messages.success(
+                request,
+                "Conviction or caution recorded. The notification period has been recalculated (see "
+                "Computed dates): tell the offender of any change. A risk review task has been opened.",
+            )
+            return redirect("offenders:offender", pk=pk)
+    return render(
+        request,
+        "offenders/simple_form.html",
+        {"o": offender, "form": form, "title": "Add a conviction or caution"},
     )
 
 
