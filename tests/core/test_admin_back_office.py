@@ -47,3 +47,21 @@ def test_the_admin_login_form_cannot_be_used_to_sign_in(force: Any) -> None:
     assert posted.status_code == 302 and posted["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/", follow=True).redirect_chain[-1][0] == "/accounts/login/?next=/admin/"
+
+
+def test_no_sensitive_record_or_the_audit_trail_is_in_the_admin() -> None:
+    """The admin can neither apply need-to-know nor record a read: sensitive records stay on their pages."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+    assert registered == {
+        "workforce.person",
+        "workforce.team",
+        "workforce.borough",
+        "accounts.user",
+        "accounts.apitoken",
+        "triage.hashset",
+        "triage.hashsetimport",
+    }
+    assert apps.get_app_config("offenders").models  # the apps are installed; they are just not in the admin

@@ -15,9 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from custos.core.access import scope_of
 
@@ -53,6 +57,13 @@ def _sign_in_through_custos(request: HttpRequest, extra_context: Any = None) -> 
     # The admin's own login form checks only the password: no lockout, no second factor.
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))
 
+
+# What Django and the libraries register is not Custos reference data: groups are unused (roles are
+# Custos's own), the authenticator devices hold TOTP secrets and recovery codes, and task results carry job
+# arguments. Their admin modules load before this one (INSTALLED_APPS order), so they can be taken out here.
+for _model in (Group, TOTPDevice, StaticDevice, DBTaskResult):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 admin.site.login = _sign_in_through_custos  # type: ignore[method-assign]
 admin.site.site_header = "Custos back office (read only)"

@@ -1,24 +1,15 @@
+"""Hash sets in the read-only back office (custos.core.admin).
+
+Devices, custody events and triage results are sensitive records: they are read on the triage pages, which
+apply need-to-know and record every read, and are not registered here.
+"""
+
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from custos.triage.models import CustodyEvent, Device, HashSet, HashSetImport, TriageResult
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Writes go through services (audited); the admin is for looking only."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from custos.core.admin import ReadOnlyAdmin
+from custos.triage.models import HashSet, HashSetImport
 
 
 @admin.register(HashSet)
@@ -29,19 +20,3 @@ class HashSetAdmin(ReadOnlyAdmin):
 @admin.register(HashSetImport)
 class HashSetImportAdmin(ReadOnlyAdmin):
     list_display = ["hash_set", "file_name", "version", "exact_added", "pdq_added", "imported_at"]
-
-
-@admin.register(Device)
-class DeviceAdmin(ReadOnlyAdmin):
-    list_display = ["exhibit_reference", "device_type", "status", "verdict", "lab", "borough", "submitted_on"]
-    list_filter = ["status", "verdict"]
-
-
-@admin.register(CustodyEvent)
-class CustodyEventAdmin(ReadOnlyAdmin):
-    list_display = ["device", "sequence", "handed_over_at", "from_holder", "to_holder", "seal_number"]
-
-
-@admin.register(TriageResult)
-class TriageResultAdmin(ReadOnlyAdmin):
-    list_display = ["device", "verdict", "matched_files", "files_total", "uploaded_at"]
