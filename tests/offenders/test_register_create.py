@@ -116,3 +116,13 @@ def test_the_service_refuses_a_nominal_in_another_borough(force: Any) -> None:
 def test_people_without_an_offender_role_cannot_open_the_page(force: Any, client_for: Any) -> None:
     for role in ("investigator", "professional-standards", "victim-care-officer"):
         assert client_for(force.user(role)).get("/offenders/new/").status_code == 404
+
+
+def test_the_create_and_management_pages_spell_mappa_as_practitioners_do(force: Any, client_for: Any) -> None:
+    from tests.offenders.factories import make_offender
+
+    client = client_for(force.user("offender-manager"))
+    o = make_offender(force)
+    for url in ("/offenders/new/", f"/offenders/{o.pk}/management/"):
+        page = client.get(url).content.decode()
+        assert "MAPPA category" in page and "MAPPA level" in page and "Mappa" not in page

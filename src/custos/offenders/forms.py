@@ -140,8 +140,8 @@ class ArmsForm(GovukFormMixin, forms.Form):
 
 class ManagementForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    mappa_category = forms.TypedChoiceField(coerce=int, choices=MappaCategory.choices)
-    mappa_level = forms.TypedChoiceField(coerce=int, choices=MappaLevel.choices)
+    mappa_category = forms.TypedChoiceField(coerce=int, choices=MappaCategory.choices, label="MAPPA category")
+    mappa_level = forms.TypedChoiceField(coerce=int, choices=MappaLevel.choices, label="MAPPA level")
     management_mode = forms.ChoiceField(choices=MODE_CHOICES)
     rosh_level = forms.ChoiceField(choices=ROSH_CHOICES, label="RoSH level")
     rosh_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="RoSH reason")
@@ -285,6 +285,7 @@ class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
             "rosh_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {"reference": "Leave blank to give the next ON-number."}
+        labels = {"mappa_category": "MAPPA category", "mappa_level": "MAPPA level", "pnc_id": "PNC ID"}
         field_classes = {"lead_manager": PersonField, "deputy_manager": PersonField}
 
     def __init__(self, *args: Any, borough: Borough | None = None, **kwargs: Any) -> None:
