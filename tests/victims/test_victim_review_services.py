@@ -217,3 +217,35 @@ def test_a_review_not_upheld_leaves_the_crime_finalised(force: Any) -> None:
         services.review_decide(
             actor=force.user("detective-inspector", "A"), review=review, outcome="upheld", reasons="again"
         )
+
+
+def test_the_request_form_can_say_the_suspect_was_interviewed_when_no_event_records_it(
+    force: Any, client_for: Any
+) -> None:
+    """Interviews before Custos have no event: the form says so rather than calling every such review
+    ineligible because 'the suspect was not interviewed under caution'."""
+    from custos.victims.models import RightToReview
+
+    link = _finalised_link(force, interviewed=False, occurred=date.today().replace(day=1))
+    client = client_for(force.user("victim-care-officer", "A"))
+    notified = date.today().isoformat()
+    page = client.get(f"/victims/{link.victim_id}/").content.decode()
+    assert "Suspect interviewed under caution" in page
+    client.post(f"/victims/links/{link.pk}/review/", {"notified_on": notified})
+    client.post(f"/victims/links/{link.pk}/review/", {"notified_on": notified, "suspect_interviewed": "yes"})
+    as_recorded, stated = RightToReview.objects.filter(link=link).order_by("id")
+    assert not as_recorded.eligible and "not interviewed" in as_recorded.eligibility_reasons[0]
+    assert stated.eligible, stated.eligibility_reasons
+
+
+def test_a_notification_date_in_the_future_is_refused_in_those_words(force: Any) -> None:
+    from datetime import timedelta
+
+    from custos.victims.reviews import NOTIFIED_IN_FUTURE
+
+    link = _finalised_link(force)
+    with pytest.raises(ValidationError) as err:
+        services.review_request(
+            actor=force.user("investigator", "A"), link=link, notified_on=date.today() + timedelta(days=3)
+        )
+    assert err.value.message_dict == {"notified_on": [NOTIFIED_IN_FUTURE]}

@@ -94,6 +94,18 @@ class EventForm(GovukFormMixin, forms.Form):
 class ReviewRequestForm(GovukFormMixin, forms.Form):
     notified_on = forms.DateField(widget=DATE, label="Date the victim was told of the decision")
     requested_on = forms.DateField(widget=DATE, required=False, label="Date of the request")
+    suspect_interviewed = forms.TypedChoiceField(
+        choices=[
+            ("", "As recorded: an interview event on the crime's victims page"),
+            ("yes", "Yes, a suspect was interviewed under caution"),
+            ("no", "No suspect was interviewed under caution"),
+        ],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+        label="Suspect interviewed under caution",
+        help_text="A review is open only if a suspect was interviewed under caution (arrested or voluntary).",
+    )
 
 
 class ReviewDecideForm(GovukFormMixin, forms.Form):

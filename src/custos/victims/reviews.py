@@ -35,6 +35,8 @@ REASONS_NEEDED = "give the reasons for the decision; the victim is told them"
 BAD_OUTCOME = "outcome must be upheld or not-upheld"
 ALREADY_DECIDED = "this review was already decided on {on}"
 ALREADY_ACKNOWLEDGED = "this review was already acknowledged on {on}"
+NOTIFIED_IN_FUTURE = "the date the victim was told of the decision cannot be in the future"
+REQUESTED_IN_FUTURE = "the date of the request cannot be in the future"
 REOPENED_BY_REVIEW = "reopened: Victims' Right to Review upheld on {on} (review {review})"
 
 # Seniority, not rank names, decides "higher rank": a DS and a PS are the same rank (custos.workforce.ranks).
@@ -73,7 +75,15 @@ def review_request(
         raise PermissionError(NOT_ALLOWED)
     policy = policy or current_policy()
     crime = link.crime
-    requested_on = requested_on or timezone.localdate()
+    today = timezone.localdate()
+    requested_on = requested_on or today
+    future = {}
+    if notified_on > today:
+        future["notified_on"] = [NOTIFIED_IN_FUTURE]
+    if requested_on > today:
+        future["requested_on"] = [REQUESTED_IN_FUTURE]
+    if future:
+        raise ValidationError(future)
     summary_only = offence(crime.offence_key).summary_only
     incident = crime.occurred_on or crime.reported_on or crime.recorded_on
     try:
