@@ -227,3 +227,14 @@ def test_everyone_changes_their_own_password_after_proving_the_current_one(
     assert client.get("/").status_code == 200  # this session stays signed in
     assert User.objects.get(pk=user.pk).check_password(NEW_PASSWORD)
     assert len(_events("custos.user.password_changed", user)) == 1
+
+
+def test_a_locked_account_shows_on_administrators_home_pages_only(force: Any, client_for: Any) -> None:
+    target = force.user("investigator")
+    User.objects.filter(pk=target.pk).update(locked_until=timezone.now() + timedelta(minutes=30))
+    panels = {p.title: p for p in client_for(force.user("administrator")).get("/").context["panels"]}
+    items = panels["Locked accounts"].items
+    assert [i.url for i in items] == [reverse("accounts:user", args=[target.pk])]
+    assert items[0].label == "Locked"
+    others = client_for(force.user("investigation-supervisor")).get("/").context["panels"]
+    assert "Locked accounts" not in {p.title for p in others}
