@@ -625,3 +625,15 @@ def test_a_returned_device_goes_back_in_the_queue_when_a_later_triage_finds_hits
     services.result_upload(actor=None, device=again, report=report([file_record("/x.txt", b"other")]))
     again.refresh_from_db()
     assert again.status == "returned"  # still nothing found: the return stands
+
+
+def test_the_seizure_form_asks_its_questions_in_plain_words(force: Any, client_for: Any) -> None:
+    page = client_for(force.user("investigator", "A")).get("/triage/devices/new/").content.decode()
+    for label in (
+        "Make and model",
+        "The suspect has access to children",
+        "The suspect is a registered sex offender",
+        "There are contact-offending indicators",
+    ):
+        assert label in page
+    assert "Make model" not in page and "Contact offending indicators" not in page

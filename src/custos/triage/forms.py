@@ -43,7 +43,13 @@ class DeviceForm(GovukFormMixin, forms.ModelForm):
             "referral_received_on",
         ]
         widgets = {"seized_at": DATETIME, "referral_received_on": DATE}
-        labels = {"offender_id": "RSO nominal (offender id), if the suspect is registered"}
+        labels = {
+            "offender_id": "RSO nominal (offender id), if the suspect is registered",
+            "make_model": "Make and model",
+            "suspect_access_to_children": "The suspect has access to children",
+            "suspect_is_rso": "The suspect is a registered sex offender",
+            "contact_offending_indicators": "There are contact-offending indicators",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
