@@ -97,6 +97,22 @@ def test_the_worklist_lists_exactly_the_callers_open_tasks_and_flags_the_overdue
     assert page.count("overdue") == 1
 
 
+def test_the_worklist_page_flags_an_overdue_review_as_the_api_does(unit: Unit, client_for: Any) -> None:
+    late = _allocated(unit)
+    in_date = _allocated(unit)
+    InvestigationPlan.objects.filter(crime=late).update(next_review_due=TODAY - timedelta(3))
+
+    body = client_for(unit.investigator).get(f"{API}/worklist").json()
+    page = client_for(unit.investigator).get("/investigations/").content.decode()
+
+    overdue = {c["id"]: c["review_overdue"] for c in body["crimes"]}
+    assert overdue == {late.pk: True, in_date.pk: False}
+    assert page.count('data-testid="review-overdue"') == 1
+    held = page[page.index("My crimes") :]
+    row = held[held.index(f'href="/investigations/crimes/{late.pk}/"') :].split("</tr>")[0]
+    assert 'data-testid="review-overdue"' in row
+
+
 def test_a_task_added_through_the_api_appears_on_the_page_and_completing_it_removes_it(
     unit: Unit, client_for: Any
 ) -> None:
