@@ -41,6 +41,10 @@ def test_overdue_alerts_the_manager_and_the_ds(force: Any) -> None:
     assert task.owner == force.people["offender-manager@A"]
     assert task.watcher == force.people["mosovo-supervisor@A"]
     assert not OffenderTask.objects.filter(offender=o, kind="visit-due", status="open").exists()
+    ladder.run(today=today + timedelta(days=30))  # read a month later, the stored reason is still true
+    assert (
+        OffenderTask.objects.get(offender=o, kind="overdue-alert").reason == "visit overdue since 2024-04-10"
+    )
 
 
 def test_overdue_by_more_than_an_interval_alerts_the_di_and_needs_a_plan(force: Any) -> None:

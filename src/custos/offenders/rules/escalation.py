@@ -362,7 +362,8 @@ def _visit_steps(*, today: date, timeline: EscalationTimeline, interval: Duratio
                 Step.OVERDUE,
                 timeline.overdue_from,
                 ("offender-manager", "ds"),
-                f"visit overdue since {timeline.due.isoformat()} ({(today - timeline.due).days} days)",
+                # No day count: the sweep stores this reason on the task, where a count would go stale.
+                f"visit overdue since {timeline.due.isoformat()}",
                 f"reference rule R1: overdue alerts the offender manager and DS; {timeline.basis}",
                 (RequiredAction("visit now", "offender-manager", today, timeline.basis),),
                 timeline.policy_version,
