@@ -139,3 +139,15 @@ def test_a_kit_from_an_untrusted_signer_is_refused_when_keys_are_configured(kit:
     with pytest.raises(KitError, match="not among the trusted kit keys"):
         open_kit(str(kit["kit"]), trusted_keys=[Path(f"{other}.pub").read_text().strip()])
     assert "trusted" in ERR_UNTRUSTED
+
+
+def test_scanning_with_a_kit_nobody_trusts_warns_with_the_signer(
+    kit: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["triage", "scan", str(kit["dump"]), "--kit", str(kit["kit"]), "--quiet", "--workers", "1"]
+    signer = kit["pub"].read_text().strip()
+    assert main([*base, "--json", str(kit["tmp"] / "u.json")]) == 0
+    err = capsys.readouterr().err
+    assert f"signed by key {signer}, which nothing here trusts" in err
+    assert main([*base, "--json", str(kit["tmp"] / "t.json"), "--kit-key", str(kit["pub"])]) == 0
+    assert "warning" not in capsys.readouterr().err

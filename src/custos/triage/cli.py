@@ -14,6 +14,10 @@ import sys
 from custos.core.calc import UserError, run_commands
 from custos.core.policy import current_policy
 
+WARN_KIT_SIGNER = (
+    "warning: triage kit {path} is intact but signed by key {signer}, which nothing here trusts "
+    "(set triage.kit_trusted_keys or pass --kit-key): check that key is your force's before relying on it"
+)
 ERR_KEY_MISSING = "signing key {path} does not exist; create one with 'custos triage kit keygen --out KEY'"
 
 
@@ -44,6 +48,9 @@ def _scan(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:
         raise UserError("scan interrupted; run the same command with --resume to continue") from None
+    kit = report.get("kit")
+    if kit and not kit.get("signer_trusted"):
+        print(WARN_KIT_SIGNER.format(path=args.kit, signer=kit.get("signer")), file=sys.stderr)
     s = report["summary"]
     if s.get("nothing_read"):
         print(f"warning: {s['likely_iioc_reason']}", file=sys.stderr)
