@@ -145,3 +145,13 @@ def test_recording_a_visit_fulfils_the_plan_and_takes_it_off_the_calendar_feed(
 
     feed = Client().get(f"/offenders/calendar/{token}.ics").content.decode()
     assert f"visit-{soon.pk}@custos" not in feed and f"visit-{later.pk}@custos" in feed
+
+
+def test_the_api_name_filter_reads_first_names_as_the_worklist_does(force: Any, client_for: Any) -> None:
+    o = make_offender(force, first_name="Derek", last_name="Hollins")
+    make_offender(force, first_name="Adam", last_name="Smith")
+    client = client_for(force.user("offender-manager"))
+    found = client.get("/api/v1/offenders/nominals?q=derek").json()["items"]
+    assert [n["reference"] for n in found] == [o.reference]
+    found = client.get("/api/v1/offenders/nominals?q=Derek Hollins").json()["items"]
+    assert [n["reference"] for n in found] == [o.reference]

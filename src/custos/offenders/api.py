@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -198,8 +199,10 @@ class TaskCloseIn(Schema):
 def list_nominals(request: HttpRequest, filters: Query[NominalFilters]) -> Any:
     qs = selectors.visible_offenders(request.user).filter(active=True).select_related("borough")
     if filters.q:
-        for term in filters.q.split():
-            qs = qs.filter(last_name__icontains=term) | qs.filter(reference__iexact=term)
+        for term in filters.q.split():  # as the worklist's "Name or reference" filter reads it
+            qs = qs.filter(
+                Q(last_name__icontains=term) | Q(first_name__icontains=term) | Q(reference__iexact=term)
+            )
     if filters.level:
         qs = qs.filter(rosh_level=filters.level)
     if filters.step:
