@@ -8,6 +8,7 @@ change their own password (`password_change`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -139,98 +140,69 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _account_action(request: HttpRequest, pk: int, form: Any, write: Any, *, done: str) -> HttpResponse:
-    account = get_object_or_404(User, pk=pk)
-    submit_form(request, form, lambda data: write(account, data), done=done.format(username=account.username))
-    return redirect("accounts:user", pk=account.pk)
+# An action on someone's account: a small form posted from its page, one service call, back to the page.
+AccountWrite = Callable[[HttpRequest, User, dict[str, Any]], object]
 
 
-@require_POST
-@login_required
-@opens_for(administers_accounts)
-def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(
-        request,
-        pk,
-        RolesForm(request.POST),
-        lambda account, data: services.user_change_roles(
-            user=account, roles=[Role(r) for r in data["roles"]], actor=request.user
-        ),
-        done="Roles of {username} changed.",
-    )
+def _account_action(
+    form_class: type[forms.Form], write: AccountWrite, *, done: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    @require_POST
+    @login_required
+    @opens_for(administers_accounts)
+    def action(request: HttpRequest, pk: int) -> HttpResponse:
+        account = get_object_or_404(User, pk=pk)
+        submit_form(
+            request,
+            form_class(request.POST),
+            lambda data: write(request, account, data),
+            done=done.format(username=account.username),
+        )
+        return redirect("accounts:user", pk=account.pk)
+
+    return action
 
 
-@require_POST
-@login_required
-@opens_for(administers_accounts)
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(
-        request,
-        pk,
-        forms.Form(request.POST),  # nothing to fill in: the button is the decision
-        lambda account, _data: services.user_unlock(user=account, actor=request.user),
-        done="{username} can sign in again.",
-    )
-
-
-@require_POST
-@login_required
-@opens_for(administers_accounts)
-def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(
-        request,
-        pk,
-        ReasonForm(request.POST),
-        lambda account, data: services.user_reset_two_factor(
-            user=account, actor=request.user, reason=data["reason"]
-        ),
-        done="Two-factor authentication reset: {username} sets up a new authenticator at their next sign-in.",
-    )
-
-
-@require_POST
-@login_required
-@opens_for(administers_accounts)
-def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(
-        request,
-        pk,
-        ReasonForm(request.POST),
-        lambda account, data: services.user_set_active(
-            user=account, active=False, actor=request.user, reason=data["reason"]
-        ),
-        done="{username} deactivated: they can no longer sign in, and their API tokens are revoked.",
-    )
-
-
-@require_POST
-@login_required
-@opens_for(administers_accounts)
-def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(
-        request,
-        pk,
-        ReasonForm(request.POST),
-        lambda account, data: services.user_set_active(
-            user=account, active=True, actor=request.user, reason=data["reason"]
-        ),
-        done="{username} reactivated.",
-    )
-
-
-@require_POST
-@login_required
-@opens_for(administers_accounts)
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(
-        request,
-        pk,
-        PasswordSetForm(request.POST),
-        lambda account, data: services.user_set_password(
-            user=account, password=data["password"], actor=request.user
-        ),
-        done="New password set for {username}. Give it to them in person; their other sessions have ended.",
-    )
+user_roles = _account_action(
+    RolesForm,
+    lambda request, account, data: services.user_change_roles(
+        user=account, roles=[Role(r) for r in data["roles"]], actor=request.user
+    ),
+    done="Roles of {username} changed.",
+)
+user_unlock = _account_action(
+    forms.Form,  # nothing to fill in: the button is the decision
+    lambda request, account, _data: services.user_unlock(user=account, actor=request.user),
+    done="{username} can sign in again.",
+)
+user_reset_two_factor = _account_action(
+    ReasonForm,
+    lambda request, account, data: services.user_reset_two_factor(
+        user=account, actor=request.user, reason=data["reason"]
+    ),
+    done="Two-factor authentication reset: {username} sets up a new authenticator at their next sign-in.",
+)
+user_deactivate = _account_action(
+    ReasonForm,
+    lambda request, account, data: services.user_set_active(
+        user=account, active=False, actor=request.user, reason=data["reason"]
+    ),
+    done="{username} deactivated: they can no longer sign in, and their API tokens are revoked.",
+)
+user_reactivate = _account_action(
+    ReasonForm,
+    lambda request, account, data: services.user_set_active(
+        user=account, active=True, actor=request.user, reason=data["reason"]
+    ),
+    done="{username} reactivated.",
+)
+user_password = _account_action(
+    PasswordSetForm,
+    lambda request, account, data: services.user_set_password(
+        user=account, password=data["password"], actor=request.user
+    ),
+    done="New password set for {username}. Give it to them in person; their other sessions have ended.",
+)
 
 
 @login_required
