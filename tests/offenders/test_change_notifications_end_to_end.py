@@ -198,3 +198,13 @@ def test_an_advance_notice_whose_move_never_happened_and_was_not_reported_opens_
     )
     case = BreachCase.objects.get(offender=o, status="open")
     assert "missed non-occurrence notification" in case.reason
+
+
+def test_notification_kinds_are_named_in_words_with_their_section(force: Any, client_for: Any) -> None:
+    today = timezone.localdate()
+    o = _compliant_offender(force, today)
+    client = client_for(force.user("offender-manager"))
+    form = client.get(f"/offenders/{o.pk}/notifications/new/").content.decode()
+    assert "Bank, card or passport details only (2012 Regulations)" in form and "Info 2012" not in form
+    record = client.get(f"/offenders/{o.pk}/").content.decode()
+    assert "Initial (s.83) at" in record

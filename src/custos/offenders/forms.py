@@ -25,7 +25,7 @@ from custos.offenders.models import (
     TaskKind,
 )
 from custos.offenders.models.nominal import MODE_CHOICES, ROSH_CHOICES, _choices
-from custos.offenders.models.records import VISIT_OUTCOME_LABELS
+from custos.offenders.models.records import NOTIFICATION_KIND_LABELS, VISIT_OUTCOME_LABELS
 from custos.offenders.pickers import new_deputy_managers, new_lead_managers
 from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
 from custos.offenders.services.details import END_BEFORE_START
@@ -81,7 +81,7 @@ class PlanVisitForm(GovukFormMixin, forms.Form):
 
 
 class NotificationForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(choices=_choices(NotificationKind))
+    kind = forms.ChoiceField(choices=_choices(NotificationKind, NOTIFICATION_KIND_LABELS))
     on = forms.DateField(widget=DATE, label="Date notified")
     expected_on = forms.DateField(
         widget=DATE,

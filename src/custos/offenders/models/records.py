@@ -14,11 +14,25 @@ NotificationKind = RuleNotificationKind
 VisitOutcome = RuleVisitOutcome
 
 
+NOTIFICATION_KIND_LABELS = {
+    "initial": "Initial (s.83)",
+    "change": "Change (s.84)",
+    "non-occurrence": "Expected change did not happen (s.84(4)(b))",
+    "annual": "Annual (s.85)",
+    "weekly": "Weekly: no fixed abode (2012 Regulations)",
+    "household": "Staying in a household with a child (2012 Regulations, reg 10)",
+    "info-2012": "Bank, card or passport details only (2012 Regulations)",
+    "foreign-travel": "Foreign travel (s.86)",
+    "travel-change": "Change to notified travel details",
+    "return": "Return to the UK (not notified before departure)",
+}
+
+
 class NotificationEvent(models.Model):
     """A notification given in person at a prescribed police station (Prescribed Police Stations Regs)."""
 
     offender = models.ForeignKey(Offender, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=_choices(RuleNotificationKind))
+    kind = models.CharField(max_length=20, choices=_choices(RuleNotificationKind, NOTIFICATION_KIND_LABELS))
     on = models.DateField()
     station = models.CharField("prescribed police station", max_length=120)
     in_person = models.BooleanField(default=True)
