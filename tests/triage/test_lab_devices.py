@@ -637,3 +637,12 @@ def test_the_seizure_form_asks_its_questions_in_plain_words(force: Any, client_f
     ):
         assert label in page
     assert "Make model" not in page and "Contact offending indicators" not in page
+
+
+def test_an_incomplete_handover_says_what_is_missing(force: Any, client_for: Any) -> None:
+    device = make_device(force)
+    client = client_for(force.user("investigator", "A"))
+    page = client.post(f"/triage/devices/{device.pk}/custody/", {"to_holder": "Lab"}, follow=True)
+    shown = [str(m) for m in page.context["messages"]]
+    assert shown == [services.HANDOVER_INCOMPLETE]
+    assert device.custody.count() == 1

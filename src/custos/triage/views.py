@@ -224,6 +224,7 @@ def custody_add(request: HttpRequest, pk: int) -> HttpResponse:
         CustodyForm(request.POST),
         lambda d: services.custody_record(actor=request.user, device=device, **d),
         done="Handover recorded.",
+        invalid=services.HANDOVER_INCOMPLETE,
     )
     return redirect("triage:device", pk=pk)
 

@@ -20,6 +20,7 @@ NOT_ALLOWED = "You cannot do this on this device."
 NOT_A_LAB = "The lab must be a digital forensics lab team."
 OTHER_BOROUGH = "You can only submit devices for your own borough's crimes."
 NO_BOROUGH = "Give the borough of the investigation."
+HANDOVER_INCOMPLETE = "Give the new holder, the location, the purpose and the seal number."
 UNKNOWN_BOROUGH = "There is no borough with the id {borough_id}."
 NO_NOMINAL = "No registered offender has the id {offender_id}: check the RSO nominal's id."
 SEIZED_IN_FUTURE = "The time of seizure cannot be in the future."
@@ -154,7 +155,7 @@ def custody_record(
     last = device.custody.order_by("-sequence").first()
     sequence = (device.custody.aggregate(m=Max("sequence"))["m"] or 0) + 1
     if not to_holder.strip() or not location.strip() or not purpose.strip() or not seal_number.strip():
-        raise ValidationError("Give the new holder, the location, the purpose and the seal number.")
+        raise ValidationError(HANDOVER_INCOMPLETE)
     event = CustodyEvent.objects.create(
         device=device,
         sequence=sequence,
