@@ -121,3 +121,27 @@ def test_the_demo_victims_are_the_same_for_the_same_seed(force: Any) -> None:
     InvestigationEvent.objects.all().delete()
     seed_part(scale="demo", seed=3, progress=False)
     assert _fingerprint() == first
+
+
+def test_demo_events_fit_the_crime_a_charge_only_where_charged_and_decisions_only_when_finalised(
+    force: Any,
+) -> None:
+    from custos.crimes.models import Crime
+
+    _crimes(force, [60 + i for i in range(40)])
+    crimes = list(Crime.objects.order_by("pk"))
+    finalised = {c.pk: outcome for c, outcome in zip(crimes[:30], [1, 8, 16] * 10, strict=True)}
+    for pk, outcome in finalised.items():
+        Crime.objects.filter(pk=pk).update(
+            status="finalised", outcome=outcome, finalised_on=date.today() - timedelta(days=20)
+        )
+    seed_part(scale="demo", seed=5, progress=False)
+    decision = {1: "charge", 8: "out-of-court", 16: "nfa"}
+    events = list(InvestigationEvent.objects.all())
+    for pk, outcome in finalised.items():  # none where no victim gets Code services (a business, no contact)
+        assert {e.event for e in events if e.crime_id == pk} <= {decision[outcome]}
+    assert {e.event for e in events if e.crime_id in finalised} == set(decision.values())
+    open_events = {e.event for e in events if e.crime_id not in finalised}
+    assert open_events and open_events <= {"arrest", "interview", "rui", "bail"}
+    charged = Obligation.objects.filter(trigger="charge").values_list("key", flat=True)
+    assert {"event-update", "trial-information", "expenses"} <= set(charged)

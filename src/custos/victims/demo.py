@@ -118,6 +118,9 @@ CRIME_FIELDS = (
     "reported_on",
     "recorded_on",
     *ENHANCED_FLAGS,  # the victim flags, in intake's order
+    "status",
+    "outcome",
+    "finalised_on",
 )
 # Crime.flags' names for ENHANCED_FLAGS, in the same order.
 FLAG_NAMES = (
@@ -187,7 +190,15 @@ class _Rules:
     hundred report dates and a few thousand combinations of victim facts, offence and flags."""
 
     def __init__(self, policy: Policy) -> None:
+        from custos.investigations.services import CHARGE_OUTCOMES, OUT_OF_COURT_OUTCOMES
+
         self.policy = policy
+        # The event finalising a crime starts for its victims, as investigations' finalisation records it.
+        self.decision_events = {
+            **dict.fromkeys(policy.get("investigations.nfa_broad_outcomes"), "nfa"),
+            **dict.fromkeys(OUT_OF_COURT_OUTCOMES, "out-of-court"),
+            **dict.fromkeys(CHARGE_OUTCOMES, "charge"),
+        }
         self.entitlements: dict[tuple[Any, ...], Entitlement] = {}
         self.dues: dict[tuple[str, date, bool], tuple[date | None, str, str]] = {}
         self.deadlines: dict[tuple[str, date, bool], tuple[date, str, str]] = {}
@@ -339,7 +350,9 @@ def _seed_chunk(
     links: list[tuple[int, CrimeRow, Entitlement, bool]] = []
     for victim_id, crime, facts, inherited in planned:
         flags = tuple(
-            name for name, on in zip(FLAG_NAMES, crime[6:], strict=True) if on and name in CRIME_FLAGS
+            name
+            for name, on in zip(FLAG_NAMES, crime[6 : 6 + len(FLAG_NAMES)], strict=True)
+            if on and name in CRIME_FLAGS
         )
         result = rules.entitlement(facts, crime[1], flags)
         link_id = out.link_id
@@ -363,6 +376,9 @@ def _seed_chunk(
         links.append((link_id, crime, result, inherited))
     obligations: list[tuple[Any, ...]] = []
     events: dict[tuple[int, str, date], int] = {}
+    charge_rights = [
+        (r.number, o) for r in victims_code_rights() for o in r.obligations if o.trigger == "charge"
+    ]
     for link_id, crime, result, inherited in links:
         if not result.services:
             continue
@@ -386,9 +402,9 @@ def _seed_chunk(
                     today,
                 )
             )
-        if rng.random() < EVENT_SHARE and reported < today - timedelta(days=3):
-            event = rng.choice(["arrest", "interview", "charge", "rui", "nfa"])
-            occurred = reported + timedelta(days=rng.randint(1, max(1, min(60, (today - reported).days - 1))))
+        found = _event(rng, crime, reported, rules=rules, today=today)
+        if found is not None:
+            event, occurred = found
             event_id = events.get((crime[0], event, occurred))
             if event_id is None:
                 event_id = out.event_id
@@ -414,7 +430,48 @@ def _seed_chunk(
                     event=event_id,
                 )
             )
+            # A charge also opens witness care's trial information and expenses, as recording one does.
+            for number, item in charge_rights if event == "charge" else ():
+                due, basis, version = rules.due(item.key, occurred, enhanced)
+                obligations.append(
+                    _obligation(
+                        rng,
+                        link_id,
+                        inherited,
+                        number,
+                        item.key,
+                        item.title,
+                        event,
+                        occurred,
+                        due,
+                        basis,
+                        version,
+                        today,
+                        event=event_id,
+                    )
+                )
     out.obligations.extend(obligations)
+
+
+OPEN_EVENTS = ("arrest", "interview", "rui", "bail")
+
+
+def _event(
+    rng: random.Random, crime: CrimeRow, reported: date, *, rules: _Rules, today: date
+) -> tuple[str, date] | None:
+    """The event a victim is owed an update for, consistent with the crime: a finalised crime's decision
+    (charge, out-of-court disposal or NFA, on the day it was finalised), or for some open crimes an arrest,
+    interview or release. (A random event gave NFA crimes a "charge" and open crimes an "nfa".)"""
+    status, outcome, finalised_on = crime[-3:]
+    if status == "finalised":
+        event = rules.decision_events.get(outcome)
+        if event is None or finalised_on is None:
+            return None  # outcomes 19 and 20: another body tells the victim
+        return event, max(finalised_on, reported)
+    if rng.random() < EVENT_SHARE and reported < today - timedelta(days=3):
+        occurred = reported + timedelta(days=rng.randint(1, max(1, min(60, (today - reported).days - 1))))
+        return rng.choice(OPEN_EVENTS), occurred
+    return None
 
 
 def _obligation(
