@@ -646,3 +646,17 @@ def test_an_incomplete_handover_says_what_is_missing(force: Any, client_for: Any
     shown = [str(m) for m in page.context["messages"]]
     assert shown == [services.HANDOVER_INCOMPLETE]
     assert device.custody.count() == 1
+
+
+def test_the_result_page_says_which_policy_the_scan_used_and_which_scanner(
+    force: Any, client_for: Any
+) -> None:
+    device = make_device(force)
+    result, _ = services.result_upload(actor=None, device=device, report=report_with_hits())
+    page = client_for(force.user("digital-forensic-examiner")).get(f"/triage/results/{result.pk}/")
+    text = page.content.decode()
+    assert (
+        f"Scanned under policy vtest by custos-triage 0.1 · stored under policy v{result.policy_version}"
+        in text
+    )
+    assert "Scanner v" not in text
