@@ -104,3 +104,16 @@ def test_outsiders_do_not_see_another_boroughs_offenders_on_their_worklist(
     old = _register(force, 1)
     response = client_for(force.user("offender-manager", "B")).get("/offenders/?scope=all")
     assert old.pk not in {o.pk for o in response.context["page"]}
+
+
+def test_the_home_page_the_worklist_and_the_record_name_ladder_steps_in_words(
+    force: Any, client_for: Any
+) -> None:
+    old = _register(force, 1)
+    client = client_for(force.user("offender-manager"))
+    home = client.get("/").content.decode()
+    assert "Breach case, DI: plan required, Overdue" in home and "breach-case," not in home
+    worklist = client.get("/offenders/").content.decode()
+    assert '<option value="consider-s96b" >Consider s.96B</option>' in worklist
+    record = client.get(f"/offenders/{old.pk}/").content.decode()
+    assert "<strong>Breach case</strong> since" in record and "<strong>breach-case</strong>" not in record

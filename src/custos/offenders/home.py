@@ -12,6 +12,7 @@ from custos.core.access import scope_of
 from custos.core.home_panels import Panel, PanelItem, register
 from custos.offenders import selectors
 from custos.offenders.models import OffenderTask
+from custos.offenders.rules.escalation import step_labels
 
 # Ladder rank (selectors: breach case, consider s.96B, overdue by a whole interval, overdue, due soon, away)
 # -> tag colour and words.
@@ -23,7 +24,7 @@ ESCALATIONS = ("breach-case", "s96b-consideration", "di-plan-required")
 def _offender_item(o: Any, today: date) -> PanelItem:
     seen = f"last seen {o.last_successful_visit_on}" if o.last_successful_visit_on else "never seen"
     return PanelItem(
-        text=f"{o.reference} {o.full_name}: {o.ladder_steps or 'notification due'}",
+        text=f"{o.reference} {o.full_name}: {step_labels(o.ladder_steps) or 'notification due'}",
         url=reverse("offenders:offender", args=[o.pk]),
         tag=TAGS.get(o.ladder_rank, ("", ""))[0],
         label=TAGS.get(o.ladder_rank, ("", ""))[1],

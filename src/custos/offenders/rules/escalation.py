@@ -56,6 +56,23 @@ STEP_RANK = {
 }
 
 
+# The words worklists, tags and the home page show for each step (the codes are for filters and the API).
+STEP_LABELS = {
+    Step.BREACH_CASE: "Breach case",
+    Step.CONSIDER_S96B: "Consider s.96B",
+    Step.OVERDUE_BY_INTERVAL: "DI: plan required",
+    Step.OVERDUE: "Overdue",
+    Step.DUE_SOON: "Due soon",
+    Step.AWAY: "Away",
+}
+
+
+def step_labels(codes: str) -> str:
+    """``"breach-case,overdue"`` (the stored worklist column) in words: ``"Breach case, Overdue"``."""
+    by_code = {step.value: label for step, label in STEP_LABELS.items()}
+    return ", ".join(by_code.get(c, c) for c in codes.split(",") if c)
+
+
 @dataclass(frozen=True)
 class RequiredAction:
     action: str
@@ -73,6 +90,10 @@ class LadderStep:
     basis: str
     actions: tuple[RequiredAction, ...] = ()
     policy_version: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STEP_LABELS[self.step]
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from custos.core.access import scope_of
 from custos.core.pages import opens_for
 from custos.offenders import access, selectors
 from custos.offenders.models import Offender
+from custos.offenders.rules.escalation import STEP_LABELS
 from custos.offenders.views.common import require_offender_role
 from custos.workforce import selectors as workforce_selectors
 from custos.workforce.models import Person
@@ -87,7 +88,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "query": g.urlencode(),
             "can_create": access.may_create_offenders(s),
             "levels": Offender._meta.get_field("rosh_level").choices,
-            "steps": ["breach-case", "consider-s96b", "overdue-by-interval", "overdue", "due-soon", "away"],
+            "steps": [(step.value, label) for step, label in STEP_LABELS.items()],
         },
     )
 
