@@ -174,6 +174,37 @@ def test_allocating_one_crime_from_its_page_names_the_officer_and_the_next_best_
     assert f"<li>{Person.objects.get(staff_number=named[0]['officer'])}: " in detail
 
 
+def test_the_api_override_offers_the_same_officers_as_the_page_and_nobody_else(
+    unit: Any, client_for: Any, make_person: Any
+) -> None:
+    from custos.allocation.services import OFFICER_NOT_INVESTIGATOR
+
+    crime = unit.crime(offence="theft-other")
+    elsewhere = make_person(rank="constable", borough=unit.other, team=None, pip_level=1)
+    staff = make_person(rank="staff-band-d", borough=unit.borough, team=unit.team, pip_level=0)
+    client = client_for(unit.supervisor)
+
+    refused = {
+        who: client.post(
+            "/api/v1/allocations/override",
+            data=json.dumps({"crime_id": crime.pk, "officer_id": person.pk, "rationale": "Knows the area"}),
+            content_type="application/json",
+        )
+        for who, person in (("other borough", elsewhere), ("police staff", staff), ("their DS", unit.ds))
+    }
+    allowed = client.post(
+        "/api/v1/allocations/override",
+        data=json.dumps({"crime_id": crime.pk, "officer_id": unit.pc.pk, "rationale": "Knows the area"}),
+        content_type="application/json",
+    )
+
+    for who, response in refused.items():
+        assert response.status_code == 422, who
+        assert response.json()["errors"]["officer"] == [OFFICER_NOT_INVESTIGATOR], who
+    assert allowed.status_code == 201, allowed.content
+    assert Crime.objects.get(pk=crime.pk).officer == unit.pc
+
+
 def test_the_override_rate_counts_overrides_among_allocations(unit: Any, client_for: Any) -> None:
     unit.crime()
     allocation_run(actor=unit.supervisor, borough=unit.borough)

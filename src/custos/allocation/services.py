@@ -373,6 +373,9 @@ def allocation_override(
     if crime.status != CrimeStatus.OPEN:
         raise ValidationError(CRIME_NOT_OPEN)
     supervisor = Person.objects.get(pk=int(scope_of(actor).person_id or 0))
+    # The same people the override page offers: investigators who may hold the crime's borough's crimes.
+    if not Person.objects.filter(inputs.investigator_q(crime.borough), pk=officer.pk).exists():
+        raise ValidationError({"officer": [OFFICER_NOT_INVESTIGATOR]})
     investigators, _, _ = inputs.build_investigators(
         borough=None, today=today, policy=policy, only=[officer.pk]
     )
