@@ -660,3 +660,26 @@ def test_the_result_page_says_which_policy_the_scan_used_and_which_scanner(
         in text
     )
     assert "Scanner v" not in text
+
+
+def test_the_device_links_its_investigation_and_nominal_for_those_who_may_open_them(
+    force: Any, client_for: Any
+) -> None:
+    from tests.crimes.factories import make_crime
+    from tests.offenders.factories import make_offender
+
+    crime = make_crime(borough=force.boroughs["A"])
+    nominal = make_offender(force)
+    device = make_device(force, crime_reference=crime.reference, offender_id=nominal.pk)
+    url = f"/triage/devices/{device.pk}/"
+    crime_link = f'href="/crimes/{crime.pk}/"'
+    nominal_link = f'href="/offenders/{nominal.pk}/"'
+    manager = client_for(force.user("offender-manager", "A"))
+    page = manager.get(url).content.decode()
+    assert crime_link in page and nominal_link in page
+    assert manager.get(f"/offenders/{nominal.pk}/").status_code == 200
+    examiner = client_for(force.user("digital-forensic-examiner", "A"))
+    page = examiner.get(url).content.decode()
+    assert nominal_link not in page and f"nominal {nominal.pk}" in page  # not theirs to open
+    if crime_link in page:  # shown only when it opens
+        assert examiner.get(f"/crimes/{crime.pk}/").status_code == 200

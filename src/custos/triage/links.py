@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.urls import reverse
 
 
 def model_or_none(label: str) -> type[models.Model] | None:
@@ -47,6 +48,19 @@ def offender_for(offender_id: int | None) -> Any | None:
         if model is not None:
             return model._default_manager.filter(pk=offender_id).first()
     return None
+
+
+def record_urls(user: Any, *, crime_reference: str, offender_id: int | None) -> dict[str, str]:
+    """Links from a device to its investigation and its suspect's RSO nominal, only for a reader whose
+    need-to-know opens them (each app's own object permission), so a link never leads to a 404."""
+    urls: dict[str, str] = {}
+    crime = crime_for(crime_reference)
+    if crime is not None and user.has_perm("crimes.view_crime", crime):
+        urls["crime"] = reverse("crimes:detail", args=[crime.pk])
+    offender = offender_for(offender_id)
+    if offender is not None and user.has_perm("offenders.view_offender", offender):
+        urls["offender"] = reverse("offenders:offender", args=[offender.pk])
+    return urls
 
 
 def offender_hook() -> Callable[..., Any] | None:

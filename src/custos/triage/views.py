@@ -24,7 +24,7 @@ from custos.core.access import not_found, scope_of
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors, submit_form
-from custos.triage import access, hashstore, selectors, services
+from custos.triage import access, hashstore, links, selectors, services
 from custos.triage.forms import (
     AssignForm,
     CompleteForm,
@@ -185,6 +185,9 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rank": rank,
             "full_examination": full_examination_required(
                 facts=facts, likely_iioc=device.verdict == Verdict.LIKELY_IIOC, policy=policy
+            ),
+            "links": links.record_urls(
+                request.user, crime_reference=device.crime_reference, offender_id=device.offender_id
             ),
             "can_handle": access.can_handle_device(s, device),
             "can_examine": access.can_examine_device(s, device),
