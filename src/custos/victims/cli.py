@@ -10,6 +10,21 @@ from typing import Any
 
 from custos.core.calc import UserError, iso_date
 
+NOT_A_COMPLIANCE_READER = (
+    "{user} may not read the Victims' Code compliance figures (investigation supervisors, detective "
+    "inspectors, performance analysts, inspectors and administrators may)"
+)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     victims = sub.add_parser("victims", help="victims: investigation events and contact clocks")
@@ -24,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     clocks = victims_sub.add_parser("clocks", help="list victim obligations that are due")
     clocks.add_argument("--overdue", action="store_true")
     clocks.add_argument("--user", default="", help="account whose need-to-know applies")
-    clocks.add_argument("--limit", type=int, default=50)
+    clocks.add_argument("--limit", type=_positive, default=50, help="at most this many (default 50)")
     clocks.add_argument("--json", action="store_true")
     clocks.set_defaults(handler=_clocks)
     report = victims_sub.add_parser(
@@ -117,6 +132,7 @@ def _compliance(args: argparse.Namespace) -> int:
     from custos.cli import _django
 
     _django()
+    from django.http import Http404
     from django.utils import timezone
 
     from custos.crimes.cli import cli_actor
@@ -136,7 +152,11 @@ def _compliance(args: argparse.Namespace) -> int:
             args.json,
         )
         return 0
-    report = compliance.compliance_report(actor=cli_actor(args.user), today=today)
+    actor = cli_actor(args.user)
+    try:
+        report = compliance.compliance_report(actor=actor, today=today)
+    except Http404:
+        raise UserError(NOT_A_COMPLIANCE_READER.format(user=getattr(actor, "username", ""))) from None
     _print(
         {
             "today": report.today,
