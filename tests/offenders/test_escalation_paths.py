@@ -53,6 +53,9 @@ def test_overdue_by_more_than_an_interval_alerts_the_di_and_needs_a_plan(force: 
     ladder.run(today=date(2024, 7, 15))
     task = OffenderTask.objects.get(offender=o, kind="di-plan-required")
     assert task.owner == force.people["di-line@A"]
+    # Every step has a due time: the plan within policy offenders.escalation.di_plan_days of the alert.
+    assert task.episode == date(2024, 7, 11) and task.due == date(2024, 7, 18)
+    assert "offenders.escalation.di_plan_days" in task.detail["actions"][0]["basis"]
 
 
 def test_no_visit_for_two_intervals_opens_a_breach_case_with_its_actions(force: Any) -> None:
@@ -81,6 +84,8 @@ def test_a_second_failed_visit_opens_the_s96b_task_with_conditions_prechecked(fo
     assert conditions["b"]["met"] is True and conditions["d"]["met"] is True
     assert conditions["c"]["met"] is None  # necessity: the officer's judgement
     assert "s.96B(2)(d)" in conditions["d"]["basis"]
+    second = timezone.localdate(now - timedelta(hours=2))
+    assert task.due == second + timedelta(days=14)  # policy offenders.escalation.s96b_decision_days
 
 
 def test_no_s96b_task_while_the_offender_is_in_custody(force: Any) -> None:

@@ -161,6 +161,8 @@ class _LadderPolicy:
     record_days: int
     decide_days: int
     review_days: int
+    di_plan_days: int
+    s96b_decision_days: int
     due_soon: timedelta
     intervals: dict[RiskLevel, tuple[Duration, str]]
     timeline_basis: dict[RiskLevel, str]
@@ -171,6 +173,8 @@ class _LadderPolicy:
     mapp_basis: str
     arrest_basis: str
     review_basis: str
+    di_plan_basis: str
+    s96b_decision_basis: str
 
 
 def _build_ladder_policy(policy: Policy) -> _LadderPolicy:
@@ -190,6 +194,8 @@ def _build_ladder_policy(policy: Policy) -> _LadderPolicy:
         record_days=ceil(int(policy.get(esc + "breach_record_hours")) / 24),
         decide_days=ceil(int(policy.get(esc + "breach_decision_hours")) / 24),
         review_days=int(policy.get(esc + "breach_review_days")),
+        di_plan_days=int(policy.get(esc + "di_plan_days")),
+        s96b_decision_days=int(policy.get(esc + "s96b_decision_days")),
         due_soon=timedelta(days=int(policy.get(soon_key))),
         intervals=interval_table(policy),
         timeline_basis={level: f"{basis}; {common}" for level, (_, basis) in interval_table(policy).items()},
@@ -205,6 +211,8 @@ def _build_ladder_policy(policy: Policy) -> _LadderPolicy:
         f"{policy.basis(esc + 'breach_decision_hours')}",
         arrest_basis=f"SOA 2003 s.91; PACE s.24; {APP_BREACH}; {policy.basis(esc + 'breach_decision_hours')}",
         review_basis=f"reference rule R3; {policy.basis(esc + 'breach_review_days')} (repeat until resolved)",
+        di_plan_basis=policy.basis(esc + "di_plan_days"),
+        s96b_decision_basis=policy.basis(esc + "s96b_decision_days"),
     )
 
 
@@ -363,7 +371,9 @@ def _breach_step(
     )
 
 
-def _visit_steps(*, today: date, timeline: EscalationTimeline, interval: Duration) -> list[LadderStep]:
+def _visit_steps(
+    *, today: date, timeline: EscalationTimeline, interval: Duration, cfg: _LadderPolicy
+) -> list[LadderStep]:
     steps: list[LadderStep] = []
     if timeline.due_soon_from <= today <= timeline.due:
         steps.append(
@@ -398,7 +408,14 @@ def _visit_steps(*, today: date, timeline: EscalationTimeline, interval: Duratio
                 ("di",),
                 f"overdue by more than {interval.describe()}",
                 f"reference rule R1: overdue by more than one interval alerts the DI; {timeline.basis}",
-                (RequiredAction("record a plan to see the offender", "di", None, timeline.basis),),
+                (
+                    RequiredAction(
+                        "record a plan to see the offender",
+                        "di",
+                        timeline.overdue_by_interval_from + timedelta(days=cfg.di_plan_days),
+                        f"{timeline.basis}; {cfg.di_plan_basis}",
+                    ),
+                ),
                 timeline.policy_version,
             )
         )
@@ -437,7 +454,7 @@ def evaluate_ladder(
     # Most offenders in a sweep are nowhere near due: decide that from one date before doing more.
     if due is not None and start is not None and now_away is None and today >= due - cfg.due_soon:
         timeline = escalation_timeline(level, last_successful=start, policy=policy)
-        steps.extend(_visit_steps(today=today, timeline=timeline, interval=interval))
+        steps.extend(_visit_steps(today=today, timeline=timeline, interval=interval, cfg=cfg))
         time_breach_from = timeline.breach_from + timedelta(days=_away_days(start, today, away))
     if now_away is not None:
         steps.append(_away_step(now_away))
@@ -489,15 +506,19 @@ def _away_step(period: AwayPeriod) -> LadderStep:
 
 
 def _s96b_step(check: S96BCheck, cfg: _LadderPolicy) -> LadderStep:
+    since = check.failed_attempts[cfg.min_failed - 1]  # the attempt that met s.96B(2)(d)
     return LadderStep(
         Step.CONSIDER_S96B,
-        check.failed_attempts[cfg.min_failed - 1],  # the attempt that met s.96B(2)(d)
+        since,
         cfg.closers,
         f"{len(check.failed_attempts)} failed entry attempts since the last successful visit",
         check.basis,
         (
             RequiredAction(
-                "record a decision and rationale on a s.96B application", "superintendent", None, check.basis
+                "record a decision and rationale on a s.96B application",
+                "superintendent",
+                since + timedelta(days=cfg.s96b_decision_days),
+                f"{check.basis}; {cfg.s96b_decision_basis}",
             ),
         ),
         cfg.version,
