@@ -26,7 +26,7 @@ from custos.offenders.models import (
     TaskKind,
     Transfer,
 )
-from custos.workforce.models import Borough, Person
+from custos.workforce.models import Borough, Person, Team
 
 from .links import device_link
 
@@ -225,10 +225,19 @@ def offender_transfer(
         rationale="a newer transfer was requested",
         closed_at=timezone.now(),
     )
+    # The receiving borough's offender-management team takes the record (when it has one such team), and
+    # its supervisor is alerted on the handover task: otherwise no one there is told it has arrived.
+    receiving = (
+        list(Team.objects.filter(borough=to_borough, team_type="offender-management")[:2])
+        if to_borough is not None
+        else []
+    )
+    receiving_team = receiving[0] if len(receiving) == 1 else None
     OffenderTask.objects.create(
         offender=offender,
         kind=TaskKind.TRANSFER_HANDOVER,
         owner_id=offender.lead_manager_id,
+        watcher_id=receiving_team.supervisor_id if receiving_team else None,
         episode=today,
         due=today + timedelta(days=7),
         reason=f"hand over to {to_borough or to_force}: brief the receiving manager, update ViSOR ownership",
@@ -238,7 +247,7 @@ def offender_transfer(
     )
     before = {"borough": offender.borough_id}
     if to_borough is not None:
-        Offender.objects.filter(pk=offender.pk).update(borough=to_borough, team=None)
+        Offender.objects.filter(pk=offender.pk).update(borough=to_borough, team=receiving_team)
         offender.refresh_from_db()
     audit.record(
         actor=actor,
