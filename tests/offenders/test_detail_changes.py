@@ -160,3 +160,23 @@ def test_the_record_page_lets_an_officer_add_every_kind_of_address_with_its_town
     assert response.status_code == 302
     added = Address.objects.get(offender=o, line1="4 Park Row")
     assert (added.kind, added.town) == ("household-child", "Leeds")
+
+
+def test_the_forms_do_not_call_every_offender_he(force: Any, client_for: Any) -> None:
+    import re
+
+    o = make_offender(force, first_name="Isabella", last_name="Taylor", sex="female")
+    user = force.user("offender-manager")
+    alias = services.alias_add(actor=user, offender=o, first_name="Bella", last_name="Tate", used_from=None)
+    address = services.address_add(
+        actor=user, offender=o, kind="home", line1="1 Rd", from_date=date(2024, 1, 1)
+    )
+    client = client_for(user)
+    for url in (
+        f"/offenders/{o.pk}/aliases/{alias.pk}/end/",
+        f"/offenders/{o.pk}/addresses/{address.pk}/end/",
+        f"/offenders/{o.pk}/notifications/new/",
+    ):
+        main = client.get(url).content.decode().split('id="main-content"')[1]
+        assert not re.search(r"\bhe\b", main), url
+    assert "the offender notified in person" in services.STATION_REQUIRED

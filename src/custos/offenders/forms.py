@@ -87,7 +87,7 @@ class NotificationForm(GovukFormMixin, forms.Form):
         widget=DATE,
         required=False,
         label="Expected date of the change (advance notice only)",
-        help_text="For a change notified before it happens (s.84(2)): the date he expects it.",
+        help_text="For a change notified before it happens (s.84(2)): the date the offender expects it.",
     )
     station = forms.CharField(max_length=120, label="Prescribed police station")
     in_person = forms.BooleanField(required=False, initial=True, label="In person")

@@ -279,8 +279,8 @@ def s96b_check(
             "a",
             address_notified_or_believed,
             "SOA 2003 s.96B(2)(a), (3)",
-            "the last notified home address, or reasonable grounds to believe he resides or may regularly "
-            "be found there",
+            "the last notified home address, or reasonable grounds to believe the offender resides or may "
+            "regularly be found there",
         ),
         S96BCondition(
             "b",
@@ -293,7 +293,8 @@ def s96b_check(
             "c",
             None,
             "SOA 2003 s.96B(2)(c)",
-            "entry and search are necessary to assess the risks he poses: the applying officer's judgement",
+            "entry and search are necessary to assess the risks the offender poses: the applying officer's "
+            "judgement",
         ),
         S96BCondition(
             "d",

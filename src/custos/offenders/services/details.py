@@ -64,7 +64,7 @@ SPECS: dict[type[models.Model], ItemSpec] = {
         "from_date",
         "to_date",
         ("kind", "line1", "town", "postcode", "area", "from_date", "to_date", "notified"),
-        {"line1": "first line of the address", "from_date": "date he started living there"},
+        {"line1": "first line of the address", "from_date": "date they started living there"},
     ),
     NotifiableDetail: ItemSpec(
         "detail",

@@ -62,7 +62,7 @@ WARRANT_ALREADY_DECIDED = (
 WARRANT_NOT_GRANTED = "Record the grant of the warrant before its execution."
 WARRANT_DATE_BEFORE = "The date cannot be before the {event} ({on})."
 TRANSFER_TARGET = "Choose another borough or name the receiving force."
-STATION_REQUIRED = "Name the prescribed police station where he notified in person."
+STATION_REQUIRED = "Name the prescribed police station where the offender notified in person."
 NOTIFICATION_IN_FUTURE = "A notification cannot be dated in the future."
 EXPECTED_ONLY_FOR_CHANGE = "An expected date applies only to advance notice of a change (s.84(2))."
 

@@ -116,8 +116,8 @@ class Section:
 
 
 SECTIONS = {
-    "alias": Section(Alias, AliasEditForm, "alias", "Date he stopped using this name"),
-    "address": Section(Address, AddressEditForm, "address", "Date he stopped living or staying there"),
+    "alias": Section(Alias, AliasEditForm, "alias", "Date they stopped using this name"),
+    "address": Section(Address, AddressEditForm, "address", "Date they stopped living or staying there"),
     "detail": Section(NotifiableDetail, DetailEditForm, "notifiable detail", "Date it ended"),
 }
 
