@@ -103,6 +103,8 @@ def test_the_not_yet_recognised_panel_leads_to_exactly_those_victims(force: Any,
     client = client_for(force.user("victim-care-officer", "A"))
     home = client.get("/").content.decode()
     assert 'href="/victims/?recognised=no"' in home
+    # "N due today" opens the clocks not yet overdue, soonest first, not the list that starts overdue.
+    assert 'href="/victims/worklist/?status=due"' in home
     listed = client.get("/victims/?recognised=no")
     names = [v.first_name for v in listed.context["page"]]
     assert "Inherited" in names and "Assessed" not in names

@@ -64,7 +64,8 @@ def victim_panels(user: Any, today: date) -> list[Panel]:
                     ),
                     PanelItem(
                         text=f"{today_count} due today",
-                        url=reverse("victims:worklist"),
+                        # Not yet overdue, soonest first: today's come first (the whole list starts overdue).
+                        url=reverse("victims:worklist") + "?status=due",
                         tag="amber" if today_count else "",
                         label="Due today",
                     ),
