@@ -56,6 +56,16 @@ def test_overdue_by_more_than_an_interval_alerts_the_di_and_needs_a_plan(force: 
     # Every step has a due time: the plan within policy offenders.escalation.di_plan_days of the alert.
     assert task.episode == date(2024, 7, 11) and task.due == date(2024, 7, 18)
     assert "offenders.escalation.di_plan_days" in task.detail["actions"][0]["basis"]
+    with pytest.raises(PermissionError) as exc:  # the DI's plan, not the offender manager's
+        services.task_close(actor=force.user("offender-manager"), task=task, decision="plan", rationale="x")
+    assert str(exc.value) == services.DI_PLAN_DI_ONLY
+    services.task_close(
+        actor=force.user("detective-inspector"),
+        task=task,
+        decision="plan recorded",
+        rationale="joint visit with the neighbourhood team this week",
+    )
+    assert OffenderTask.objects.get(pk=task.pk).status == "closed"
 
 
 def test_no_visit_for_two_intervals_opens_a_breach_case_with_its_actions(force: Any) -> None:

@@ -30,6 +30,7 @@ from custos.offenders.services.register import (
     BREACH_DECISIONS_REQUIRED,
     BREACH_DI_ONLY,
     CLOSE_NEEDS_REASON,
+    DI_PLAN_DI_ONLY,
     EXECUTION_TOO_LATE,
     NOT_ALLOWED,
     S96B_CLOSER_RANK,
@@ -65,6 +66,8 @@ def task_close(*, actor: Any, task: OffenderTask, decision: str, rationale: str)
     if task.kind == TaskKind.S96B_CONSIDERATION and not can_close_s96b(person):
         closers = ", ".join(current_policy().get("offenders.escalation.s96b_closers"))
         raise PermissionError(S96B_CLOSER_RANK.format(ranks=closers))
+    if task.kind == TaskKind.DI_PLAN_REQUIRED and not (_is_di_or_above(person) or scope_of(actor).is_admin):
+        raise PermissionError(DI_PLAN_DI_ONLY)
     if task.kind == TaskKind.BREACH_CASE:
         case = BreachCase.objects.filter(task=task, status="open").first()
         if case is not None:

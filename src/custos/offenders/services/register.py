@@ -51,6 +51,7 @@ TASK_ALREADY_CLOSED = "This task is already closed."
 S96B_CLOSER_RANK = "Only {ranks} (or above) can close a s.96B consideration."
 BREACH_CLOSE_OPEN_ACTIONS = "Record the PNC and ViSOR entries and the DI decisions before closing the case."
 BREACH_DI_ONLY = "Only a detective inspector (or above) records this decision."
+DI_PLAN_DI_ONLY = "Only a detective inspector (or above) records the plan that closes this task."
 BREACH_DECISIONS_REQUIRED = (
     "Record both DI decisions: whether an urgent MAPP meeting is needed, and arrest, wanted circulation, "
     "recall or no enforcement action."
