@@ -125,3 +125,12 @@ def test_events_are_named_in_words_on_the_crime_page_and_the_checklist(force: An
     assert "Suspect released under investigation" in events and ": rui" not in events
     page = client.get(f"/victims/{victim.pk}/").content.decode()
     assert "(Suspect released under investigation:" in page and "(rui on" not in page
+
+
+def test_a_victim_with_no_assessment_says_so(force: Any, client_for: Any) -> None:
+    from custos.victims.models import NeedsAssessment
+
+    victim = add_victim(force, crime_in_a(force))
+    NeedsAssessment.objects.filter(victim=victim).delete()  # as for records inherited from before Custos
+    page = client_for(force.user("victim-care-officer", "A")).get(f"/victims/{victim.pk}/").content.decode()
+    assert "No needs assessment recorded in Custos yet" in page
