@@ -131,15 +131,41 @@ def test_a_supervisor_cannot_sign_off_an_nfa_outcome_they_proposed_themselves(
     second = make_user("unit-ds-2", ["investigation-supervisor"], other_ds)
 
     page = client_for(unit.supervisor).get(f"/investigations/crimes/{crime.pk}/").content.decode()
+    own_queue, other_queue = (
+        client_for(u).get("/investigations/supervision/").content.decode().split("Escalated")[0]
+        for u in (unit.supervisor, second)
+    )
     with pytest.raises(ValidationError) as refused:
         outcome_signoff(actor=unit.supervisor, crime=crime, rationale="Agreed")
     assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.OPEN
     signed = outcome_signoff(actor=second, crime=crime, rationale="Agreed: all lines exhausted")
 
     assert 'data-testid="sign-off"' not in page and 'data-testid="sign-off-by-another"' in page
+    assert crime.reference not in own_queue  # not "awaiting your sign-off": it cannot be theirs
+    assert crime.reference in other_queue
     assert any("proposed the outcome" in m for m in refused.value.message_dict["rationale"])
     assert signed.signed_off_by == other_ds
     assert Crime.objects.get(pk=crime.pk).status == CrimeStatus.FINALISED
+
+
+def test_completing_a_task_goes_back_only_to_a_page_of_this_site(unit: Any, client_for: Any) -> None:
+    from custos.investigations.models import Task
+
+    crime = _allocated(unit)
+    client = client_for(unit.investigator)
+    tasks = [
+        Task.objects.create(crime=crime, title=f"Task {i}", owner=unit.dc, due_on=date.today())
+        for i in range(2)
+    ]
+
+    away = client.post(f"/investigations/tasks/{tasks[0].pk}/done/", {"next": "https://evil.example/"})
+    back = client.post(
+        f"/investigations/tasks/{tasks[1].pk}/done/", {"next": f"/investigations/crimes/{crime.pk}/"}
+    )
+
+    assert away.status_code == 302 and away["Location"] == "/investigations/"
+    assert back["Location"] == f"/investigations/crimes/{crime.pk}/"
+    assert all(t.done_on for t in Task.objects.filter(crime=crime))
 
 
 def test_outcome_21_on_a_domestic_abuse_crime_shows_the_home_office_warning(

@@ -115,11 +115,12 @@ def escalations(*, actor: Any) -> QuerySet[ReviewEscalation]:
 
 
 def signoffs_pending(*, actor: Any) -> QuerySet[OutcomeDecision]:
-    return (
-        OutcomeDecision.objects.filter(_supervised_crimes_q(actor), status=OutcomeStatus.AWAITING_SIGNOFF)
-        .select_related("crime", "proposed_by")
-        .order_by("created_at")
-    )
+    """NFA outcomes this supervisor may sign off: not one they proposed, nor on a crime they hold."""
+    qs = OutcomeDecision.objects.filter(_supervised_crimes_q(actor), status=OutcomeStatus.AWAITING_SIGNOFF)
+    person_id = scope_of(actor).person_id
+    if person_id is not None:
+        qs = qs.exclude(proposed_by_id=person_id).exclude(crime__officer_id=person_id)
+    return qs.select_related("crime", "proposed_by").order_by("created_at")
 
 
 GROUPINGS = {

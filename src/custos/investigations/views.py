@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from custos.allocation import access as allocation_access
@@ -133,7 +134,10 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise not_found()
     crime_selectors.crime_for_change(actor=request.user, pk=task.crime_id)
     services.task_complete(actor=request.user, task=task)
-    return redirect(request.POST.get("next") or "investigations:worklist")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""  # only ever back to a page of this site
+    return redirect(back or "investigations:worklist")
 
 
 @require_POST
