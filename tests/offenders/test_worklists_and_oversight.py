@@ -117,3 +117,18 @@ def test_the_home_page_the_worklist_and_the_record_name_ladder_steps_in_words(
     assert '<option value="consider-s96b" >Consider s.96B</option>' in worklist
     record = client.get(f"/offenders/{old.pk}/").content.decode()
     assert "<strong>Breach case</strong> since" in record and "<strong>breach-case</strong>" not in record
+
+
+def test_the_record_gives_an_announced_visits_reason_in_words(force: Any, client_for: Any) -> None:
+    o = make_offender(force)
+    add_visit(
+        o,
+        date(2024, 5, 1),
+        "seen-and-entered",
+        announced=True,
+        announce_reason="offender-requested-appointment",
+    )
+    page = client_for(force.user("offender-manager")).get(f"/offenders/{o.pk}/").content.decode()
+    assert (
+        "Announced (Offender requested appointment)" in page and "offender-requested-appointment" not in page
+    )

@@ -143,6 +143,11 @@ class Visit(models.Model):
         when = self.attempted_at or self.planned_for
         return f"Visit {when:%Y-%m-%d %H:%M} {self.outcome or self.status}" if when else "Visit"
 
+    @property
+    def announce_reason_label(self) -> str:
+        """The reason code as the visit form offers it ("offender-requested-appointment" -> words)."""
+        return self.announce_reason.replace("-", " ").capitalize()
+
 
 class Transfer(models.Model):
     """A move of management to another borough or force, with handover tasks for both sides."""
