@@ -46,11 +46,15 @@ def _person_for(acc: DemoAccount) -> Person | None:
         qs = qs.filter(team__team_type=acc.team_type)
         if acc.lead:
             return qs.filter(supervised_teams__isnull=False).first()
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        # A demo login shows someone working normally: their specialist accreditations are in date (an
+        # examiner with a lapsed one counts for no lab capacity). The lapsed ones show on supervisors' pages.
+        qs = qs.exclude(accreditations__expires_on__lte=today)
         # Offender managers must be ViSOR users in date to lead cases; pick one whose training is current.
         if acc.team_type == TeamType.OFFENDER_MANAGEMENT:
-            from django.utils import timezone
-
-            qs = qs.filter(visor_training_expires__gt=timezone.localdate())
+            qs = qs.filter(visor_training_expires__gt=today)
         return qs.exclude(supervised_teams__isnull=False).first()
     if acc.rank:
         return qs.filter(rank=acc.rank).first()

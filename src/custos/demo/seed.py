@@ -251,20 +251,39 @@ def _visor(b: _Build, p: Person, *, force_state: str | None = None) -> None:
     p.visor_trained_on = expires - timedelta(days=365)
 
 
+# Accreditation dates are drawn 100-2,500 days back; the oldest tenth of that range stands for the
+# accreditations that were not renewed in time.
+ACCREDITED_DAYS = (100, 2500)
+LAPSED_FROM_DAY = 2260
+
+
+def _renewed(b: _Build, drawn_on: date, years: int) -> tuple[date, date]:
+    """An expiring accreditation as forces hold them: renewed, so most are in date and about one in ten has
+    lapsed (by up to 240 days). Derived from the date already drawn, so the seed's sequence is unchanged."""
+    period = years * 365
+    age = (b.today - drawn_on).days
+    if age >= LAPSED_FROM_DAY:
+        age = period + (age - LAPSED_FROM_DAY)
+    else:
+        age = 30 + (age - ACCREDITED_DAYS[0]) % (period - 60)  # renewed 30 days to a period less 30 ago
+    on = b.today - timedelta(days=age)
+    return on, on + timedelta(days=period)
+
+
 def _specialisms(b: _Build, p: Person, team_type: str) -> None:
     rng = b.rng
-    acc_on = b.days_ago(100, 2500)
+    acc_on = b.days_ago(*ACCREDITED_DAYS)
     if team_type == TeamType.SAFEGUARDING and p.pip_level >= 2:
         spec = rng.choices(
             [Specialism.RASSO, Specialism.CHILD_ABUSE, Specialism.DOMESTIC_ABUSE], weights=[4, 4, 2]
         )[0]
         b.accreditations.append((p, spec, acc_on, None))
     elif team_type == TeamType.OCSAE and p.pip_level >= 2:
-        b.accreditations.append((p, Specialism.OCSAE, acc_on, acc_on + timedelta(days=3 * 365)))
+        b.accreditations.append((p, Specialism.OCSAE, *_renewed(b, acc_on, 3)))
         if rng.random() < 0.3:
             b.accreditations.append((p, Specialism.CHILD_ABUSE, acc_on, None))
     elif team_type == TeamType.DIGITAL_FORENSICS_LAB:
-        b.accreditations.append((p, Specialism.DIGITAL_FORENSICS, acc_on, acc_on + timedelta(days=2 * 365)))
+        b.accreditations.append((p, Specialism.DIGITAL_FORENSICS, *_renewed(b, acc_on, 2)))
     elif team_type == TeamType.OFFENDER_MANAGEMENT:
         b.accreditations.append((p, Specialism.MOSOVO, acc_on, None))
 
