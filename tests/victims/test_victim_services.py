@@ -248,3 +248,36 @@ def test_telling_the_victim_of_the_final_decision_closes_the_waiting_regular_upd
     assert not Obligation.objects.filter(
         link=link, key="regular-update", status__in=("due", "overdue")
     ).exists()
+
+
+def test_an_escalation_is_resolved_when_a_corrected_age_gives_the_victim_more_time(force: Any) -> None:
+    from datetime import timedelta
+
+    from custos.core.workingdays import add_working_days
+    from custos.victims.models import ClockEscalation
+
+    today = date.today()
+    event_on = today - timedelta(days=1)
+    while add_working_days(event_on, 1) >= today:
+        event_on -= timedelta(days=1)
+    assert add_working_days(event_on, 5) >= today
+    crime = crime_in_a(force, reported=event_on - timedelta(days=10))
+    victim = add_victim(force, crime, date_of_birth=born_years_before(crime.occurred_on, 16))
+    officer = force.user("investigator", "A")
+    services.investigation_event_recorded(crime=crime, event="arrest", occurred_on=event_on, actor=officer)
+    services.escalate_overdue(today)
+    update = Obligation.objects.get(link__victim=victim, key="event-update")
+    assert ClockEscalation.objects.filter(obligation=update, resolved_on__isnull=True).exists()
+    victim.refresh_from_db()
+    services.victim_update(
+        actor=officer,
+        victim=victim,
+        data={"date_of_birth": date(1980, 1, 1)},
+        expected_version=victim.version,
+    )
+    update.refresh_from_db()
+    assert update.status == "due" and update.due_on == add_working_days(event_on, 5)
+    assert not ClockEscalation.objects.filter(obligation=update, resolved_on__isnull=True).exists()
+    # If the new date passes too, the nightly sweep escalates it again.
+    services.escalate_overdue(update.due_on + timedelta(days=1))
+    assert ClockEscalation.objects.filter(obligation=update, resolved_on__isnull=True).exists()

@@ -24,6 +24,7 @@ from custos.crimes.models import Crime
 from custos.victims import access
 from custos.victims.models import (
     OPEN_STATUSES,
+    ClockEscalation,
     ContactMethod,
     NeedsAssessment,
     ObligationStatus,
@@ -189,6 +190,12 @@ def _redate_open_updates(link: VictimCrime, *, policy: Policy) -> None:
             )
             ob.status = ObligationStatus.DUE
             ob.save(update_fields=["due_on", "due_basis", "policy_version", "status"])
+            if deadline.due >= timezone.localdate():
+                # No longer overdue (a standard victim has 5 working days): the escalation no longer holds,
+                # and the officer's panel would call the update overdue with a due date still to come. It is
+                # removed, not resolved, so the sweep escalates again if the new date passes (one escalation
+                # per obligation); the audit log keeps the first.
+                ClockEscalation.objects.filter(obligation=ob, resolved_on__isnull=True).delete()
 
 
 def reevaluate_links(
