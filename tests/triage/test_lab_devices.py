@@ -321,6 +321,7 @@ def test_policy_and_hits_prevent_a_return(force: Any, monkeypatch: Any, kw: dict
 
 def test_examiner_records_results_and_the_device_leaves_the_queue(force: Any) -> None:
     examiner_user = force.user("digital-forensic-examiner")
+    accredit(force.people["digital-forensic-examiner@A"])
     device = make_device(force)
     services.device_assign(
         actor=examiner_user, device=device, examiner=force.people["digital-forensic-examiner@A"]
@@ -344,6 +345,31 @@ def test_examiner_records_results_and_the_device_leaves_the_queue(force: Any) ->
             device=device,
             examiner=force.people["digital-forensic-examiner@A"],
         )
+
+
+def test_only_an_accredited_examiner_of_the_lab_is_offered_or_given_a_device(
+    force: Any, client_for: Any
+) -> None:
+    examiner_user = force.user("digital-forensic-examiner")
+    examiner = force.people["digital-forensic-examiner@A"]
+    device = make_device(force)
+    client = client_for(examiner_user)
+    # Not accredited yet: a member of the lab team, but not someone who may examine.
+    assert examiner not in client.get(f"/triage/devices/{device.pk}/").context["examiners"]
+    with pytest.raises(ValidationError) as err:
+        services.device_assign(actor=examiner_user, device=device, examiner=examiner)
+    assert err.value.messages == [services.NOT_AN_ACCREDITED_EXAMINER.format(name=examiner.full_name)]
+    refused = client.post(f"/triage/devices/{device.pk}/assign/", {"examiner": examiner.pk}, follow=True)
+    refusal = services.NOT_AN_ACCREDITED_EXAMINER.format(name=examiner.full_name)
+    assert refusal in [str(m) for m in refused.context["messages"]]
+    device.refresh_from_db()
+    assert device.status == "queued" and device.examiner is None
+
+    accredit(examiner)
+    assert examiner in client.get(f"/triage/devices/{device.pk}/").context["examiners"]
+    client.post(f"/triage/devices/{device.pk}/assign/", {"examiner": examiner.pk})
+    device.refresh_from_db()
+    assert device.status == "in-examination" and device.examiner == examiner
 
 
 # --- grading ---------------------------------------------------------------------------------------------
@@ -554,6 +580,7 @@ def test_a_handover_can_still_be_recorded_on_the_page_after_the_examination_is_c
     force: Any, client_for: Any
 ) -> None:
     examiner_user = force.user("digital-forensic-examiner")
+    accredit(force.people["digital-forensic-examiner@A"])
     device = make_device(force)
     services.device_assign(
         actor=examiner_user, device=device, examiner=force.people["digital-forensic-examiner@A"]

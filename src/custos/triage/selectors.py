@@ -114,9 +114,10 @@ class QueueView:
     policy_version: str = ""
 
 
-def lab_examiners(lab_ids: list[int], today: date) -> dict[int, list[capacity.Examiner]]:
-    """Examiners of each lab: active people of the lab team with a current digital-forensics accreditation."""
-    people = (
+def accredited_examiners(lab_ids: list[int], today: date) -> QuerySet[Person]:
+    """Who may examine a lab's devices: active people of the lab team with a current digital-forensics
+    accreditation. The same people count for the lab's capacity and may be assigned its devices."""
+    return (
         Person.objects.filter(
             active=True, team_id__in=lab_ids, team__team_type=TeamType.DIGITAL_FORENSICS_LAB
         )
@@ -126,16 +127,18 @@ def lab_examiners(lab_ids: list[int], today: date) -> dict[int, list[capacity.Ex
             & (Q(accreditations__expires_on__isnull=True) | Q(accreditations__expires_on__gte=today))
         )
         .distinct()
-        .prefetch_related(
-            Prefetch(
-                "absences", queryset=Absence.objects.filter(ends_on__gte=today), to_attr="open_absences"
-            ),
-            Prefetch(
-                "accreditations",
-                queryset=Accreditation.objects.filter(specialism=Specialism.DIGITAL_FORENSICS),
-                to_attr="df_accreditations",
-            ),
-        )
+    )
+
+
+def lab_examiners(lab_ids: list[int], today: date) -> dict[int, list[capacity.Examiner]]:
+    """Examiners of each lab (`accredited_examiners`), with their hours, absences and accreditation expiry."""
+    people = accredited_examiners(lab_ids, today).prefetch_related(
+        Prefetch("absences", queryset=Absence.objects.filter(ends_on__gte=today), to_attr="open_absences"),
+        Prefetch(
+            "accreditations",
+            queryset=Accreditation.objects.filter(specialism=Specialism.DIGITAL_FORENSICS),
+            to_attr="df_accreditations",
+        ),
     )
     out: dict[int, list[capacity.Examiner]] = defaultdict(list)
     for p in people:
@@ -234,8 +237,9 @@ def worklist(*, actor: Any) -> QuerySet[Device]:
     )
 
 
-def examiners_for(device: Device) -> QuerySet[Person]:
-    return Person.objects.filter(active=True, team_id=device.lab_id).order_by("last_name", "first_name")
+def examiners_for(device: Device, today: date) -> QuerySet[Person]:
+    """Whom the device may be assigned to: its lab's accredited examiners."""
+    return accredited_examiners([device.lab_id or 0], today).order_by("last_name", "first_name")
 
 
 # --- hash sets and grading --------------------------------------------------------------------------

@@ -192,7 +192,9 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_handle": access.can_handle_device(s, device),
             "can_examine": access.can_examine_device(s, device),
             "is_open": device.status in ("queued", "in-examination"),
-            "examiners": selectors.examiners_for(device) if access.can_examine_device(s, device) else [],
+            "examiners": selectors.examiners_for(device, timezone.localdate())
+            if access.can_examine_device(s, device)
+            else [],
             "custody_form": CustodyForm(initial={"seal_number": device.seal_number, "seal_intact": True}),
             "return_form": ReturnForm(),
             "complete_form": CompleteForm(),
@@ -281,11 +283,7 @@ def device_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     examiner_id = form.cleaned_data.get("examiner") if form.is_valid() else None
     s = scope_of(request.user)
-    examiner = (
-        selectors.examiners_for(device).filter(pk=examiner_id).first()
-        if examiner_id
-        else Person.objects.filter(pk=s.person_id or 0).first()
-    )
+    examiner = Person.objects.filter(pk=examiner_id or s.person_id or 0).first()
     if examiner is None:
         messages.error(request, "Choose an examiner of this lab.")
         return redirect("triage:device", pk=pk)

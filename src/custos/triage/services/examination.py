@@ -3,11 +3,13 @@ policy allows), or record the examination's findings."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import scope_of
@@ -20,6 +22,10 @@ from custos.workforce.models import Person
 
 DEVICE_CLOSED = "This device has left the lab queue ({status})."
 RETURN_REFUSED = "This device needs a full examination: {reasons}."
+NOT_AN_ACCREDITED_EXAMINER = (
+    "{name} cannot be given this device: only examiners of its lab with an in-date digital forensics "
+    "accreditation examine devices."
+)
 
 
 def facts_of(device: Device) -> RiskFacts:
@@ -46,10 +52,17 @@ def _open(device: Device) -> None:
 
 
 @transaction.atomic
-def device_assign(*, actor: Any, device: Device, examiner: Person) -> Device:
+def device_assign(*, actor: Any, device: Device, examiner: Person, today: date | None = None) -> Device:
+    """Give a queued device to an examiner of its lab who holds an in-date digital forensics accreditation
+    (the people its capacity is counted from): full examination is specialist work."""
     if not access.can_examine_device(scope_of(actor), device):
         raise PermissionError(NOT_ALLOWED)
     _open(device)
+    from custos.triage import selectors  # selectors reads facts_of from this package: import on use
+
+    today = today or timezone.localdate()
+    if not selectors.examiners_for(device, today).filter(pk=examiner.pk).exists():
+        raise ValidationError(NOT_AN_ACCREDITED_EXAMINER.format(name=examiner.full_name))
     policy = current_policy()
     Device.objects.filter(pk=device.pk).update(
         examiner=examiner, status=DeviceStatus.IN_EXAMINATION, version=F("version") + 1
