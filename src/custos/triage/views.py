@@ -5,7 +5,6 @@ No page ever shows a matched image: results are paths, hashes, categories and co
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from decimal import Decimal
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors, submit_form
@@ -90,9 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_csv(view: selectors.QueueView) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="custos-lab-queue.csv"'
-    w = csv.writer(response)
+    response, w = csv_attachment("custos-lab-queue.csv")
     w.writerow(
         [
             "position",

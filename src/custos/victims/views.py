@@ -3,7 +3,6 @@ investigation event), the victim care worklist and the compliance report."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors, submit_form
 from custos.crimes.models import Crime
@@ -43,9 +43,7 @@ def _bool(value: str | None) -> bool | None:
 
 
 def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
+    response, writer = csv_attachment(name)
     writer.writerow(header)
     writer.writerows(rows)
     return response

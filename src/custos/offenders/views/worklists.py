@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from custos.core.access import scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.offenders import access, selectors
 from custos.offenders.models import Offender
@@ -34,9 +34,7 @@ CSV_FIELDS = [
 
 
 def _csv(rows: Any, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    w = csv.writer(response)
+    response, w = csv_attachment(filename)
     w.writerow(CSV_FIELDS)
     for o in rows:
         w.writerow(
@@ -105,9 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", default_scope)
     d = selectors.dashboard(actor=request.user, today=today, scope=scope)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="custos-offender-overdue.csv"'
-        w = csv.writer(response)
+        response, w = csv_attachment("custos-offender-overdue.csv")
         w.writerow(["reference", "name", "rosh_level", "next_visit_due", "overdue_days", "lead_manager"])
         for o in d.overdue:
             w.writerow(
