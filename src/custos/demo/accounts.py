@@ -11,6 +11,7 @@ from custos.accounts import services
 from custos.accounts.models import User
 from custos.accounts.roles import Role
 from custos.workforce.models import Person, TeamType
+from custos.workforce.ranks import Rank
 
 DEMO_PASSWORD = "custos-demo-password"  # noqa: S105 - printed on purpose for the synthetic demo force
 
@@ -56,6 +57,14 @@ def _person_for(acc: DemoAccount) -> Person | None:
         if acc.team_type == TeamType.OFFENDER_MANAGEMENT:
             qs = qs.filter(visor_training_expires__gt=today)
         return qs.exclude(supervised_teams__isnull=False).first()
+    if acc.rank == Rank.DETECTIVE_INSPECTOR:
+        # The demo DI is the one the offender-management DS reports to: the escalation ladder gives DI plans
+        # and s.96B decisions to the DS's line supervisor, so any other DI would find no offender tasks.
+        over_mosovo = qs.filter(
+            rank=acc.rank, supervisees__supervised_teams__team_type=TeamType.OFFENDER_MANAGEMENT
+        ).first()
+        if over_mosovo is not None:
+            return over_mosovo
     if acc.rank:
         return qs.filter(rank=acc.rank).first()
     return None

@@ -1,4 +1,5 @@
-"""The demo force's specialist accreditations look like a real force's: renewed, with a few lapsed."""
+"""The demo force's people look like a real force's: accreditations renewed with a few lapsed, and demo logins
+placed where their work reaches them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from custos.demo.accounts import ensure_demo_accounts
 from custos.demo.seed import seed_workforce
-from custos.workforce.models import Accreditation, Specialism
+from custos.workforce.models import Accreditation, Person, Specialism
 
 
 @pytest.mark.django_db
@@ -36,3 +37,13 @@ def test_the_demo_examiner_and_ocsae_logins_hold_in_date_accreditations() -> Non
         held = Accreditation.objects.filter(person__user=accounts[username], expires_on__isnull=False)
         assert held.exists()
         assert all(a.expires_on > date.today() for a in held)
+
+
+@pytest.mark.django_db
+def test_the_demo_di_is_the_one_the_offender_management_ds_reports_to() -> None:
+    seed_workforce(scale="demo", seed=1, progress=False)
+    accounts = {acc.username: user for acc, user in ensure_demo_accounts()}
+    ds = Person.objects.get(user=accounts["ds"])
+    di = Person.objects.get(user=accounts["di"])
+    # The escalation ladder sends DI plans and s.96B decisions to the DS's line supervisor.
+    assert ds.line_supervisor == di
