@@ -278,3 +278,23 @@ def _audit_triggers_allow_test_flush(request: pytest.FixtureRequest) -> Any:
     with connection.cursor() as cur:
         for sql in triggers.SQLITE_DOWN:
             cur.execute(sql)
+
+
+@pytest.fixture
+def policy_file(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Write the default policy with some keys changed (by their last name, `key=value`), and make it the
+    policy in force for the test."""
+    from custos.core.policy import DEFAULT_POLICY_FILE, current_policy
+
+    def use(**changes: int) -> None:
+        text = DEFAULT_POLICY_FILE.read_text()
+        for key, value in changes.items():
+            line = next(x for x in text.splitlines() if x.startswith(f"{key} = "))
+            text = text.replace(line, f"{key} = {value}")
+        path = tmp_path / "policy.toml"
+        path.write_text(text)
+        monkeypatch.setenv("CUSTOS_POLICY_FILE", str(path))
+        current_policy.cache_clear()
+
+    yield use
+    current_policy.cache_clear()

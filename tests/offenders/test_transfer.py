@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
+from django.utils import timezone
+
+from custos.core.policy import current_policy
 from custos.offenders import services
 from custos.offenders.models import OffenderTask
 from tests.offenders.factories import make_offender
@@ -36,3 +41,17 @@ def test_a_transfer_to_another_force_alerts_no_one_here(force: Any) -> None:
     )
     task = OffenderTask.objects.get(offender=o, kind="transfer-handover", status="open")
     assert task.watcher is None and "Kent Police" in task.reason
+
+
+@pytest.mark.parametrize("days", [7, 3])
+def test_the_handover_is_due_within_the_policy_days_and_says_so(
+    force: Any, policy_file: Any, days: int
+) -> None:
+    policy_file(transfer_handover_days=days)
+    o = make_offender(force)
+    services.offender_transfer(
+        actor=force.user("offender-manager"), offender=o, to_borough=None, to_force="Kent Police", reason="x"
+    )
+    task = OffenderTask.objects.get(offender=o, kind="transfer-handover", status="open")
+    assert task.due == timezone.localdate() + timedelta(days=days)
+    assert f"policy offenders.escalation.transfer_handover_days (v{current_policy().version})" in task.basis

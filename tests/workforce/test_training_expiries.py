@@ -4,32 +4,13 @@ every kind, and each one names that window as its basis."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from custos.core.policy import DEFAULT_POLICY_FILE, current_policy
+from custos.core.policy import current_policy
 from custos.workforce.models import Accreditation, Borough, Person
 from custos.workforce.selectors import training_expiries
-
-
-@pytest.fixture
-def policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Write the default policy with some workforce keys changed, and make it the policy in force."""
-
-    def use(**changes: int) -> None:
-        text = DEFAULT_POLICY_FILE.read_text()
-        for key, value in changes.items():
-            line = next(x for x in text.splitlines() if x.startswith(f"{key} = "))
-            text = text.replace(line, f"{key} = {value}")
-        path = tmp_path / "policy.toml"
-        path.write_text(text)
-        monkeypatch.setenv("CUSTOS_POLICY_FILE", str(path))
-        current_policy.cache_clear()
-
-    yield use
-    current_policy.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -240,9 +240,10 @@ def offender_transfer(
         owner_id=offender.lead_manager_id,
         watcher_id=receiving_team.supervisor_id if receiving_team else None,
         episode=today,
-        due=today + timedelta(days=7),
+        due=today + timedelta(days=int(policy.get("offenders.escalation.transfer_handover_days"))),
         reason=f"hand over to {to_borough or to_force}: brief the receiving manager, update ViSOR ownership",
-        basis="APP Managing sexual and violent offenders: transfer of management (ViSOR record owner)",
+        basis="APP Managing sexual and violent offenders: transfer of management (ViSOR record owner); due "
+        + policy.basis("offenders.escalation.transfer_handover_days"),
         policy_version=policy.version,
         detail={"transfer": transfer.pk},
     )
@@ -464,6 +465,12 @@ def away_period_add(
     return period
 
 
+def _triage_hit_due() -> date:
+    return timezone.localdate() + timedelta(
+        days=int(current_policy().get("offenders.escalation.triage_hit_review_days"))
+    )
+
+
 @transaction.atomic
 def triage_hit_record(
     *, actor: Any, offender: Offender, device_reference: str, summary: str, device: Any = None
@@ -480,8 +487,9 @@ def triage_hit_record(
         offender,
         TaskKind.TRIAGE_HIT_VISIT,
         reason=f"triage hit on device {device_reference}",
-        basis="issue 3: a triage hit on the offender's device creates a review task",
-        due=timezone.localdate() + timedelta(days=1),
+        basis="a triage hit on the offender's device calls for an unannounced visit; due "
+        + current_policy().basis("offenders.escalation.triage_hit_review_days"),
+        due=_triage_hit_due(),
         actor=actor,
     )
 
@@ -510,8 +518,9 @@ def triage_hit_on_nominal(*, offender_id: int, device: Any, actor: Any) -> dict[
         offender,
         TaskKind.RISK_REVIEW,
         reason=f"triage hit on {reference}: review ARMS and RoSH",
-        basis="APP: ARMS reviewed on significant change; triage hit on the offender's device",
-        due=timezone.localdate() + timedelta(days=1),
+        basis="APP: ARMS reviewed on significant change; triage hit on the offender's device; due "
+        + current_policy().basis("offenders.escalation.triage_hit_review_days"),
+        due=_triage_hit_due(),
         actor=actor,
     )
     return {
