@@ -1,5 +1,6 @@
 """Home panels: overdue victim clocks escalated to the officer in the case and their supervisor; what is due
-for victim care officers; enhanced victims not yet recognised."""
+for victim care officers; enhanced victims not yet recognised; open Right to Review requests for those who
+review."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from custos.accounts.roles import Role
 from custos.core.access import scope_of
 from custos.core.home_panels import Panel, PanelItem, register
-from custos.victims import selectors
+from custos.victims import access, selectors
 
 CARE = (Role.VICTIM_CARE_OFFICER, Role.DETECTIVE_INSPECTOR, Role.INVESTIGATION_SUPERVISOR)
 
@@ -81,3 +82,39 @@ def victim_panels(user: Any, today: date) -> list[Panel]:
             )
         )
     return panels
+
+
+REVIEWS_SHOWN = 10
+
+
+def _review_item(review: Any, today: date) -> PanelItem:
+    dates = f"acknowledge by {review.acknowledge_by:%d %b %Y} · decide by {review.decide_by:%d %b %Y}"
+    if review.acknowledged_on is None and review.acknowledge_by < today:
+        tag, label = "red", "Acknowledgement overdue"
+    elif review.decide_by < today:
+        tag, label = "red", "Decision overdue"
+    else:
+        tag, label = "amber", "Open"
+    return PanelItem(
+        text=f"Right to Review on {review.link.crime.reference}, requested {review.requested_on:%d %b %Y}",
+        url=reverse("victims:detail", args=[review.link.victim_id]),
+        tag=tag,
+        label=label,
+        detail=f"{dates} (policy v{review.policy_version})",
+    )
+
+
+@register
+def review_panel(user: Any, today: date) -> list[Panel]:
+    """The scheme's two clocks (acknowledge, then decide) are otherwise only on the victim's page."""
+    if not access.can_review(scope_of(user)):
+        return []
+    reviews = list(selectors.open_reviews(actor=user)[:REVIEWS_SHOWN])
+    return [
+        Panel(
+            title="Right to Review requests",
+            order=14,
+            empty_text="No Right to Review request is open.",
+            items=[_review_item(r, today) for r in reviews],
+        )
+    ]

@@ -18,6 +18,7 @@ from custos.victims.models import (
     OPEN_STATUSES,
     ClockEscalation,
     Obligation,
+    ReviewStatus,
     RightToReview,
     Victim,
     VictimCrime,
@@ -301,3 +302,14 @@ def unrecognised_enhanced(*, actor: Any) -> QuerySet[VictimCrime]:
     return VictimCrime.objects.filter(
         access.link_in_view_q(scope_of(actor), field="id"), enhanced=True, recognised_enhanced=False
     ).select_related("victim", "crime")
+
+
+def open_reviews(*, actor: Any) -> QuerySet[RightToReview]:
+    """Right to Review requests not yet decided, on crimes the reader may see: nearest decision first."""
+    s = scope_of(actor)
+    return (
+        RightToReview.objects.filter(access.link_in_view_q(s))
+        .exclude(status=ReviewStatus.DECIDED)
+        .select_related("link__crime")
+        .order_by("decide_by", "acknowledge_by", "pk")
+    )
