@@ -145,3 +145,36 @@ def test_demo_events_fit_the_crime_a_charge_only_where_charged_and_decisions_onl
     assert open_events and open_events <= {"arrest", "interview", "rui", "bail"}
     charged = Obligation.objects.filter(trigger="charge").values_list("key", flat=True)
     assert {"event-update", "trial-information", "expenses"} <= set(charged)
+
+
+def test_demo_right_to_review_requests_follow_recent_nfa_decisions_and_the_rules(force: Any) -> None:
+    from custos.crimes.models import Crime, CrimeStatus
+    from custos.victims.models import RightToReview
+
+    today = date.today()
+    for i in range(30):
+        crime = make_crime(
+            borough=force.boroughs["A"],
+            team=force.teams["cid@A"],
+            offence="abh-s47",
+            officer=force.people["investigator@A"],
+            recorded_days_ago=60 + i,
+        )
+        finalised = today - timedelta(days=5 + i)
+        Crime.objects.filter(pk=crime.pk).update(
+            status=CrimeStatus.FINALISED, outcome=15 if i % 2 else 1, finalised_on=finalised
+        )
+    seed_part(scale="demo", seed=7, progress=False)
+    reviews = list(RightToReview.objects.select_related("link__crime"))
+    assert 0 < len(reviews) <= 12
+    for review in reviews:
+        crime = review.link.crime
+        assert crime.outcome == 15  # a police NFA with a suspect identified, never a charge
+        assert crime.finalised_on <= review.notified_on <= review.requested_on <= today
+        assert review.acknowledge_by > review.requested_on and review.decide_by > review.acknowledge_by
+        assert review.basis and review.policy_version
+        excluded = [r for r in review.eligibility_reasons if r.startswith("excluded")]
+        assert review.eligible == (not excluded) and review.eligibility_reasons
+        if review.acknowledged_on is not None:
+            assert review.requested_on <= review.acknowledged_on <= today
+    assert any(r.eligible for r in reviews)

@@ -18,7 +18,16 @@ from custos.crimes.intake import ENHANCED_FLAGS
 from custos.crimes.models import Crime
 from custos.demo.bulk import Table, indexes_deferred, next_id
 from custos.victims.clocks import event_duty
-from custos.victims.models import InvestigationEvent, Obligation, ObligationStatus, Victim, VictimCrime
+from custos.victims.models import (
+    InvestigationEvent,
+    Obligation,
+    ObligationStatus,
+    ReviewStatus,
+    RightToReview,
+    Victim,
+    VictimCrime,
+)
+from custos.victims.reviews import review_assess
 from custos.victims.rules import (
     CRIME_FLAGS,
     Entitlement,
@@ -279,7 +288,48 @@ def seed_part(*, scale: str, seed: int, progress: bool) -> int:
             bar.update(len(chunk))
         written = out.close()
         bar.set_postfix_str("indexing")
-    return written
+    return written + _seed_reviews(random.Random(seed + 7), scale=scale, today=today, policy=rules.policy)
+
+
+# Right to Review requests: some victims of recent police NFA decisions ask for a review. A few per
+# borough, so reviewers' pages show open requests, some acknowledged and some past their dates.
+REVIEWS = {"demo": 12, "borough": 20, "london": 480}
+REVIEWED_OUTCOMES = (15,)  # evidential difficulties, suspect identified, victim supports: reviewable
+INTERVIEWED_SHARE = 0.85  # the rest were never interviewed, so the scheme excludes them
+REVIEW_LOOKBACK_DAYS = 90
+ACKNOWLEDGED_SHARE = 0.6
+
+
+def _seed_reviews(rng: random.Random, *, scale: str, today: date, policy: Policy) -> int:
+    candidates = list(
+        VictimCrime.objects.filter(
+            crime__outcome__in=REVIEWED_OUTCOMES,
+            crime__finalised_on__gte=today - timedelta(days=REVIEW_LOOKBACK_DAYS),
+            crime__finalised_on__lte=today - timedelta(days=2),
+            support_withdrawn_on__isnull=True,
+        )
+        .select_related("crime")
+        .order_by("pk")
+    )
+    reviews = []
+    for link in rng.sample(candidates, min(REVIEWS[scale], len(candidates))):
+        finalised: date = link.crime.finalised_on or today
+        notified: date = min(today, finalised + timedelta(days=rng.randint(0, 3)))
+        requested: date = min(today, notified + timedelta(days=rng.randint(1, 40)))
+        review = review_assess(
+            link,
+            notified_on=notified,
+            requested_on=requested,
+            suspect_interviewed=rng.random() < INTERVIEWED_SHARE,
+            policy=policy,
+        )
+        acknowledge_on: date = min(today, review.acknowledge_by - timedelta(days=rng.randint(0, 5)))
+        if acknowledge_on >= requested and rng.random() < ACKNOWLEDGED_SHARE:
+            review.acknowledged_on = acknowledge_on
+            review.status = ReviewStatus.ACKNOWLEDGED
+        reviews.append(review)
+    RightToReview.objects.bulk_create(reviews, batch_size=1000)
+    return len(reviews)
 
 
 def _seed_chunk(

@@ -58,6 +58,55 @@ def decision_maker_of(crime: Crime) -> Person | None:
     return crime.officer
 
 
+def review_assess(
+    link: VictimCrime,
+    *,
+    notified_on: date,
+    requested_on: date,
+    suspect_interviewed: bool | None = None,
+    partial_proceedings: bool = False,
+    different_offence_charged: bool = False,
+    policy: Policy,
+) -> RightToReview:
+    """A request as the rules judge it, not yet saved: whether it is in time and eligible (with every
+    reason), and its two clocks. The demo force builds its requests with this too."""
+    crime = link.crime
+    summary_only = offence(crime.offence_key).summary_only
+    incident = crime.occurred_on or crime.reported_on or crime.recorded_on
+    try:
+        window = vrr_window(
+            notified_on, requested_on, summary_only=summary_only, incident=incident, policy=policy
+        )
+    except ValueError as exc:
+        raise ValidationError({"requested_on": [str(exc)]}) from exc
+    if suspect_interviewed is None:
+        suspect_interviewed = InvestigationEvent.objects.filter(crime=crime, event="interview").exists()
+    eligibility = vrr_eligibility(
+        outcome=crime.outcome or 0,
+        suspect_interviewed=suspect_interviewed,
+        victim_withdrawn=link.support_withdrawn_on is not None,
+        partial_proceedings=partial_proceedings,
+        different_offence_charged=different_offence_charged,
+        policy=policy,
+    )
+    return RightToReview(
+        link=link,
+        notified_on=notified_on,
+        requested_on=requested_on,
+        summary_only=summary_only,
+        incident_on=incident if summary_only else None,
+        in_time=window.in_time,
+        window_closes=window.window_closes,
+        acknowledge_by=window.acknowledge_by,
+        decide_by=window.decide_by,
+        basis=list(window.basis),
+        eligible=eligibility.eligible,
+        eligibility_reasons=list(eligibility.reasons),
+        policy_version=policy.version,
+        decision_maker=decision_maker_of(crime),
+    )
+
+
 @transaction.atomic
 def review_request(
     *,
@@ -84,40 +133,16 @@ def review_request(
         future["requested_on"] = [REQUESTED_IN_FUTURE]
     if future:
         raise ValidationError(future)
-    summary_only = offence(crime.offence_key).summary_only
-    incident = crime.occurred_on or crime.reported_on or crime.recorded_on
-    try:
-        window = vrr_window(
-            notified_on, requested_on, summary_only=summary_only, incident=incident, policy=policy
-        )
-    except ValueError as exc:
-        raise ValidationError({"requested_on": [str(exc)]}) from exc
-    if suspect_interviewed is None:
-        suspect_interviewed = InvestigationEvent.objects.filter(crime=crime, event="interview").exists()
-    eligibility = vrr_eligibility(
-        outcome=crime.outcome or 0,
+    review = review_assess(
+        link,
+        notified_on=notified_on,
+        requested_on=requested_on,
         suspect_interviewed=suspect_interviewed,
-        victim_withdrawn=link.support_withdrawn_on is not None,
         partial_proceedings=partial_proceedings,
         different_offence_charged=different_offence_charged,
         policy=policy,
     )
-    review = RightToReview.objects.create(
-        link=link,
-        notified_on=notified_on,
-        requested_on=requested_on,
-        summary_only=summary_only,
-        incident_on=incident if summary_only else None,
-        in_time=window.in_time,
-        window_closes=window.window_closes,
-        acknowledge_by=window.acknowledge_by,
-        decide_by=window.decide_by,
-        basis=list(window.basis),
-        eligible=eligibility.eligible,
-        eligibility_reasons=list(eligibility.reasons),
-        policy_version=policy.version,
-        decision_maker=decision_maker_of(crime),
-    )
+    review.save()
     audit.record(
         actor=actor,
         action="custos.victim_review.requested",
@@ -125,11 +150,11 @@ def review_request(
         changes={
             "crime": crime.reference,
             "victim": link.victim_id,
-            "in_time": window.in_time,
-            "eligible": eligibility.eligible,
-            "acknowledge_by": str(window.acknowledge_by),
-            "decide_by": str(window.decide_by),
-            "reasons": list(eligibility.reasons),
+            "in_time": review.in_time,
+            "eligible": review.eligible,
+            "acknowledge_by": str(review.acknowledge_by),
+            "decide_by": str(review.decide_by),
+            "reasons": list(review.eligibility_reasons),
             "policy_version": policy.version,
         },
     )
