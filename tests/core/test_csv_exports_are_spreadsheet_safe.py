@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,8 @@ from django.urls import reverse
 from custos.core import audit
 from custos.core.csvexport import spreadsheet_safe
 from custos.workforce.models import Person
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "custos"
 
 CELLS = [
     ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
@@ -63,3 +67,16 @@ def test_audit_export_marks_a_formula_in_a_reason_as_text(force: Any, client_for
     rows = _rows(b"".join(response.streaming_content))
     purposes = [r[rows[0].index("purpose")] for r in rows[1:]]
     assert purposes == ["'" + reason]
+
+
+def test_every_csv_download_writes_through_the_spreadsheet_safe_writer() -> None:
+    """A new export written with csv.writer directly would skip the protection; only machine files may."""
+    machine_files = {SRC / "triage" / "hashstore.py"}  # hash sets for the scanner, not for a spreadsheet
+    direct = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if path not in machine_files
+        and path.name != "csvexport.py"
+        and re.search(r"\bcsv\.(writer|DictWriter)\(", path.read_text())
+    ]
+    assert direct == []

@@ -3,7 +3,6 @@ investigators, and one officer's own page) and conflicts of interest."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,6 +26,7 @@ from custos.allocation.forms import (
 from custos.allocation.models import AllocationJob, ConflictOfInterest, JobKind, JobStatus
 from custos.allocation.sweep import stale_before
 from custos.core.access import not_found, scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
@@ -295,9 +295,7 @@ def workload(request: HttpRequest) -> HttpResponse:
 
 
 def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="custos-workload.csv"'
-    w = csv.writer(response)
+    response, w = csv_attachment("custos-workload.csv")
     w.writerow(
         [
             "staff_number",

@@ -4,7 +4,6 @@ PATCH routes)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
 from custos.core.web import flash_errors
@@ -71,9 +71,7 @@ def crime_list(request: HttpRequest) -> HttpResponse:
 
 
 def _crimes_csv(qs: Any) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="custos-crimes.csv"'
-    w = csv.writer(response)
+    response, w = csv_attachment("custos-crimes.csv")
     w.writerow(
         [
             "reference",
