@@ -74,6 +74,11 @@ def may_create_offenders(s: ActorScope) -> bool:
     return s.is_admin or (s.has(*OFFENDER_ROLES) and s.borough_id is not None)
 
 
+def works_with_offenders(s: ActorScope) -> bool:
+    """Offender managers, their supervisors and administrators: the worklist, search and planner pages."""
+    return s.is_admin or s.has(*OFFENDER_ROLES)
+
+
 def is_supervisor(s: ActorScope) -> bool:
     return s.has(*SUPERVISOR_ROLES)
 

@@ -9,8 +9,7 @@ from custos.offenders import access
 
 
 def require_offender_role(user: Any) -> None:
-    s = scope_of(user)
-    if not (s.is_admin or s.has(*access.OFFENDER_ROLES)):
+    if not access.works_with_offenders(scope_of(user)):
         raise not_found()
 
 

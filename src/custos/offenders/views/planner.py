@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.policy import current_policy
-from custos.offenders import rules, selectors, services
+from custos.offenders import access, rules, selectors, services
 from custos.offenders.models import Address, CalendarFeedToken, Offender, Visit
 from custos.offenders.views.common import require_offender_role
 from custos.workforce.models import Absence, Person
@@ -108,8 +109,8 @@ def _plan(
 
 
 @login_required
+@opens_for(access.works_with_offenders)
 def planner(request: HttpRequest) -> HttpResponse:
-    require_offender_role(request.user)
     now = _now()
     today = now.date()
     plan, offenders, people, preds = _plan(request.user, now)

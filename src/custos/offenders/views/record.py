@@ -9,13 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from custos.core.access import not_found, scope_of
+from custos.core.pages import opens_for
 from custos.core.views import who_viewed
 from custos.offenders import access, selectors
 from custos.offenders.computed import record_dates
 from custos.offenders.forms import SearchForm
 from custos.offenders.models import AddressKind, OffenderPhoto
 from custos.offenders.rules import predictability
-from custos.offenders.views.common import require_offender_role
 
 
 @login_required
@@ -63,8 +63,8 @@ def photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
 
 
 @login_required
+@opens_for(access.works_with_offenders)
 def search(request: HttpRequest) -> HttpResponse:
-    require_offender_role(request.user)
     form = SearchForm(request.GET or None)
     results = None
     if request.GET and form.is_valid():

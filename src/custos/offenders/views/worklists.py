@@ -16,7 +16,6 @@ from custos.core.pages import opens_for
 from custos.offenders import access, selectors
 from custos.offenders.models import Offender
 from custos.offenders.rules.escalation import STEP_LABELS
-from custos.offenders.views.common import require_offender_role
 from custos.workforce import selectors as workforce_selectors
 from custos.workforce.models import Person
 
@@ -54,8 +53,8 @@ def _csv(rows: Any, filename: str) -> HttpResponse:
 
 
 @login_required
+@opens_for(access.works_with_offenders)
 def worklist(request: HttpRequest) -> HttpResponse:
-    require_offender_role(request.user)
     today = timezone.localdate()
     s = scope_of(request.user)
     default_scope = "mine" if s.person_id else "all"
