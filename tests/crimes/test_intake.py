@@ -83,6 +83,9 @@ def test_the_cli_imports_and_reports_errors_by_line(unit: Any, tmp_path: Any, ca
     assert code == 1 and out["created"] == 0
     assert out["errors"][0].startswith("line 2, Month")
 
+    assert main(["crimes", "import", str(bad), "--borough", "UA", "--user", "unit-dc"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "nothing imported: 1 error"
+
 
 def test_api_intake_tiers_the_crime_and_returns_the_basis_and_policy_version(
     unit: Any, client_for: Any

@@ -50,9 +50,9 @@ def _import(args: argparse.Namespace) -> int:
         for e in result.errors:
             print(e)
         print(
-            f"{result.created} crimes imported"
+            f"{result.created} {'crime' if result.created == 1 else 'crimes'} imported"
             if result.ok
-            else f"nothing imported: {len(result.errors)} errors"
+            else f"nothing imported: {len(result.errors)} {'error' if len(result.errors) == 1 else 'errors'}"
         )
     return 0 if result.ok else 1
 
