@@ -7,6 +7,7 @@ never recognised, for the compliance report to surface."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -434,24 +435,8 @@ def _seed_chunk(
             continue
         enhanced = result.enhanced
         reported = crime[4] or crime[5]
-        for number, item in rights:
-            due, basis, version = rules.due(item.key, reported, enhanced)
-            obligations.append(
-                _obligation(
-                    rng,
-                    link_id,
-                    inherited,
-                    number,
-                    item.key,
-                    item.title,
-                    item.trigger,
-                    reported,
-                    due,
-                    basis,
-                    version,
-                    today,
-                )
-            )
+        link = _LinkDuties(rng, rules, today, obligations, link_id, inherited, enhanced)
+        link.owe(rights, None, reported, None)
         found = _event(rng, crime, reported, rules=rules, today=today)
         if found is not None:
             event, occurred = found
@@ -481,26 +466,44 @@ def _seed_chunk(
                 )
             )
             # A charge also opens witness care's trial information and expenses, as recording one does.
-            for number, item in charge_rights if event == "charge" else ():
-                due, basis, version = rules.due(item.key, occurred, enhanced)
-                obligations.append(
-                    _obligation(
-                        rng,
-                        link_id,
-                        inherited,
-                        number,
-                        item.key,
-                        item.title,
-                        event,
-                        occurred,
-                        due,
-                        basis,
-                        version,
-                        today,
-                        event=event_id,
-                    )
-                )
+            if event == "charge":
+                link.owe(charge_rights, event, occurred, event_id)
     out.obligations.extend(obligations)
+
+
+@dataclass
+class _LinkDuties:
+    """Where one victim-crime link's obligation rows are written, and what decides them."""
+
+    rng: random.Random
+    rules: _Rules
+    today: date
+    obligations: list[tuple[Any, ...]]
+    link_id: int
+    inherited: bool
+    enhanced: bool
+
+    def owe(self, duties: list[tuple[int, Any]], trigger: str | None, on: date, event: int | None) -> None:
+        """The link's obligations for these rights, started by `trigger` (each right's own when None)."""
+        for number, item in duties:
+            due, basis, version = self.rules.due(item.key, on, self.enhanced)
+            self.obligations.append(
+                _obligation(
+                    self.rng,
+                    self.link_id,
+                    self.inherited,
+                    number,
+                    item.key,
+                    item.title,
+                    trigger or item.trigger,
+                    on,
+                    due,
+                    basis,
+                    version,
+                    self.today,
+                    event=event,
+                )
+            )
 
 
 OPEN_EVENTS = ("arrest", "interview", "rui", "bail")
