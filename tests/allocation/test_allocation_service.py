@@ -266,3 +266,20 @@ def test_workload_pages_run_a_constant_number_of_queries(
 
     assert small.status_code == large.status_code == 200
     assert b"over 25" in client.get("/allocation/workload/").content
+
+
+def test_an_explanation_names_the_team_as_the_workforce_app_stores_it_not_by_its_id(
+    unit: Any, capsys: Any
+) -> None:
+    from custos.cli import main
+
+    crime = unit.crime()
+
+    assert main(["allocate", "--dry-run", "--borough", "UA", "--json"]) == 0
+    (printed,) = json.loads(capsys.readouterr().out)["allocations"]
+    allocation_run(actor=unit.supervisor, borough=unit.borough)
+    stored = Allocation.objects.get(crime=crime, current=True).explanation["reasons"]
+
+    for reasons in (printed["reasons"], stored):
+        assert "same team (CID 1)" in reasons
+        assert f"same team ({unit.team.pk})" not in reasons

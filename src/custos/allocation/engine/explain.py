@@ -134,7 +134,7 @@ def _reasons(problem: Problem, u: Unit, o: Investigator, i: int, loads: Loads, e
         reasons.append(f"probationer within tier limit {pol.get(key('probationer_max_tier'))}")
     reasons.append(f"{'same' if o.borough in u.boroughs else 'other'} borough ({o.borough})")
     if (o.borough, o.team) in u.teams:
-        reasons.append(f"same team ({o.team})")
+        reasons.append(f"same team ({o.team_name or o.team})")
     holders = problem.rules.holders(u)
     if o.id in holders:
         reasons.append("already holds the linked series or suspect")

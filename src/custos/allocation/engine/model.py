@@ -47,6 +47,8 @@ class Investigator:
     weighted_load: float = 0.0
     linked_series: frozenset[str] = frozenset()
     suspect_ids: frozenset[str] = frozenset()
+    # ``team`` is a matching key (it may be a database id); explanations name the team by this instead.
+    team_name: str = ""
 
 
 @dataclass(frozen=True)
