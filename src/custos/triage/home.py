@@ -15,10 +15,15 @@ from custos.triage import selectors
 TAGS = {"likely-iioc": ("red", "Likely IIOC"), "hits": ("amber", "Hash hits")}
 
 
-def _queue_items(view: selectors.QueueView, *, only_misses: bool, limit: int = 10) -> list[PanelItem]:
+def _queue_items(
+    user: Any, view: selectors.QueueView, *, only_misses: bool, limit: int = 10
+) -> list[PanelItem]:
     entries = [e for e in view.entries if e.ranked.misses_sla] if only_misses else view.entries
+    shown = entries[:limit]
+    where = "home: queue SLA misses" if only_misses else "home: top of the queue"
+    selectors.devices_listed(actor=user, where=where, result_count=len(shown))
     items = []
-    for e in entries[:limit]:
+    for e in shown:
         d, r = e.device, e.ranked
         start = f"expected start {r.expected_start:%d %b %Y}" if r.expected_start else "no examiner capacity"
         items.append(
@@ -42,6 +47,7 @@ def triage_panels(user: Any, today: date) -> list[Panel]:
     view = selectors.lab_queue(actor=user, today=today, audit_search=False)
     if s.has(Role.DIGITAL_FORENSIC_EXAMINER):
         mine = list(selectors.worklist(actor=user)[:15])
+        selectors.devices_listed(actor=user, where="home: your examinations", result_count=len(mine))
         panels.append(
             Panel(
                 title="Your examinations",
@@ -67,7 +73,7 @@ def triage_panels(user: Any, today: date) -> list[Panel]:
             title="Lab queue: devices that will miss their SLA",
             order=16,
             empty_text="Every queued device is expected to start within its referral SLA.",
-            items=_queue_items(view, only_misses=True),
+            items=_queue_items(user, view, only_misses=True),
             link=reverse("triage:queue") + "?misses_sla=yes",
             link_text=f"All {misses} SLA misses",
         )
@@ -78,7 +84,7 @@ def triage_panels(user: Any, today: date) -> list[Panel]:
                 title="Top of the lab queue",
                 order=17,
                 empty_text="No device is waiting.",
-                items=_queue_items(view, only_misses=False, limit=8),
+                items=_queue_items(user, view, only_misses=False, limit=8),
                 link=reverse("triage:queue"),
                 link_text=f"Lab queue ({len(view.entries)})",
             )

@@ -225,6 +225,14 @@ def lab_queue(
     return QueueView(entries, labs, policy.version)
 
 
+def devices_listed(*, actor: Any, where: str, result_count: int) -> None:
+    """A list of devices shown outside the queue page (the worklist, a home panel): audited as a search
+    named by ``where``, with the number of devices the reader was shown."""
+    audit.record_search(
+        actor=actor, action="custos.device.searched", query={"list": where}, result_count=result_count
+    )
+
+
 def worklist(*, actor: Any) -> QuerySet[Device]:
     """Devices assigned to this examiner and still open."""
     s = scope_of(actor)

@@ -269,9 +269,12 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @opens_for(lambda s: s.has(*access.LAB_ROLES) or s.is_admin)
 def worklist(request: HttpRequest) -> HttpResponse:
-    devices = selectors.worklist(actor=request.user)
+    devices = list(selectors.worklist(actor=request.user))
+    selectors.devices_listed(actor=request.user, where="worklist", result_count=len(devices))
     view = selectors.lab_queue(actor=request.user, today=timezone.localdate(), audit_search=False)
-    return render(request, "triage/worklist.html", {"devices": devices, "next_up": view.entries[:10]})
+    next_up = view.entries[:10]
+    selectors.devices_listed(actor=request.user, where="worklist next up", result_count=len(next_up))
+    return render(request, "triage/worklist.html", {"devices": devices, "next_up": next_up})
 
 
 @require_POST
