@@ -63,3 +63,21 @@ def test_the_queue_page_and_its_csv_audit_the_filters_and_the_count(force: Any, 
     client.get("/triage/?verdict=not-triaged&format=csv")
     event = AuditEvent.objects.filter(actor=user, action="custos.device.searched").latest("pk")
     assert event.changes["query"] == {"verdict": "not-triaged"} and event.object_repr == "1 results"
+
+
+def test_a_devices_list_of_triage_results_is_audited_on_the_page_and_the_api(
+    force: Any, client_for: Any
+) -> None:
+    from tests.triage.lab_support import report_with_hits
+
+    device = make_device(force)
+    services.result_upload(actor=force.user("administrator"), device=device, report=report_with_hits())
+    user = force.user("digital-forensic-examiner")
+    client = client_for(user)
+    assert client.get(f"/triage/devices/{device.pk}/").status_code == 200
+    assert len(client.get(f"/api/v1/triage/devices/{device.pk}/results").json()) == 1
+    events = AuditEvent.objects.filter(actor=user, action="custos.triage_result.searched").order_by("pk")
+    assert [(e.changes["query"], e.object_repr, e.sensitive) for e in events] == [
+        ({"device": device.pk, "via": "page"}, "1 results", True),
+        ({"device": device.pk, "via": "api"}, "1 results", True),
+    ]

@@ -252,7 +252,7 @@ def upload_triage_result(request: HttpRequest, device_id: int) -> Any:
 @router.get("/devices/{device_id}/results", response=list[ResultOut])
 def list_triage_results(request: HttpRequest, device_id: int) -> Any:
     device = selectors.device_get(actor=request.user, pk=device_id)
-    return list(device.results.all())
+    return selectors.results_of(device, actor=request.user, via="api")
 
 
 @router.get("/results/{result_id}", response=ResultDetailOut)

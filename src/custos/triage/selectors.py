@@ -76,8 +76,16 @@ def result_get(*, actor: Any, pk: int) -> TriageResult:
     return result
 
 
-def results_of(device: Device) -> QuerySet[TriageResult]:
-    return device.results.select_related("uploaded_by").annotate(n=Count("matches"))
+def results_of(device: Device, *, actor: Any, via: str = "page") -> list[TriageResult]:
+    """A device's uploaded triage results (each with ``n``, its matched files), audited as a search."""
+    results = list(device.results.select_related("uploaded_by").annotate(n=Count("matches")))
+    audit.record_search(
+        actor=actor,
+        action="custos.triage_result.searched",
+        query={"device": device.pk, "via": via},
+        result_count=len(results),
+    )
+    return results
 
 
 # --- the ranked queue -----------------------------------------------------------------------------

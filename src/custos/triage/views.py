@@ -176,7 +176,7 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "device": device,
             "custody": device.custody.select_related("recorded_by").all(),
-            "results": selectors.results_of(device),
+            "results": selectors.results_of(device, actor=request.user),
             "result": result,
             "categories": _category_rows(result),
             "decisions": device.decisions.select_related("decided_by").all(),
