@@ -26,9 +26,10 @@ from custos.offenders.models import (
 )
 from custos.offenders.models.nominal import MODE_CHOICES, ROSH_CHOICES, _choices
 from custos.offenders.models.records import NOTIFICATION_KIND_LABELS, VISIT_OUTCOME_LABELS
-from custos.offenders.pickers import new_deputy_managers, new_lead_managers
+from custos.offenders.pickers import lead_candidates, new_deputy_managers, new_lead_managers
 from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
 from custos.offenders.services.details import END_BEFORE_START
+from custos.offenders.services.register import lead_manager_problems
 from custos.workforce.models import Borough, Person, Team
 from custos.workforce.picker import Choosable, PersonField, person_field
 
@@ -40,6 +41,23 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 def _reason_codes() -> list[tuple[str, str]]:
     codes = current_policy().get("offenders.visits.announce_reason_codes")
     return [("", "Not announced")] + [(c, c.replace("-", " ").capitalize()) for c in codes]
+
+
+def explain_refused_lead(form: forms.BaseForm, borough_id: int | None) -> None:
+    """A lead the picker does not offer, posted anyway: the field refuses them; say why in the service's own
+    words ("their ViSOR training expired on ...") rather than "not one of the choices"."""
+    if not form.has_error("lead_manager"):
+        return
+    probe = PersonField(required=False)
+    probe.offer(lead_candidates(borough_id))
+    try:
+        person = probe.clean(form["lead_manager"].data)
+    except forms.ValidationError:
+        return
+    if person is not None:
+        errors, _ = lead_manager_problems(person, today=timezone.localdate())
+        if errors:
+            form.errors["lead_manager"] = form.error_class(errors)
 
 
 class VisitForm(GovukFormMixin, forms.Form):
@@ -150,11 +168,38 @@ class ManagementForm(GovukFormMixin, forms.Form):
     whereabouts_verified = forms.BooleanField(required=False)
     no_fixed_abode = forms.BooleanField(required=False)
 
-    def __init__(self, *args: Any, managers: People | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        managers: People | None = None,
+        leads: People | None = None,
+        borough_id: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``leads``: whom the lead field offers (``pickers.lead_managers``); ``managers``: the deputy's."""
         super().__init__(*args, **kwargs)
+        self.borough_id = borough_id
+        if leads is not None:
+            person_field(self, "lead_manager").offer(leads)
+            self._say_why_the_current_lead_is_not_offered(leads)
         if managers is not None:
-            person_field(self, "lead_manager").offer(managers)
             person_field(self, "deputy_manager").offer(managers)
+
+    def _say_why_the_current_lead_is_not_offered(self, leads: People) -> None:
+        current = self.initial.get("lead_manager")
+        people = leads.people if isinstance(leads, Choosable) else leads
+        if current is None or people.filter(pk=current).exists():
+            return
+        person = Person.objects.filter(pk=current).first()
+        if person is not None:
+            errors, _ = lead_manager_problems(person, today=timezone.localdate())
+            if errors:
+                self.fields["lead_manager"].help_text = " ".join(errors)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        explain_refused_lead(self, self.borough_id)
+        return d
 
 
 class TaskCloseForm(GovukFormMixin, forms.Form):
@@ -334,6 +379,7 @@ class OffenderCreateForm(GovukFormMixin, forms.ModelForm):
                 self.add_error("team", TEAM_OTHER_BOROUGH)
             if lead is not None and lead.borough_id != borough.pk:
                 self.add_error("lead_manager", LEAD_OTHER_BOROUGH)
+        explain_refused_lead(self, self.fixed_borough.pk if self.fixed_borough else None)
         return d
 
     def offender_data(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from custos.core.measures import Measure, MeasureScope, register
 from custos.offenders.models import Offender, OffenderTask, Visit
 from custos.offenders.models.work import TaskKind, TaskStatus
 from custos.offenders.rules.visits import VISITS_BASIS
+from custos.offenders.services.register import lead_manager_q
 from custos.workforce.models import Person
 
 AREA = "Offender management"
@@ -50,11 +51,7 @@ def offender_measures(scope: MeasureScope) -> list[Measure]:
             "lead_manager_id"
         )
     )
-    lapsed = leads.filter(
-        Q(visor_authorised=False)
-        | Q(visor_training_expires__isnull=True)
-        | Q(visor_training_expires__lt=today)
-    ).count()
+    lapsed = leads.exclude(lead_manager_q(today)).count()  # the lead rule the service enforces
     interval = policy.basis("offenders.visits.interval")
     return [
         Measure(

@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from custos.core.access import not_found, scope_of
 from custos.offenders import access
 from custos.offenders.models import Offender
+from custos.offenders.services.register import lead_manager_q
 from custos.workforce.models import Borough, Person
 from custos.workforce.picker import Choosable, people_source
 
 VISIT_OFFICER = "offenders.visit-officer"
 MANAGER = "offenders.manager"
+LEAD_MANAGER = "offenders.lead-manager"
 NEW_LEAD_MANAGER = "offenders.new-lead-manager"
 NEW_DEPUTY_MANAGER = "offenders.new-deputy-manager"
 _BY_NAME = ("last_name", "first_name")
@@ -27,9 +30,24 @@ def visit_officers(offender: Offender) -> Choosable:
 
 
 def managers(offender: Offender) -> Choosable:
-    """Lead or deputy offender manager: active ViSOR-authorised people of the offender's borough."""
+    """Deputy offender manager: active ViSOR-authorised people of the offender's borough."""
     people = Person.objects.filter(active=True, borough_id=offender.borough_id, visor_authorised=True)
     return Choosable(people, MANAGER, offender.pk)
+
+
+def lead_managers(offender: Offender) -> Choosable:
+    """Lead offender manager: active people of the offender's borough whom the service accepts as lead
+    today (ViSOR authorised with current training, ``services.lead_manager_q``)."""
+    people = Person.objects.filter(
+        lead_manager_q(timezone.localdate()), active=True, borough_id=offender.borough_id
+    ).order_by(*_BY_NAME)
+    return Choosable(people, LEAD_MANAGER, offender.pk)
+
+
+def lead_candidates(borough_id: int | None) -> QuerySet[Person]:
+    """Whom a posted lead is looked up among to say why the service refuses them (never offered)."""
+    people = Person.objects.filter(active=True)
+    return people if borough_id is None else people.filter(borough_id=borough_id)
 
 
 def registering_borough(actor: Any) -> Borough | None:
@@ -42,8 +60,9 @@ def registering_borough(actor: Any) -> Borough | None:
 
 
 def new_lead_managers(borough: Borough | None) -> Choosable:
-    """A new nominal's lead manager: active ViSOR-authorised people (of ``borough``, when fixed)."""
-    people = Person.objects.filter(active=True, visor_authorised=True).order_by(*_BY_NAME)
+    """A new nominal's lead manager: active people the service accepts as lead today (ViSOR authorised with
+    current training, ``services.lead_manager_q``), of ``borough`` when fixed."""
+    people = Person.objects.filter(lead_manager_q(timezone.localdate()), active=True).order_by(*_BY_NAME)
     if borough is not None:
         people = people.filter(borough=borough)
     return Choosable(people, NEW_LEAD_MANAGER)
@@ -78,6 +97,11 @@ def _visit_officers(actor: Any, key: int | None) -> QuerySet[Person]:
 @people_source(MANAGER)
 def _managers(actor: Any, key: int | None) -> QuerySet[Person]:
     return managers(_offender_for_change(actor, key)).people
+
+
+@people_source(LEAD_MANAGER)
+def _lead_managers(actor: Any, key: int | None) -> QuerySet[Person]:
+    return lead_managers(_offender_for_change(actor, key)).people
 
 
 @people_source(NEW_LEAD_MANAGER)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from custos.core import audit
@@ -87,8 +88,15 @@ def _rerun_ladder(offender: Offender, actor: Any) -> dict[str, int]:
 # --- management --------------------------------------------------------------------------------------------
 
 
+def lead_manager_q(today: date) -> Q:
+    """Everyone ``lead_manager_problems`` accepts as lead on ``today``, as a filter over people: the pickers
+    offer only them. The rule twice, side by side (a test keeps them in agreement)."""
+    return Q(visor_authorised=True, visor_training_expires__gte=today)
+
+
 def lead_manager_problems(person: Person, *, today: date) -> tuple[list[str], list[str]]:
-    """(errors, warnings) for making ``person`` a lead offender manager (reference R5)."""
+    """(errors, warnings) for making ``person`` a lead offender manager (reference R5). No errors exactly
+    for the people ``lead_manager_q(today)`` selects."""
     policy = current_policy()
     warn_days = int(policy.get("workforce.visor_training_warn_days"))
     name = person.full_name

@@ -165,7 +165,13 @@ def management(request: HttpRequest, pk: int) -> HttpResponse:
         )
     }
     initial |= {"lead_manager": offender.lead_manager_id, "deputy_manager": offender.deputy_manager_id}
-    form = ManagementForm(request.POST or None, managers=pickers.managers(offender), initial=initial)
+    form = ManagementForm(
+        request.POST or None,
+        managers=pickers.managers(offender),
+        leads=pickers.lead_managers(offender),
+        borough_id=offender.borough_id,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         version = d.pop("version")
