@@ -76,6 +76,14 @@ class AllocationOut(Schema):
     engine_version: str
     created_at: datetime
 
+    @staticmethod
+    def resolve_explanation(obj: Any, context: Any) -> dict[str, Any]:
+        # Linked crimes the caller may not open are counted, never named (as on the pages).
+        reasons = selectors.reasons_for_reader(
+            obj.explanation.get("reasons") or (), actor=context["request"].user
+        )
+        return {**obj.explanation, "reasons": reasons}
+
 
 class OverrideIn(Schema):
     crime_id: int

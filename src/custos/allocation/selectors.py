@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from custos.allocation import access, inputs
 from custos.allocation.engine import RAG, over_red_flag, rag_status
+from custos.allocation.engine.explain import KEPT_WITH_LINKED, LINKED_GROUP, LINKED_GROUP_SPLIT
 from custos.allocation.held import HeldAggregate, HeldCount, held_by_officer, held_counts_by_officer
 from custos.allocation.models import Allocation, AllocationKind, ConflictKind, ConflictOfInterest, QueueEntry
 from custos.core import audit
@@ -66,12 +67,60 @@ def officer_labels(staff_numbers: Iterable[str]) -> dict[str, str]:
     return {p.staff_number: str(p) for p in Person.objects.filter(staff_number__in=wanted)}
 
 
-def explanation_for_display(explanation: dict[str, Any]) -> dict[str, Any]:
-    """An allocation's stored explanation with each next-best candidate named, not just numbered."""
+def _linked_references(reason: str) -> list[str]:
+    """The crime references an engine reason names (a linked group kept together or split), if any."""
+    if reason.startswith(KEPT_WITH_LINKED):
+        return reason[len(KEPT_WITH_LINKED) :].split(", ")
+    if reason.startswith(LINKED_GROUP) and reason.endswith(LINKED_GROUP_SPLIT):
+        return [reason[len(LINKED_GROUP) : -len(LINKED_GROUP_SPLIT)]]
+    return []
+
+
+def _others(n: int) -> str:
+    return f"{n} other linked crime{'' if n == 1 else 's'}"
+
+
+def reasons_for_reader(reasons: Iterable[str], *, actor: Any) -> list[str]:
+    """Engine reasons re-worded so they name only crimes this reader may open.
+
+    A force-wide run keeps a linked series together across boroughs, so a crime's explanation can name
+    its partner in a borough the reader has no need to know about: that reference is counted, never shown.
+    """
+    reasons = [str(r) for r in reasons]
+    named = {ref for r in reasons for ref in _linked_references(r)}
+    if not named:
+        return reasons
+    visible = set(
+        Crime.objects.filter(
+            crime_access.crime_view_q(scope_of(actor)), reference__in=sorted(named)
+        ).values_list("reference", flat=True)
+    )
+    out = []
+    for r in reasons:
+        refs = _linked_references(r)
+        hidden = sum(1 for ref in refs if ref not in visible)
+        if not hidden:
+            out.append(r)
+        elif r.startswith(KEPT_WITH_LINKED):
+            shown = [ref for ref in refs if ref in visible]
+            out.append(
+                KEPT_WITH_LINKED + ", ".join(shown) + f" and {_others(hidden)}"
+                if shown
+                else f"kept with {_others(hidden)}"
+            )
+        else:
+            out.append(LINKED_GROUP.rstrip() + LINKED_GROUP_SPLIT)
+    return out
+
+
+def explanation_for_display(explanation: dict[str, Any], *, actor: Any) -> dict[str, Any]:
+    """An allocation's stored explanation as this reader may see it: each next-best candidate named, not
+    just numbered, and only the linked crimes the reader may open named by reference."""
     next_best = list(explanation.get("next_best") or ())
     labels = officer_labels(n.get("officer", "") for n in next_best)
     return {
         **explanation,
+        "reasons": reasons_for_reader(explanation.get("reasons") or (), actor=actor),
         "next_best": [
             {**n, "officer_label": labels.get(n.get("officer", ""), n.get("officer"))} for n in next_best
         ],

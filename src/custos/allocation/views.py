@@ -136,7 +136,7 @@ def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "allocation/detail.html",
-        {"row": row, "explanation": selectors.explanation_for_display(row.explanation)},
+        {"row": row, "explanation": selectors.explanation_for_display(row.explanation, actor=request.user)},
     )
 
 

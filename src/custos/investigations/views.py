@@ -59,7 +59,9 @@ def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "open_lines": sum(1 for ln in lines if not ln.status),
             "allocation": current,
-            "explanation": allocation_selectors.explanation_for_display(current.explanation)
+            "explanation": allocation_selectors.explanation_for_display(
+                current.explanation, actor=request.user
+            )
             if current
             else {},
             "queued": QueueEntry.objects.filter(crime=crime).first(),

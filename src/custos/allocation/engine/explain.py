@@ -15,6 +15,11 @@ HIGHER_COST = "higher_cost"
 EQUAL_COST = "equal_cost_tie"
 MAX_UTILISATION = "max_utilisation"
 
+# Reasons that name other crimes by reference; pages re-word them for readers who may not open those crimes.
+KEPT_WITH_LINKED = "kept with linked crimes "
+LINKED_GROUP = "linked group "
+LINKED_GROUP_SPLIT = " split: no one investigator may take all of it"
+
 CONSTRAINT_WORDS = {
     "scope": "outside the crime's borough",
     "unavailable": "unavailable",
@@ -139,9 +144,9 @@ def _reasons(problem: Problem, u: Unit, o: Investigator, i: int, loads: Loads, e
     if o.id in holders:
         reasons.append("already holds the linked series or suspect")
     if u.count > 1:
-        reasons.append(f"kept with linked crimes {', '.join(c.id for c in u.crimes)}")
+        reasons.append(KEPT_WITH_LINKED + ", ".join(c.id for c in u.crimes))
     if u.split_from_group:
-        reasons.append(f"linked group {u.split_from_group} split: no one investigator may take all of it")
+        reasons.append(f"{LINKED_GROUP}{u.split_from_group}{LINKED_GROUP_SPLIT}")
     load_after = o.weighted_load + loads.extra_w[i]
     count_after = o.open_crimes + loads.extra_n[i]
     reasons.append(
