@@ -145,7 +145,8 @@ ROUTES = [
         kwargs=_victim_kw,
         method="post",
         data=lambda f: {"reference": "NO/SUCH/CRIME"},
-        expect=only(CHANGERS, 302),
+        # Refused: the page again with the reference typed and the reason (the input is kept).
+        expect=only(CHANGERS, 200),
         outsider=404,
         outsider_exempt=ADMIN_ONLY,
     ),
@@ -189,7 +190,7 @@ ROUTES = [
     ),
     RouteCase(
         "victims:obligation_start",
-        kwargs=lambda f: {"pk": _link(f).pk},
+        kwargs=lambda f: {"pk": _fresh_link(f).pk},
         method="post",
         data=lambda f: {"key": "vps-offer", "on": TODAY},
         expect=only(CHANGERS, 302),
@@ -198,7 +199,7 @@ ROUTES = [
     ),
     RouteCase(
         "victims:withdraw",
-        kwargs=lambda f: {"pk": _link(f).pk},
+        kwargs=lambda f: {"pk": _fresh_link(f).pk},
         method="post",
         data=lambda f: {"reason": "Does not want police action"},
         expect=only(CHANGERS, 302),
@@ -224,7 +225,7 @@ ROUTES = [
     ),
     RouteCase(
         "victims:review_decide",
-        kwargs=lambda f: {"pk": _review(f).pk},
+        kwargs=lambda f: {"pk": _fresh_review(f).pk},
         method="post",
         data=lambda f: {"outcome": "not-upheld", "reasons": "The decision stands"},
         expect=only(REVIEWERS, 302),

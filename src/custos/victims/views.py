@@ -3,9 +3,10 @@ investigation event), the victim care worklist and the compliance report."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from custos.core.access import not_found, scope_of
 from custos.core.csvexport import csv_attachment
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors, submit_form
+from custos.core.web import flash_errors
 from custos.crimes.models import Crime
 from custos.victims import access, compliance, selectors, services
 from custos.victims.clocks import HAND_TRIGGERS, TRIGGER_WORDS
@@ -34,8 +35,10 @@ from custos.victims.forms import (
     VictimForm,
     WithdrawForm,
 )
-from custos.victims.models import InvestigationEvent, Obligation, VictimCrime
+from custos.victims.models import InvestigationEvent, Obligation, Victim, VictimCrime
 from custos.victims.rules import victims_code_rights
+
+NO_SUCH_CRIME = "No such crime, or it is outside your need-to-know."
 
 
 def _bool(value: str | None) -> bool | None:
@@ -66,7 +69,56 @@ def victim_list(request: HttpRequest) -> HttpResponse:
     return render(request, "victims/list.html", {"page": page, "filters": filters})
 
 
-def _checklist(link: VictimCrime, obligations: list[Obligation]) -> list[dict[str, Any]]:
+# A form the service (or the form itself) refused: shown again on its record's page with what was typed and
+# the reasons beside it, rather than a redirect that loses the input. Keyed by (form kind, what it is for).
+Refused = tuple[str, Any, forms.BaseForm]
+
+
+def _refuse(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: each message beside its field, the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errs in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _attempt[T](form: forms.BaseForm, write: Callable[[dict[str, Any]], T]) -> tuple[bool, T | None]:
+    """Validate the form, then write through the service; (False, None) when either refused it."""
+    if not form.is_valid():
+        return False, None
+    try:
+        return True, write(form.cleaned_data)
+    except ValidationError as exc:
+        _refuse(form, exc)
+        return False, None
+
+
+# Each form on the victim's page has its own id prefix: several share field names (reason, on, ...), and
+# the per-obligation, per-crime and per-review forms repeat.
+def _obligation_form(pk: int, data: Any = None) -> ObligationForm:
+    return ObligationForm(data, auto_id=f"obligation-{pk}-%s")
+
+
+def _start_form(link_pk: int, key: str, data: Any = None) -> ObligationStartForm:
+    return ObligationStartForm(data, auto_id=f"start-{link_pk}-{key}-%s")
+
+
+def _withdraw_form(link_pk: int, data: Any = None) -> WithdrawForm:
+    return WithdrawForm(data, auto_id=f"withdraw-{link_pk}-%s")
+
+
+def _review_form(link_pk: int, data: Any = None) -> ReviewRequestForm:
+    return ReviewRequestForm(data, auto_id=f"review-{link_pk}-%s")
+
+
+def _decide_form(review: Any, data: Any = None) -> ReviewDecideForm:
+    return ReviewDecideForm(data, auto_id=f"decide-{review.pk}-%s")
+
+
+def _checklist(
+    link: VictimCrime, obligations: list[Obligation], refused: dict[tuple[str, Any], forms.BaseForm]
+) -> list[dict[str, Any]]:
     """Each right with its obligations: the tracked rows, and those not triggered yet."""
     mine = [o for o in obligations if o.link_id == link.pk]
     out = []
@@ -74,12 +126,14 @@ def _checklist(link: VictimCrime, obligations: list[Obligation]) -> list[dict[st
         rows = [o for o in mine if o.right == right.number]
         for o in rows:
             o.trigger_label = EVENT_LABELS.get(o.trigger, o.trigger)  # type: ignore[attr-defined]
+            o.refused_form = refused.get(("obligation", o.pk))  # type: ignore[attr-defined]
         keys = {o.key for o in rows}
         waiting = [
             {
                 "item": o,
                 "starts": TRIGGER_WORDS.get(o.trigger, o.trigger),
                 "start_label": HAND_TRIGGERS.get(o.trigger, "") if link.services else "",
+                "refused_form": refused.get(("start", (link.pk, o.key))),
             }
             for o in right.obligations
             if o.key not in keys
@@ -90,39 +144,53 @@ def _checklist(link: VictimCrime, obligations: list[Obligation]) -> list[dict[st
 
 @login_required
 def victim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    victim = selectors.victim_get(actor=request.user, pk=pk)
+    return _detail_page(request, selectors.victim_get(actor=request.user, pk=pk))
+
+
+def _detail_page(request: HttpRequest, victim: Victim, refused: Refused | None = None) -> HttpResponse:
+    """The victim's page; with ``refused``, that form shown again as it was posted, with its errors."""
     s = scope_of(request.user)
+    failed = {(refused[0], refused[1]): refused[2]} if refused else {}
     obligations = list(selectors.obligations_of(victim))
     # Only the crimes in the reader's need-to-know; a break-glass reader sees them all.
     links = selectors.visible_links(actor=request.user, victim=victim)
+    items = []
+    for lk in links:
+        reviews = list(lk.reviews.select_related("reviewer", "decision_maker"))
+        for r in reviews:
+            r.decide_form = failed.get(("decide", r.pk)) or _decide_form(r)  # type: ignore[attr-defined]
+        items.append(
+            {
+                "link": lk,
+                "checklist": _checklist(lk, obligations, failed),
+                "reviews": reviews,
+                "can_change": access.can_change_link(s, lk),
+                "review_form": failed.get(("review", lk.pk)) or _review_form(lk.pk),
+                "withdraw_form": failed.get(("withdraw", lk.pk)) or _withdraw_form(lk.pk),
+            }
+        )
     return render(
         request,
         "victims/detail.html",
         {
             "victim": victim,
-            "links": [
-                {
-                    "link": lk,
-                    "checklist": _checklist(lk, obligations),
-                    "reviews": list(lk.reviews.select_related("reviewer", "decision_maker")),
-                    "can_change": access.can_change_link(s, lk),
-                }
-                for lk in links
-            ],
+            "links": items,
             "assessments": victim.assessments.select_related("assessed_by")[:20],
             "can_change": access.can_change_victim(s, victim),
             "can_review": access.can_review(s),
             "today": timezone.localdate(),
-            # Several forms share field names (reason, …) on this page: each gets its own id prefix.
-            "obligation_form": ObligationForm(auto_id="obligation-%s"),
-            "link_form": LinkForm(auto_id="link-%s"),
-            "assess_form": AssessForm(auto_id="assess-%s"),
-            "withdraw_form": WithdrawForm(auto_id="withdraw-%s"),
-            "review_form": ReviewRequestForm(auto_id="review-%s"),
-            "decide_form": ReviewDecideForm(auto_id="decide-%s"),
+            "status_choices": ObligationForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+            "link_form": failed.get(("link", victim.pk)) or LinkForm(auto_id="link-%s"),
+            "assess_form": failed.get(("assess", victim.pk)) or AssessForm(auto_id="assess-%s"),
+            "refused_form": refused[2] if refused else None,
             "default_frequency": current_policy().get("victims.default_update_frequency_days"),
         },
     )
+
+
+def _refused_on_page(request: HttpRequest, victim_pk: int, refused: Refused) -> HttpResponse:
+    victim = selectors.victim_get(actor=request.user, pk=victim_pk, purpose="form refused")
+    return _detail_page(request, victim, refused)
 
 
 def _form_data(form: VictimForm) -> dict[str, Any]:
@@ -165,11 +233,7 @@ def victim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data.get("version") or victim.version,
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for name, errs in exc.message_dict.items():
-                        form.add_error(name if name in form.fields else None, errs)
-                else:
-                    form.add_error(None, exc.messages)
+                _refuse(form, exc)
             else:
                 messages.success(request, "Saved; the entitlement was re-evaluated.")
                 return redirect("victims:detail", pk=victim.pk)
@@ -183,27 +247,32 @@ def victim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def victim_link(request: HttpRequest, pk: int) -> HttpResponse:
     victim = selectors.victim_for_change(actor=request.user, pk=pk)
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, auto_id="link-%s")
     if form.is_valid():
         crime = Crime.objects.filter(reference=form.cleaned_data["reference"].strip()).first()
         if crime is None or not services.can_add_victim(request.user, crime):
-            messages.error(request, "No such crime, or it is outside your need-to-know.")
+            form.add_error("reference", NO_SUCH_CRIME)
         else:
-            try:
-                services.victim_link_crime(actor=request.user, victim=victim, crime=crime)
+            ok, _ = _attempt(
+                form, lambda d: services.victim_link_crime(actor=request.user, victim=victim, crime=crime)
+            )
+            if ok:
                 messages.success(request, f"Linked to {crime.reference}; entitlement re-evaluated.")
-            except ValidationError as exc:
-                flash_errors(request, exc)
-    return redirect("victims:detail", pk=pk)
+                return redirect("victims:detail", pk=pk)
+    return _detail_page(request, victim, ("link", victim.pk, form))
 
 
 @require_POST
 @login_required
 def victim_assess(request: HttpRequest, pk: int) -> HttpResponse:
     victim = selectors.victim_for_change(actor=request.user, pk=pk)
-    form = AssessForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else "reassessed"
-    services.needs_assessment_record(actor=request.user, victim=victim, reason=reason)
+    form = AssessForm(request.POST, auto_id="assess-%s")
+    ok, _ = _attempt(
+        form,
+        lambda d: services.needs_assessment_record(actor=request.user, victim=victim, reason=d["reason"]),
+    )
+    if not ok:
+        return _detail_page(request, victim, ("assess", victim.pk, form))
     messages.success(request, "Needs assessment recorded.")
     return redirect("victims:detail", pk=pk)
 
@@ -212,13 +281,11 @@ def victim_assess(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def obligation_update(request: HttpRequest, pk: int) -> HttpResponse:
     ob = selectors.obligation_for_change(actor=request.user, pk=pk)
-    submit_form(
-        request,
-        ObligationForm(request.POST),
-        lambda d: services.obligation_update(actor=request.user, obligation=ob, **d),
-        done=f"{ob.title}: recorded.",
-        invalid="Choose a status and record the evidence.",
-    )
+    form = _obligation_form(ob.pk, request.POST)
+    ok, _ = _attempt(form, lambda d: services.obligation_update(actor=request.user, obligation=ob, **d))
+    if not ok:
+        return _refused_on_page(request, ob.link.victim_id, ("obligation", ob.pk, form))
+    messages.success(request, f"{ob.title}: recorded.")
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -229,15 +296,18 @@ def obligation_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def obligation_start(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.link_get(actor=request.user, pk=pk, change=True)
-    submit_form(
-        request,
-        ObligationStartForm(request.POST),
+    key = request.POST.get("key", "")
+    form = _start_form(link.pk, key, request.POST)
+    ok, ob = _attempt(
+        form,
         lambda d: services.obligation_start(actor=request.user, link=link, key=d["key"], on=d.get("on")),
-        done=lambda ob: (
-            f"{ob.title}: started on {ob.trigger_on:%d %b %Y}"
-            + (f", due by {ob.due_on:%d %b %Y}." if ob.due_on else ", no fixed date.")
-        ),
-        invalid="Give the date it started, as a real date.",
+    )
+    if not ok or ob is None:
+        return _refused_on_page(request, link.victim_id, ("start", (link.pk, key), form))
+    messages.success(
+        request,
+        f"{ob.title}: started on {ob.trigger_on:%d %b %Y}"
+        + (f", due by {ob.due_on:%d %b %Y}." if ob.due_on else ", no fixed date."),
     )
     return redirect("victims:detail", pk=link.victim_id)
 
@@ -246,24 +316,26 @@ def obligation_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.link_get(actor=request.user, pk=pk, change=True)
-    form = WithdrawForm(request.POST)
-    form.is_valid()
-    try:
-        services.support_withdraw(
-            actor=request.user,
-            link=link,
-            reason=form.cleaned_data.get("reason") or "",
-            on=form.cleaned_data.get("on"),
-        )
-        messages.success(request, "Withdrawal of support recorded with the victim's reason.")
-    except ValidationError as exc:
-        flash_errors(request, exc)
+    form = _withdraw_form(link.pk, request.POST)
+    ok, _ = _attempt(
+        form,
+        lambda d: services.support_withdraw(
+            actor=request.user, link=link, reason=d.get("reason") or "", on=d.get("on")
+        ),
+    )
+    if not ok:
+        return _refused_on_page(request, link.victim_id, ("withdraw", link.pk, form))
+    messages.success(request, "Withdrawal of support recorded with the victim's reason.")
     return redirect("victims:detail", pk=link.victim_id)
 
 
 @login_required
 def crime_victims(request: HttpRequest, crime_pk: int) -> HttpResponse:
-    crime = selectors.crime_for_victims(actor=request.user, pk=crime_pk)
+    return _crime_page(request, selectors.crime_for_victims(actor=request.user, pk=crime_pk))
+
+
+def _crime_page(request: HttpRequest, crime: Crime, event_form: EventForm | None = None) -> HttpResponse:
+    """A crime's victims and events; with ``event_form``, a refused event shown again as it was posted."""
     links = selectors.crime_links(actor=request.user, crime=crime)
     s = scope_of(request.user)
     return render(
@@ -279,7 +351,7 @@ def crime_victims(request: HttpRequest, crime_pk: int) -> HttpResponse:
             "can_add": services.can_add_victim(request.user, crime),
             "can_record": services.can_add_victim(request.user, crime)
             or any(access.can_change_link(s, lk) for lk in links),
-            "event_form": EventForm(initial={"occurred_on": timezone.localdate()}),
+            "event_form": event_form or EventForm(initial={"occurred_on": timezone.localdate()}),
         },
     )
 
@@ -290,13 +362,13 @@ def record_event(request: HttpRequest, crime_pk: int) -> HttpResponse:
     crime = selectors.crime_for_victims(actor=request.user, pk=crime_pk)
     if not services.can_add_victim(request.user, crime):
         raise not_found()
-    submit_form(
-        request,
-        EventForm(request.POST),
-        lambda d: services.investigation_event_recorded(crime=crime, actor=request.user, **d),
-        done=lambda result: f"Event recorded; {len(result.created)} victim update(s) now due.",
-        invalid="Choose the event and its date.",
+    form = EventForm(request.POST)
+    ok, result = _attempt(
+        form, lambda d: services.investigation_event_recorded(crime=crime, actor=request.user, **d)
     )
+    if not ok or result is None:
+        return _crime_page(request, crime, form)
+    messages.success(request, f"Event recorded; {len(result.created)} victim update(s) now due.")
     return redirect("victims:crime", crime_pk=crime.pk)
 
 
@@ -304,16 +376,14 @@ def record_event(request: HttpRequest, crime_pk: int) -> HttpResponse:
 @login_required
 def review_request(request: HttpRequest, pk: int) -> HttpResponse:
     link = selectors.link_get(actor=request.user, pk=pk, change=True)
-    submit_form(
+    form = _review_form(link.pk, request.POST)
+    ok, review = _attempt(form, lambda d: services.review_request(actor=request.user, link=link, **d))
+    if not ok or review is None:
+        return _refused_on_page(request, link.victim_id, ("review", link.pk, form))
+    messages.success(
         request,
-        ReviewRequestForm(request.POST),
-        lambda d: services.review_request(actor=request.user, link=link, **d),
-        done=lambda review: (
-            f"Review request recorded: {'eligible' if review.eligible else 'not eligible'}, "
-            f"{'in time' if review.in_time else 'late'}; "
-            f"acknowledge by {review.acknowledge_by:%d %b %Y}."
-        ),
-        invalid="Give the date the victim was told of the decision.",
+        f"Review request recorded: {'eligible' if review.eligible else 'not eligible'}, "
+        f"{'in time' if review.in_time else 'late'}; acknowledge by {review.acknowledge_by:%d %b %Y}.",
     )
     return redirect("victims:detail", pk=link.victim_id)
 
@@ -338,13 +408,11 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(actor=request.user, pk=pk)
     if not access.can_review(scope_of(request.user)):
         raise not_found()
-    submit_form(
-        request,
-        ReviewDecideForm(request.POST),
-        lambda d: services.review_decide(actor=request.user, review=review, **d),
-        done="Review decided.",
-        invalid="Choose the outcome and give the reasons.",
-    )
+    form = _decide_form(review, request.POST)
+    ok, _ = _attempt(form, lambda d: services.review_decide(actor=request.user, review=review, **d))
+    if not ok:
+        return _refused_on_page(request, review.link.victim_id, ("decide", review.pk, form))
+    messages.success(request, "Review decided.")
     return redirect("victims:detail", pk=review.link.victim_id)
 
 
