@@ -97,6 +97,12 @@ def _run(args: argparse.Namespace) -> int:
         out = [
             _summary(o) for o in selectors.worklist(actor=actor, filters=filters, today=today)[: args.limit]
         ]
+        selectors.list_read(
+            actor=actor,
+            action=selectors.WORKLIST_LISTED,
+            filters={"scope": filters.scope, "limit": args.limit, "via": "cli"},
+            result_count=len(out),
+        )
     if args.json:
         print(json.dumps(out, indent=2))
     else:

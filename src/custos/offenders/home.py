@@ -49,6 +49,12 @@ def offender_panels(user: Any, today: date) -> list[Panel]:
     if s.has(Role.OFFENDER_MANAGER) and s.person_id:
         qs = selectors.worklist(actor=user, filters=selectors.WorklistFilters(scope="mine"), today=today)
         items = list(qs[:PANEL_ITEMS])
+        selectors.list_read(
+            actor=user,
+            action=selectors.HOME_PANEL_LISTED,
+            filters={"panel": "your offenders", "scope": "mine"},
+            result_count=len(items),
+        )
         panels.append(
             Panel(
                 title="Your offenders needing a visit or notification",
@@ -65,6 +71,17 @@ def offender_panels(user: Any, today: date) -> list[Panel]:
             kinds = (*kinds, "overdue-alert")
         scope = "borough" if s.has(Role.DETECTIVE_INSPECTOR) else "team"
         tasks = list(selectors.oversight_tasks(actor=user, kinds=kinds, scope=scope)[:PANEL_ITEMS])
+        selectors.list_read(
+            actor=user,
+            action=selectors.TASKS_LISTED,
+            filters={
+                "panel": "offender escalations",
+                "scope": scope,
+                "status": "open",
+                "kind": ",".join(kinds),
+            },
+            result_count=len(tasks),
+        )
         panels.append(
             Panel(
                 title="Offender escalations"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -25,6 +26,12 @@ from custos.offenders.models import (
 
 VIEWED = "custos.offender.viewed"
 SEARCHED = "custos.offender.searched"
+# Lists of offender records a user reads (each audited as a search: the filters used and how many rows).
+WORKLIST_LISTED = "custos.offender.worklist_listed"
+OVERSIGHT_LISTED = "custos.offender.oversight_listed"
+PLANNER_LISTED = "custos.offender.planner_listed"
+HOME_PANEL_LISTED = "custos.offender.home_panel_listed"
+TASKS_LISTED = "custos.offender_task.listed"
 FUZZY_CUTOFF = 0.72  # difflib ratio: "Jon Smyth" matches "John Smith"; unrelated names do not
 
 
@@ -138,6 +145,13 @@ def offender_search(*, actor: Any, query: SearchQuery, limit: int = 50) -> list[
         results = list(qs.distinct()[:limit]) if query.as_dict() else []
     audit.record_search(actor=actor, action=SEARCHED, query=query.as_dict(), result_count=len(results))
     return results
+
+
+def list_read(*, actor: Any, action: str, filters: Mapping[str, Any], result_count: int) -> None:
+    """Audit a list of offender records shown to ``actor`` (a worklist, an export, the planner, a home
+    panel) as a search: the filters that chose the rows, and how many rows there were."""
+    query = {k: v if isinstance(v, bool | int) else str(v) for k, v in filters.items() if v not in ("", None)}
+    audit.record_search(actor=actor, action=action, query=query, result_count=result_count)
 
 
 # --- worklists ------------------------------------------------------------------------------------------

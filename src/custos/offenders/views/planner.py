@@ -129,6 +129,13 @@ def planner(request: HttpRequest) -> HttpResponse:
             )
             made += 1
         messages.success(request, f"{made} visits planned (unannounced).")
+    shown = {v.offender_id for v in plan.visits} | {k for k in plan.unplanned if k in offenders}
+    selectors.list_read(
+        actor=request.user,
+        action=selectors.PLANNER_LISTED,
+        filters={"from": today, "days": PLAN_DAYS, "team": scope_of(request.user).team_id or ""},
+        result_count=len(shown),
+    )
     by_area: dict[str, list[Any]] = defaultdict(list)
     for v in plan.visits:
         by_area[v.area].append(

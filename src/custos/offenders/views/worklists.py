@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -32,10 +33,13 @@ CSV_FIELDS = [
 ]
 
 
-def _csv(rows: Any, filename: str) -> HttpResponse:
+def _csv(rows: Any, filename: str) -> tuple[HttpResponse, int]:
+    """The download, and how many offenders it names (for the audit)."""
     response, w = csv_attachment(filename)
     w.writerow(CSV_FIELDS)
+    written = 0
     for o in rows:
+        written += 1
         w.writerow(
             [
                 o.reference,
@@ -49,7 +53,7 @@ def _csv(rows: Any, filename: str) -> HttpResponse:
                 o.ladder_steps,
             ]
         )
-    return response
+    return response, written
 
 
 @login_required
@@ -68,12 +72,31 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     qs = selectors.worklist(actor=request.user, filters=filters, today=today)
     if g.get("format") == "csv":
-        return _csv(qs, "custos-offender-worklist.csv")
+        response, written = _csv(qs, "custos-offender-worklist.csv")
+        selectors.list_read(
+            actor=request.user,
+            action=selectors.WORKLIST_LISTED,
+            filters={**asdict(filters), "format": "csv"},
+            result_count=written,
+        )
+        return response
     page = Paginator(qs, 50).get_page(g.get("page"))
+    selectors.list_read(
+        actor=request.user,
+        action=selectors.WORKLIST_LISTED,
+        filters={**asdict(filters), "page": page.number},
+        result_count=page.paginator.count,
+    )
     for o in page:
         seen = o.last_successful_visit_on
         o.days_since_seen = (today - seen).days if seen else None  # type: ignore[attr-defined]
     tasks = list(selectors.tasks_for(actor=request.user)[:100])
+    selectors.list_read(
+        actor=request.user,
+        action=selectors.TASKS_LISTED,
+        filters={"list": "my open tasks", "status": "open", "mine": True},
+        result_count=len(tasks),
+    )
     return render(
         request,
         "offenders/worklist.html",
@@ -101,7 +124,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     default_scope = "team" if s.has("mosovo-supervisor") and s.team_id else "borough"  # type: ignore[arg-type]
     scope = request.GET.get("scope", default_scope)
     d = selectors.dashboard(actor=request.user, today=today, scope=scope)
-    if request.GET.get("format") == "csv":
+    csv = request.GET.get("format") == "csv"
+    selectors.list_read(
+        actor=request.user,
+        action=selectors.OVERSIGHT_LISTED,
+        filters={"list": "overdue visits", "scope": scope, "format": "csv" if csv else ""},
+        result_count=len(d.overdue),
+    )
+    if csv:
         response, w = csv_attachment("custos-offender-overdue.csv")
         w.writerow(["reference", "name", "rosh_level", "next_visit_due", "overdue_days", "lead_manager"])
         for o in d.overdue:
@@ -117,6 +147,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
         return response
     oversight = list(selectors.oversight_tasks(actor=request.user, kinds=OVERSIGHT_KINDS, scope=scope)[:200])
+    selectors.list_read(
+        actor=request.user,
+        action=selectors.TASKS_LISTED,
+        filters={"list": "oversight", "scope": scope, "status": "open", "kind": ",".join(OVERSIGHT_KINDS)},
+        result_count=len(oversight),
+    )
     people = Person.objects.filter(active=True, visor_authorised=True)
     if scope == "team" and s.team_id:
         people = people.filter(team_id=s.team_id)
