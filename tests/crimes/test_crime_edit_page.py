@@ -121,6 +121,31 @@ def test_a_flag_change_re_evaluates_the_victims_entitlement_as_the_api_does(
     assert link.enhanced and link.evaluated_at is not None and link.policy_version
 
 
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_the_victims_entitlement_change_a_fact_edit_causes_is_audited_to_the_editor(
+    unit: Any, client_for: Any, way: str
+) -> None:
+    from custos.victims.models import Victim, VictimCrime
+
+    crime = unit.crime(offence="common-assault")
+    victim = Victim.objects.create(borough=unit.borough, first_name="Ada", last_name="Lovelace")
+    VictimCrime.objects.create(victim=victim, crime=crime)
+    client = client_for(unit.investigator)
+
+    if way == "page":
+        client.post(f"/crimes/{crime.pk}/edit/", form_data(crime, domestic_abuse=True))
+    else:
+        client.patch(
+            f"/api/v1/crimes/{crime.pk}",
+            data=json.dumps({"version": crime.version, "domestic_abuse": True}),
+            content_type="application/json",
+        )
+
+    event = AuditEvent.objects.get(action="custos.victim.entitlement_changed")
+    assert event.actor == unit.investigator
+    assert event.actor_username == unit.investigator.username
+
+
 def test_a_finalised_crime_cannot_be_changed(unit: Any, client_for: Any) -> None:
     crime = unit.crime()
     Crime.objects.filter(pk=crime.pk).update(status="finalised")

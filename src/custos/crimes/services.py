@@ -212,7 +212,7 @@ def crime_update(
     # A changed offence or flag can change a victim's enhanced entitlement: re-evaluate (audited there).
     from custos.victims.services import crime_facts_changed
 
-    crime_facts_changed(crime=crime, actor=None)
+    crime_facts_changed(crime=crime, actor=actor, policy=policy)
     return crime
 
 
