@@ -78,7 +78,9 @@ def result_get(*, actor: Any, pk: int) -> TriageResult:
 
 def results_of(device: Device, *, actor: Any, via: str = "page") -> list[TriageResult]:
     """A device's uploaded triage results (each with ``n``, its matched files), audited as a search."""
-    results = list(device.results.select_related("uploaded_by").annotate(n=Count("matches")))
+    results: list[TriageResult] = list(
+        device.results.select_related("uploaded_by").annotate(n=Count("matches"))
+    )
     audit.record_search(
         actor=actor,
         action="custos.triage_result.searched",
