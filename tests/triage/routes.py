@@ -7,6 +7,7 @@ get 404. Administrators and professional standards see every device (outsider-ex
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import count
 from typing import Any
 
@@ -61,6 +62,28 @@ def _device(force: Any) -> dict[str, Any]:
     from tests.triage.lab_support import make_device
 
     return {"pk": make_device(force).pk}
+
+
+def _accredited_examiner(force: Any) -> dict[str, Any]:
+    """Assign to borough A's examiner, accredited: a refused assignment shows the page again (200)."""
+    from custos.workforce.models import Accreditation
+
+    person = force.people["digital-forensic-examiner@A"]
+    Accreditation.objects.get_or_create(
+        person=person, specialism="digital-forensics", defaults={"accredited_on": date(2020, 1, 1)}
+    )
+    return {"examiner": person.pk}
+
+
+def _device_without_hits(force: Any) -> dict[str, Any]:
+    """A device triaged with no hits, which may be returned (a refused return shows the page again: 200)."""
+    from tests.triage.lab_support import make_device, report_without_hits
+
+    from custos.triage import services
+
+    device = make_device(force)
+    services.result_upload(actor=None, device=device, report=report_without_hits())
+    return {"pk": device.pk}
 
 
 def _device_id(force: Any) -> dict[str, Any]:
@@ -153,10 +176,11 @@ ROUTES = [
         expect=_only(302, *EXAMINERS),
         outsider=404,
         outsider_exempt=EVERYWHERE,
+        data=_accredited_examiner,
     ),
     RouteCase(
         "triage:device_return",
-        kwargs=_device,
+        kwargs=_device_without_hits,
         method="post",
         expect=_only(302, *EXAMINERS),
         outsider=404,
@@ -170,7 +194,7 @@ ROUTES = [
         expect=_only(302, *EXAMINERS),
         outsider=404,
         outsider_exempt=EVERYWHERE,
-        data=lambda f: {"category_a": 0, "category_b": 0, "category_c": 1, "reason": "done"},
+        data=lambda f: {"category_a": 0, "category_b": 0, "category_c": 1, "notes": "done"},
     ),
     RouteCase(
         "triage:result",

@@ -94,7 +94,8 @@ class CompleteForm(GovukFormMixin, forms.Form):
     category_a = forms.IntegerField(label="Category A images confirmed", min_value=0, initial=0)
     category_b = forms.IntegerField(label="Category B images confirmed", min_value=0, initial=0)
     category_c = forms.IntegerField(label="Category C images confirmed", min_value=0, initial=0)
-    reason = forms.CharField(
+    # Not "reason": the return form on the same page has that field, and the two would share an element id.
+    notes = forms.CharField(
         label="Examination notes", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
     )
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,7 +25,6 @@ from custos.core.access import not_found, scope_of
 from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors, submit_form
 from custos.triage import access, hashstore, links, selectors, services
 from custos.triage.forms import (
     AssignForm,
@@ -38,6 +39,8 @@ from custos.triage.forms import (
 from custos.triage.models import Device, Verdict
 from custos.triage.ranking import full_examination_required
 from custos.workforce.models import Borough, Person
+
+CHOOSE_AN_EXAMINER = "Choose an examiner of this lab."
 
 
 def _attach(form: Any, exc: ValidationError) -> None:
@@ -162,7 +165,13 @@ def device_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    device = selectors.device_get(actor=request.user, pk=pk)
+    return _device_page(request, selectors.device_get(actor=request.user, pk=pk))
+
+
+def _device_page(request: HttpRequest, device: Device, **refused: Any) -> HttpResponse:
+    """The device's page. ``refused``: a form of the page the lab refused (``custody_form``, ``return_form``,
+    ``complete_form``, or ``assign_error`` with ``assign_choice``), shown again with what was typed and why
+    instead of a redirect that would lose it."""
     s = scope_of(request.user)
     policy = current_policy()
     facts = services.facts_of(device)
@@ -170,34 +179,50 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     rank = score(facts, today=timezone.localdate(), policy=policy)
     result = device.latest_result
-    return render(
-        request,
-        "triage/device_detail.html",
-        {
-            "device": device,
-            "custody": device.custody.select_related("recorded_by").all(),
-            "results": selectors.results_of(device, actor=request.user),
-            "result": result,
-            "categories": _category_rows(result),
-            "decisions": device.decisions.select_related("decided_by").all(),
-            "rank": rank,
-            "full_examination": full_examination_required(
-                facts=facts, likely_iioc=device.verdict == Verdict.LIKELY_IIOC, policy=policy
-            ),
-            "links": links.record_urls(
-                request.user, crime_reference=device.crime_reference, offender_id=device.offender_id
-            ),
-            "can_handle": access.can_handle_device(s, device),
-            "can_examine": access.can_examine_device(s, device),
-            "is_open": device.status in ("queued", "in-examination"),
-            "examiners": selectors.examiners_for(device, timezone.localdate())
-            if access.can_examine_device(s, device)
-            else [],
-            "custody_form": CustodyForm(initial={"seal_number": device.seal_number, "seal_intact": True}),
-            "return_form": ReturnForm(),
-            "complete_form": CompleteForm(),
-        },
+    context: dict[str, Any] = {
+        "device": device,
+        "custody": device.custody.select_related("recorded_by").all(),
+        "results": selectors.results_of(device, actor=request.user),
+        "result": result,
+        "categories": _category_rows(result),
+        "decisions": device.decisions.select_related("decided_by").all(),
+        "rank": rank,
+        "full_examination": full_examination_required(
+            facts=facts, likely_iioc=device.verdict == Verdict.LIKELY_IIOC, policy=policy
+        ),
+        "links": links.record_urls(
+            request.user, crime_reference=device.crime_reference, offender_id=device.offender_id
+        ),
+        "can_handle": access.can_handle_device(s, device),
+        "can_examine": access.can_examine_device(s, device),
+        "is_open": device.status in ("queued", "in-examination"),
+        "examiners": selectors.examiners_for(device, timezone.localdate())
+        if access.can_examine_device(s, device)
+        else [],
+        "custody_form": CustodyForm(initial={"seal_number": device.seal_number, "seal_intact": True}),
+        "return_form": ReturnForm(),
+        "complete_form": CompleteForm(),
+        "assign_error": "",
+        "assign_choice": None,
+    }
+    context.update(refused)
+    context["refused_form"] = next(
+        (f for f in refused.values() if isinstance(f, forms.BaseForm) and f.errors), None
     )
+    return render(request, "triage/device_detail.html", context)
+
+
+def _refused(form: forms.BaseForm, write: Callable[[dict[str, Any]], Any]) -> bool:
+    """Validate ``form`` and ``write`` its data through the service; False (the reasons put on the form)
+    when either refuses it."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        _attach(form, exc)
+        return False
+    return True
 
 
 def _category_rows(result: Any) -> list[dict[str, Any]]:
@@ -222,13 +247,10 @@ def _category_rows(result: Any) -> list[dict[str, Any]]:
 @login_required
 def custody_add(request: HttpRequest, pk: int) -> HttpResponse:
     device = selectors.device_for_handling(actor=request.user, pk=pk)
-    submit_form(
-        request,
-        CustodyForm(request.POST),
-        lambda d: services.custody_record(actor=request.user, device=device, **d),
-        done="Handover recorded.",
-        invalid=services.HANDOVER_INCOMPLETE,
-    )
+    form = CustodyForm(request.POST)
+    if not _refused(form, lambda d: services.custody_record(actor=request.user, device=device, **d)):
+        return _device_page(request, device, custody_form=form)
+    messages.success(request, "Handover recorded.")
     return redirect("triage:device", pk=pk)
 
 
@@ -285,14 +307,13 @@ def device_assign(request: HttpRequest, pk: int) -> HttpResponse:
     examiner_id = form.cleaned_data.get("examiner") if form.is_valid() else None
     s = scope_of(request.user)
     examiner = Person.objects.filter(pk=examiner_id or s.person_id or 0).first()
-    if examiner is None:
-        messages.error(request, "Choose an examiner of this lab.")
-        return redirect("triage:device", pk=pk)
     try:
+        if examiner is None:
+            raise ValidationError(CHOOSE_AN_EXAMINER)
         services.device_assign(actor=request.user, device=device, examiner=examiner)
-        messages.success(request, f"Assigned to {examiner.full_name}.")
     except ValidationError as exc:
-        flash_errors(request, exc)
+        return _device_page(request, device, assign_error=" ".join(exc.messages), assign_choice=examiner_id)
+    messages.success(request, f"Assigned to {examiner.full_name}.")
     return redirect("triage:device", pk=pk)
 
 
@@ -300,13 +321,12 @@ def device_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def device_return(request: HttpRequest, pk: int) -> HttpResponse:
     device = selectors.device_for_examiner(actor=request.user, pk=pk)
-    submit_form(
-        request,
-        ReturnForm(request.POST),
-        lambda d: services.device_return(actor=request.user, device=device, reason=d["reason"]),
-        done="Device returned; the decision is recorded.",
-        invalid="Record why the device is being returned.",
-    )
+    form = ReturnForm(request.POST)
+    if not _refused(
+        form, lambda d: services.device_return(actor=request.user, device=device, reason=d["reason"])
+    ):
+        return _device_page(request, device, return_form=form)
+    messages.success(request, "Device returned; the decision is recorded.")
     return redirect("triage:device", pk=pk)
 
 
@@ -314,15 +334,15 @@ def device_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def device_complete(request: HttpRequest, pk: int) -> HttpResponse:
     device = selectors.device_for_examiner(actor=request.user, pk=pk)
-    submit_form(
-        request,
-        CompleteForm(request.POST),
+    form = CompleteForm(request.POST)
+    if not _refused(
+        form,
         lambda d: services.device_examination_complete(
-            actor=request.user, device=device, findings=d, reason=d.get("reason") or ""
+            actor=request.user, device=device, findings=d, reason=d.get("notes") or ""
         ),
-        done="Examination recorded as complete.",
-        invalid="Give the confirmed counts as whole numbers.",
-    )
+    ):
+        return _device_page(request, device, complete_form=form)
+    messages.success(request, "Examination recorded as complete.")
     return redirect("triage:device", pk=pk)
 
 
