@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from custos.core.govuk import GovukFormMixin
@@ -108,6 +110,20 @@ class ReviewRequestForm(GovukFormMixin, forms.Form):
     )
 
 
+MERITS = (ReviewOutcome.UPHELD, ReviewOutcome.NOT_UPHELD)
+
+
 class ReviewDecideForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices)
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, eligible: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An eligible request is decided on its merits; one the scheme does not cover is only closed.
+        field = self.fields["outcome"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (value, label) for value, label in ReviewOutcome.choices if (value in MERITS) == eligible
+        ]
+        if not eligible:
+            self.fields["reasons"].label = "Why it is not eligible (the victim is told this)"

@@ -288,6 +288,8 @@ class ReviewStatus(models.TextChoices):
 class ReviewOutcome(models.TextChoices):
     UPHELD = "upheld", "Upheld: the decision is overturned and the investigation reopened"
     NOT_UPHELD = "not-upheld", "Not upheld: the original decision stands"
+    # A request the scheme does not cover is closed without a review of the decision; the victim is told why.
+    NOT_ELIGIBLE = "not-eligible", "Not eligible: closed without a review; the victim is told the reason"
 
 
 class RightToReview(models.Model):

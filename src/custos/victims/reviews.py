@@ -32,7 +32,15 @@ NOT_ALLOWED = "You cannot record or decide Right to Review requests for this vic
 NOT_A_REVIEWER = "Only an investigation supervisor or detective inspector can decide a review."
 NO_REVIEWER_RECORD = "Your account has no workforce record, so your rank cannot be checked."
 REASONS_NEEDED = "give the reasons for the decision; the victim is told them"
-BAD_OUTCOME = "outcome must be upheld or not-upheld"
+BAD_OUTCOME = "outcome must be upheld, not-upheld or not-eligible"
+INELIGIBLE_NOT_DECIDED_ON_MERITS = (
+    "this request was assessed as not eligible for the Right to Review: close it as not eligible and tell "
+    "the victim why; it is not decided on its merits (upheld or not upheld)"
+)
+ELIGIBLE_DECIDED_ON_MERITS = (
+    "this request was assessed as eligible for the Right to Review: decide it on its merits (upheld or "
+    "not upheld), not as not eligible"
+)
 ALREADY_DECIDED = "this review was already decided on {on}"
 ALREADY_ACKNOWLEDGED = "this review was already acknowledged on {on}"
 NOTIFIED_IN_FUTURE = "the date the victim was told of the decision cannot be in the future"
@@ -190,7 +198,9 @@ def review_acknowledge(*, actor: Any, review: RightToReview, on: date | None = N
 def review_decide(
     *, actor: Any, review: RightToReview, outcome: str, reasons: str, on: date | None = None
 ) -> RightToReview:
-    """The independent reviewer's decision. Upheld: the investigation is reopened."""
+    """The independent reviewer's decision. Upheld: the investigation is reopened. A request assessed as not
+    eligible is only closed as not eligible (the reasons are what the victim is told), never decided on its
+    merits."""
     s = scope_of(actor)
     if not access.can_view_link(s, review.link):
         raise PermissionError(NOT_ALLOWED)
@@ -204,6 +214,11 @@ def review_decide(
     errors: dict[str, list[str]] = {}
     if outcome not in ReviewOutcome.values:
         errors["outcome"] = [BAD_OUTCOME]
+    elif not review.eligible and outcome != ReviewOutcome.NOT_ELIGIBLE:
+        # The scheme does not cover it: no review of the police decision, so it can never reopen the case.
+        errors["outcome"] = [INELIGIBLE_NOT_DECIDED_ON_MERITS]
+    elif review.eligible and outcome == ReviewOutcome.NOT_ELIGIBLE:
+        errors["outcome"] = [ELIGIBLE_DECIDED_ON_MERITS]
     if not reasons.strip():
         errors["reasons"] = [REASONS_NEEDED]
     maker = review.decision_maker

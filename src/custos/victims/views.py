@@ -113,7 +113,9 @@ def _review_form(link_pk: int, data: Any = None) -> ReviewRequestForm:
 
 
 def _decide_form(review: Any, data: Any = None) -> ReviewDecideForm:
-    return ReviewDecideForm(data, auto_id=f"decide-{review.pk}-%s")
+    # Not eligible: the reasons the rules gave are what the victim is told, unless the reviewer words them.
+    initial = {} if review.eligible else {"reasons": "; ".join(review.eligibility_reasons)}
+    return ReviewDecideForm(data, auto_id=f"decide-{review.pk}-%s", eligible=review.eligible, initial=initial)
 
 
 def _checklist(
