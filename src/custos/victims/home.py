@@ -15,6 +15,7 @@ from custos.core.access import scope_of
 from custos.core.home_panels import Panel, PanelItem, register
 from custos.victims import access, selectors
 
+ESCALATIONS_SHOWN = 10
 CARE = (Role.VICTIM_CARE_OFFICER, Role.DETECTIVE_INSPECTOR, Role.INVESTIGATION_SUPERVISOR)
 
 
@@ -23,8 +24,19 @@ def victim_panels(user: Any, today: date) -> list[Panel]:
     s = scope_of(user)
     panels: list[Panel] = []
     if s.person_id is not None and s.sees_personal_data:
-        escalated = selectors.escalations_for(person_id=s.person_id, limit=10)
+        escalated = selectors.escalations_for(person_id=s.person_id, limit=ESCALATIONS_SHOWN)
         if escalated:
+            selectors.panel_searched(
+                actor=user,
+                action="custos.victim_clock.searched",
+                query={
+                    "panel": "Victim updates overdue",
+                    "escalated_to": s.person_id,
+                    "status": "overdue",
+                    "limit": ESCALATIONS_SHOWN,
+                },
+                result_count=len(escalated),
+            )
             panels.append(
                 Panel(
                     title="Victim updates overdue",
@@ -110,6 +122,12 @@ def review_panel(user: Any, today: date) -> list[Panel]:
     if not access.can_review(scope_of(user)):
         return []
     reviews = list(selectors.open_reviews(actor=user)[:REVIEWS_SHOWN])
+    selectors.panel_searched(
+        actor=user,
+        action="custos.victim_review.searched",
+        query={"panel": "Right to Review requests", "status": "open", "limit": REVIEWS_SHOWN},
+        result_count=len(reviews),
+    )
     return [
         Panel(
             title="Right to Review requests",

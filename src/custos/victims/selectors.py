@@ -297,6 +297,11 @@ def escalations_for(*, person_id: int, limit: int) -> list[ClockEscalation]:
     return sorted(rows, key=lambda e: (e.obligation.due_on or date.max, e.pk))
 
 
+def panel_searched(*, actor: Any, action: str, query: dict[str, Any], result_count: int) -> None:
+    """Audit a home-page panel that lists victims' records as the search it is (what it asked, how many)."""
+    audit.record_search(actor=actor, action=action, query=query, result_count=result_count)
+
+
 def unrecognised_enhanced(*, actor: Any) -> QuerySet[VictimCrime]:
     """Victims entitled to enhanced rights whom the force has not recognised (often inherited records)."""
     return VictimCrime.objects.filter(
