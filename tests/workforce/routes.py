@@ -17,6 +17,15 @@ def _person(force: Any) -> dict[str, Any]:
     return {"pk": force.people["offender-manager@A"].pk}
 
 
+_year = itertools.count(2031)
+
+
+def _absence_dates(force: Any) -> dict[str, Any]:
+    # A new year for each post: an absence overlapping one already recorded is refused (200, not 302).
+    year = next(_year)
+    return {"kind": "annual-leave", "starts_on": f"{year}-02-01", "ends_on": f"{year}-02-03"}
+
+
 def _person_api(force: Any) -> dict[str, Any]:
     return {"person_id": force.people["offender-manager@A"].pk}
 
@@ -156,7 +165,7 @@ ROUTES = [
         expect=_change(302),
         outsider=404,
         outsider_exempt=("administrator",),
-        data=lambda f: {"kind": "annual-leave", "starts_on": "2031-02-01", "ends_on": "2031-02-03"},
+        data=_absence_dates,
     ),
     RouteCase(
         "workforce:absence_delete",

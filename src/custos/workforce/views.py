@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,6 @@ from django.views.decorators.http import require_POST
 from custos.core.access import not_found, scope_of
 from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
-from custos.core.web import submit_form
 from custos.workforce import access, picker, selectors, services
 from custos.workforce.forms import AbsenceForm, AccreditationForm, PersonFilterForm, PersonForm, TeamForm
 from custos.workforce.models import Absence, Accreditation, Borough, Person, Team
@@ -104,24 +105,41 @@ def _people_csv(qs: Any) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get(actor=request.user, pk=pk)
+    return _person_page(request, selectors.person_get(actor=request.user, pk=pk))
+
+
+def _person_page(request: HttpRequest, person: Person, **refused: forms.BaseForm) -> HttpResponse:
+    """The person's page. ``refused``: its absence or accreditation form that was refused, shown again
+    with what was typed and the reasons (a redirect would lose them)."""
     today = timezone.localdate()
-    return render(
-        request,
-        "workforce/person_detail.html",
-        {
-            "person": person,
-            "can_change": request.user.has_perm("workforce.change_person", person),
-            "absent_now": selectors.absences_on(person, today),
-            "expiries": [
-                pe.expiry
-                for pe in selectors.training_expiries(people=Person.objects.filter(pk=person.pk), today=today)
-            ],
-            "accreditation_form": AccreditationForm(),
-            "absence_form": AbsenceForm(),
-            "today": today,
-        },
-    )
+    context: dict[str, Any] = {
+        "person": person,
+        "can_change": request.user.has_perm("workforce.change_person", person),
+        "absent_now": selectors.absences_on(person, today),
+        "expiries": [
+            pe.expiry
+            for pe in selectors.training_expiries(people=Person.objects.filter(pk=person.pk), today=today)
+        ],
+        "accreditation_form": AccreditationForm(),
+        "absence_form": AbsenceForm(),
+        "today": today,
+    }
+    context.update(refused)
+    context["refused_form"] = next((f for f in refused.values() if f.errors), None)
+    return render(request, "workforce/person_detail.html", context)
+
+
+def _accepted(form: forms.BaseForm, write: Callable[[dict[str, Any]], Any]) -> bool:
+    """Validate ``form`` and ``write`` its data through the service; False, with the reasons put on the
+    form, when either refuses it."""
+    if not form.is_valid():
+        return False
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        _attach(form, exc)
+        return False
+    return True
 
 
 @login_required
@@ -195,12 +213,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def absence_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_change(actor=request.user, pk=pk)
-    submit_form(
-        request,
-        AbsenceForm(request.POST),
-        lambda d: services.absence_add(actor=request.user, person=person, **d),
-        done="Absence recorded.",
-    )
+    form = AbsenceForm(request.POST)
+    if not _accepted(form, lambda d: services.absence_add(actor=request.user, person=person, **d)):
+        return _person_page(request, person, absence_form=form)
+    messages.success(request, "Absence recorded.")
     return redirect("workforce:person", pk=pk)
 
 
@@ -218,12 +234,10 @@ def absence_delete(request: HttpRequest, pk: int, absence_id: int) -> HttpRespon
 @login_required
 def accreditation_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_for_change(actor=request.user, pk=pk)
-    submit_form(
-        request,
-        AccreditationForm(request.POST),
-        lambda d: services.accreditation_set(actor=request.user, person=person, **d),
-        done="Accreditation recorded.",
-    )
+    form = AccreditationForm(request.POST)
+    if not _accepted(form, lambda d: services.accreditation_set(actor=request.user, person=person, **d)):
+        return _person_page(request, person, accreditation_form=form)
+    messages.success(request, "Accreditation recorded.")
     return redirect("workforce:person", pk=pk)
 
 
