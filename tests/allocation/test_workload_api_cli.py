@@ -393,3 +393,70 @@ def test_the_attention_first_page_flags_supervisors_as_the_full_list_does(
     assert [(s.person.pk, s.span, s.over_span, s.training_current, s.training_note) for s in got] == [
         (s.person.pk, s.span, s.over_span, s.training_current, s.training_note) for s in want
     ]
+
+
+def _csv_links(page: str) -> dict[str, str]:
+    """Each group row's CSV download on the team or borough view: its label -> its href."""
+    return {
+        label: href.replace("&amp;", "&")
+        for href, label in re.findall(
+            r'<a class="govuk-link" href="(\?[^"]*format=csv[^"]*)"[^>]*>'
+            r'CSV<span class="govuk-visually-hidden"> for ([^<]+)</span>',
+            page,
+        )
+    }
+
+
+def test_each_team_and_borough_offers_a_csv_of_its_own_investigators_and_the_download_is_audited(
+    loaded: Loaded, client_for: Any
+) -> None:
+    from custos.core.models import AuditEvent
+
+    client = client_for(loaded.unit.supervisor)
+
+    teams = _csv_links(client.get("/allocation/workload/?view=team").content.decode())
+    boroughs = _csv_links(client.get("/allocation/workload/?view=borough").content.decode())
+    assert set(teams) == {"CID 1", "CID 2"} and set(boroughs) == {"Unit borough"}
+
+    def download(href: str) -> list[dict[str, str]]:
+        response = client.get("/allocation/workload/" + href)
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+    cid1 = download(teams["CID 1"])
+    assert {r["staff_number"] for r in cid1} == {
+        p.staff_number for p in (loaded.unit.dc, loaded.unit.pc, loaded.unit.trainee)
+    }
+    dc = next(r for r in cid1 if r["staff_number"] == loaded.unit.dc.staff_number)
+    assert (dc["team"], dc["rag"], int(dc["open_crimes"]), int(dc["oldest_days"])) == (
+        "CID 1",
+        "red",
+        26,
+        200,
+    )
+    assert float(dc["weighted_load"]) == loaded.weighted(loaded.unit.dc)
+    assert (int(dc["under 30 days"]), int(dc["180 days or more"]), int(dc["30-89 days"])) == (25, 1, 0)
+    assert [r["staff_number"] for r in download(teams["CID 2"])] == [loaded.solo.staff_number]
+    assert len(download(boroughs["Unit borough"])) == 4
+
+    exports = AuditEvent.objects.filter(action="custos.workload.exported", actor=loaded.unit.supervisor)
+    assert [e.changes["query"].get("team", "") for e in exports.order_by("pk")] == [
+        str(loaded.unit.team.pk),
+        str(loaded.team2.pk),
+        "",
+    ]
+    assert exports.order_by("pk").last().object_repr == "4 results"
+
+
+def test_a_team_outside_the_readers_view_downloads_no_one(
+    loaded: Loaded, client_for: Any, make_user: Any
+) -> None:
+    from custos.workforce.models import Borough
+
+    elsewhere = Borough.objects.get(code="UB")
+    other_team = Team.objects.create(borough=elsewhere, name="CID 9", team_type="cid")
+    response = client_for(loaded.unit.supervisor).get(
+        f"/allocation/workload/?format=csv&view=team&team={other_team.pk}"
+    )
+
+    assert list(csv.DictReader(io.StringIO(response.content.decode()))) == []

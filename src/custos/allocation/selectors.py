@@ -422,6 +422,17 @@ def conflicts(
     return qs.order_by("-declared_at", "-pk")
 
 
+def workload_exported(*, actor: Any, query: dict[str, Any], result_count: int) -> None:
+    """A workload CSV was downloaded: it names investigators and their caseloads, so it is audited like
+    the other exports of personal records, with the filter and how many people it names."""
+    audit.record_search(
+        actor=actor,
+        action="custos.workload.exported",
+        query={**query, "format": "csv"},
+        result_count=result_count,
+    )
+
+
 def conflicts_searched(*, actor: Any, query: dict[str, Any], result_count: int) -> None:
     """A list of conflicts was shown: audited like any search of personal records."""
     audit.record_search(

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from custos.allocation import access, jobs, pickers, selectors, services
@@ -23,6 +24,7 @@ from custos.allocation.forms import (
     WhatIfForm,
     WithdrawConflictForm,
 )
+from custos.allocation.held import AGE_BANDS
 from custos.allocation.models import AllocationJob, ConflictOfInterest, JobKind, JobStatus
 from custos.allocation.sweep import stale_before
 from custos.core.access import not_found, scope_of
@@ -261,7 +263,13 @@ def workload(request: HttpRequest) -> HttpResponse:
     elif sort == "oldest":
         rows.sort(key=lambda r: (-r.oldest_days, r.person.last_name))
     if csv_wanted:
-        return _workload_csv(rows)
+        # Every investigator in the filter (a team's or a borough's from their row of the grouped views).
+        selectors.workload_exported(
+            actor=request.user,
+            query={"view": view, "borough": borough, "team": team if team.isdigit() else "", "sort": sort},
+            result_count=len(rows),
+        )
+        return _workload_csv(rows, _workload_filename(rows, borough=borough, team=team))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     if view == "investigator":
         selectors.weigh(page.object_list, today=today, policy=policy)
@@ -294,8 +302,18 @@ def workload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
-    response, w = csv_attachment("custos-workload.csv")
+def _workload_filename(rows: list[selectors.InvestigatorLoad], *, borough: str, team: str) -> str:
+    """custos-workload.csv, narrowed by borough code and team name (team names repeat across boroughs)."""
+    parts = ["custos-workload"]
+    if borough:
+        parts.append(borough)
+    if team.isdigit() and rows:
+        parts.append(rows[0].person.team_name)
+    return slugify("-".join(parts)) + ".csv"
+
+
+def _workload_csv(rows: list[selectors.InvestigatorLoad], filename: str) -> HttpResponse:
+    response, w = csv_attachment(filename)
     w.writerow(
         [
             "staff_number",
@@ -309,6 +327,7 @@ def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
             "rag",
             "over_25",
             "oldest_days",
+            *(label for _, label in AGE_BANDS),
         ]
     )
     for r in rows:
@@ -326,6 +345,7 @@ def _workload_csv(rows: list[selectors.InvestigatorLoad]) -> HttpResponse:
                 r.rag.value,
                 r.over_25,
                 r.oldest_days,
+                *(r.ages.get(label, 0) for _, label in AGE_BANDS),
             ]
         )
     return response
