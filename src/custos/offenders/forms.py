@@ -29,6 +29,7 @@ from custos.offenders.models.records import NOTIFICATION_KIND_LABELS, VISIT_OUTC
 from custos.offenders.pickers import lead_candidates, new_deputy_managers, new_lead_managers
 from custos.offenders.rules import AwayKind, NotificationKind, VisitOutcome
 from custos.offenders.services.details import END_BEFORE_START
+from custos.offenders.services.links import LINK_REFERENCE_REQUIRED
 from custos.offenders.services.register import lead_manager_problems
 from custos.workforce.models import Borough, Person, Team
 from custos.workforce.picker import Choosable, PersonField, person_field
@@ -256,30 +257,64 @@ class BreachForm(GovukFormMixin, forms.Form):
     )
 
 
+ADD_NEEDS_LAST_NAME = "Enter the last name the offender uses as an alias."
+ADD_NEEDS_ADDRESS = "Enter the first line of the address."
+ADD_NEEDS_DETAIL = "Enter the detail: the registration, number or identifier."
+ADD_NEEDS_AWAY_KIND = "Choose custody, hospital or abroad."
+
+
 class DetailForm(GovukFormMixin, forms.Form):
+    """The record page's "Add a detail": one form for each kind of addition, the fields that apply to the
+    chosen section required of it (the section's own first field shows the error)."""
+
     section = forms.ChoiceField(
+        label="What to add",
         choices=[
-            ("alias", "Alias"),
+            ("alias", "Alias (first and last name)"),
             ("address", "Address"),
-            ("detail", "Notifiable detail"),
+            ("detail", "Notifiable detail (kind and value)"),
             ("away", "Custody, hospital or abroad"),
-            ("link", "Link"),
-        ]
+            ("link", "Link (kind and reference)"),
+        ],
     )
-    first_name = forms.CharField(required=False)
-    last_name = forms.CharField(required=False)
-    address_kind = forms.ChoiceField(choices=AddressKind.choices, required=False)
-    line1 = forms.CharField(required=False)
-    town = forms.CharField(required=False)
-    postcode = forms.CharField(required=False)
-    detail_kind = forms.ChoiceField(choices=NotifiableKind.choices, required=False)
-    value = forms.CharField(required=False)
-    away_kind = forms.ChoiceField(choices=_choices(AwayKind), required=False)
+    first_name = forms.CharField(required=False, label="First name (alias)")
+    last_name = forms.CharField(required=False, label="Last name (alias)")
+    address_kind = forms.ChoiceField(choices=AddressKind.choices, required=False, label="Kind of address")
+    line1 = forms.CharField(required=False, label="Address line")
+    town = forms.CharField(required=False, label="Town")
+    postcode = forms.CharField(required=False, label="Postcode")
+    detail_kind = forms.ChoiceField(
+        choices=NotifiableKind.choices, required=False, label="Kind of notifiable detail"
+    )
     link_kind = forms.ChoiceField(
-        choices=[("crime", "Crime"), ("investigation", "Investigation"), ("device", "Device")], required=False
+        choices=[("crime", "Crime"), ("investigation", "Investigation"), ("device", "Device")],
+        required=False,
+        label="Link to",
     )
-    from_date = forms.DateField(widget=DATE, required=False)
-    to_date = forms.DateField(widget=DATE, required=False)
+    away_kind = forms.ChoiceField(
+        choices=[("", "—"), *_choices(AwayKind)], required=False, label="Custody, hospital or abroad"
+    )
+    value = forms.CharField(required=False, label="Value or reference")
+    from_date = forms.DateField(widget=DATE, required=False, label="From")
+    to_date = forms.DateField(widget=DATE, required=False, label="To")
+
+    NEEDS = {
+        "alias": ("last_name", ADD_NEEDS_LAST_NAME),
+        "address": ("line1", ADD_NEEDS_ADDRESS),
+        "detail": ("value", ADD_NEEDS_DETAIL),
+        "away": ("away_kind", ADD_NEEDS_AWAY_KIND),
+        "link": ("value", LINK_REFERENCE_REQUIRED),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        needed = self.NEEDS.get(d.get("section", ""))
+        if needed is not None and not d.get(needed[0]) and needed[0] not in self.errors:
+            self.add_error(needed[0], needed[1])
+        start, end = d.get("from_date"), d.get("to_date")
+        if start is not None and end is not None and end < start:
+            self.add_error("to_date", END_BEFORE_START.format(start=start))
+        return d
 
 
 TASK_KIND_CHOICES = [("", "Any"), *TaskKind.choices]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from custos.core.access import not_found, scope_of
-from custos.core.web import flash_errors
 from custos.offenders import access, pickers, selectors, services
 from custos.offenders.forms import (
     ArmsForm,
@@ -25,8 +26,9 @@ from custos.offenders.forms import (
     VisitForm,
     WarrantForm,
 )
-from custos.offenders.models import Offender, S96BWarrant
+from custos.offenders.models import Offender, OffenderTask, S96BWarrant
 from custos.offenders.views.common import attach
+from custos.offenders.views.record import record_page
 from custos.workforce.models import Person
 
 CREATED_LABELS = {
@@ -201,13 +203,22 @@ def management(request: HttpRequest, pk: int) -> HttpResponse:
 def details_add(request: HttpRequest, pk: int) -> HttpResponse:
     offender = selectors.offender_for_change(actor=request.user, pk=pk, purpose="update details")
     form = DetailForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Check the details and try again.")
-        return redirect("offenders:offender", pk=pk)
-    d = form.cleaned_data
+    if form.is_valid():
+        try:
+            _add_detail(request, offender, form.cleaned_data)
+        except ValidationError as exc:
+            attach(form, exc)
+        else:
+            messages.success(request, "Record updated.")
+            return redirect("offenders:offender", pk=pk)
+    # Refused: the record again, the form open with what was typed and each error beside its field.
+    return record_page(request, offender, add_form=form)
+
+
+def _add_detail(request: HttpRequest, offender: Offender, d: dict[str, Any]) -> None:
     today = timezone.localdate()
     section = d["section"]
-    if section == "alias" and d["last_name"]:
+    if section == "alias":
         services.alias_add(
             actor=request.user,
             offender=offender,
@@ -216,7 +227,7 @@ def details_add(request: HttpRequest, pk: int) -> HttpResponse:
             used_from=d["from_date"],
             used_to=d["to_date"],
         )
-    elif section == "address" and d["line1"]:
+    elif section == "address":
         services.address_add(
             actor=request.user,
             offender=offender,
@@ -227,7 +238,7 @@ def details_add(request: HttpRequest, pk: int) -> HttpResponse:
             from_date=d["from_date"] or today,
             to_date=d["to_date"],
         )
-    elif section == "detail" and d["value"]:
+    elif section == "detail":
         services.detail_add(
             actor=request.user,
             offender=offender,
@@ -235,7 +246,7 @@ def details_add(request: HttpRequest, pk: int) -> HttpResponse:
             value=d["value"],
             from_date=d["from_date"],
         )
-    elif section == "away" and d["away_kind"]:
+    elif section == "away":
         services.away_period_add(
             actor=request.user,
             offender=offender,
@@ -243,19 +254,10 @@ def details_add(request: HttpRequest, pk: int) -> HttpResponse:
             start=d["from_date"] or today,
             end=d["to_date"],
         )
-    elif section == "link" and d["value"]:
-        try:
-            services.link_add(
-                actor=request.user, offender=offender, kind=d["link_kind"] or "crime", reference=d["value"]
-            )
-        except ValidationError as exc:
-            flash_errors(request, exc)
-            return redirect("offenders:offender", pk=pk)
     else:
-        messages.error(request, "Nothing to add: fill in the fields for that section.")
-        return redirect("offenders:offender", pk=pk)
-    messages.success(request, "Record updated.")
-    return redirect("offenders:offender", pk=pk)
+        services.link_add(
+            actor=request.user, offender=offender, kind=d["link_kind"] or "crime", reference=d["value"]
+        )
 
 
 @login_required
@@ -296,6 +298,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Task closed with the decision recorded.")
                 return redirect("offenders:offender", pk=task.offender_id)
+    return _task_page(request, task, form=form)
+
+
+def _task_page(
+    request: HttpRequest,
+    task: OffenderTask,
+    *,
+    form: TaskCloseForm | None = None,
+    warrant_form: WarrantForm | None = None,
+) -> HttpResponse:
     warrants = (
         list(S96BWarrant.objects.filter(offender=task.offender)) if task.kind == "s96b-consideration" else []
     )
@@ -306,55 +318,68 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "offenders/task.html",
         {
             "task": task,
-            "form": form,
+            "form": form or TaskCloseForm(),
             "warrants": warrants,
-            "warrant_form": WarrantForm(),
+            "warrant_form": warrant_form or WarrantForm(),
             "can_close_s96b": services.can_close_s96b(person),
         },
     )
 
 
+WARRANT_APPLY_FIRST = "Record the application first."
+
+
 @require_POST
 @login_required
 def warrant(request: HttpRequest, pk: int) -> HttpResponse:
-    """s.96B application, decision and execution for the offender ``pk``."""
+    """s.96B application, decision and execution for the offender ``pk``. Refused: the page the form was
+    on (the task, when posted from one) again, with what was typed and each error beside its field."""
     offender = selectors.offender_for_change(actor=request.user, pk=pk, purpose="s.96B warrant")
     form = WarrantForm(request.POST)
     task_id = request.POST.get("task")
+    task = offender.tasks.filter(pk=task_id).first() if task_id and task_id.isdigit() else None
     if form.is_valid():
-        d = form.cleaned_data
         try:
-            if d["action"] == "apply":
-                task = offender.tasks.filter(pk=task_id).first() if task_id else None
-                services.s96b_apply(
-                    actor=request.user,
-                    offender=offender,
-                    address=d["address"] or "last notified",
-                    applied_on=d["on"],
-                    task=task,
-                )
-            else:
-                w = offender.s96b_warrants.first()
-                if w is None:
-                    raise ValidationError("Record the application first.")
-                if d["action"] in ("grant", "refuse"):
-                    services.s96b_decide(
-                        actor=request.user,
-                        warrant=w,
-                        granted=d["action"] == "grant",
-                        on=d["on"],
-                        court=d["court"],
-                    )
-                else:
-                    services.s96b_execute(actor=request.user, warrant=w, on=d["on"], outcome=d["outcome"])
-        except (ValidationError, PermissionError) as exc:
-            for m in getattr(exc, "messages", [str(exc)]):
-                messages.error(request, m)
+            _warrant_step(request, offender, form.cleaned_data, task)
+        except ValidationError as exc:
+            attach(form, exc)
+        except PermissionError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "s.96B warrant updated.")
-    if task_id:
-        return redirect("offenders:task", pk=task_id)
-    return redirect("offenders:offender", pk=pk)
+            if task is not None:
+                return redirect("offenders:task", pk=task.pk)
+            return redirect("offenders:offender", pk=pk)
+    if task is not None:
+        return _task_page(request, task, warrant_form=form)
+    return render(
+        request,
+        "offenders/simple_form.html",
+        {"o": offender, "form": form, "title": "s.96B warrant", "submit": "Record"},
+    )
+
+
+def _warrant_step(
+    request: HttpRequest, offender: Offender, d: dict[str, Any], task: OffenderTask | None
+) -> None:
+    if d["action"] == "apply":
+        services.s96b_apply(
+            actor=request.user,
+            offender=offender,
+            address=d["address"] or "last notified",
+            applied_on=d["on"],
+            task=task,
+        )
+        return
+    w = offender.s96b_warrants.first()
+    if w is None:
+        raise ValidationError({"action": [WARRANT_APPLY_FIRST]})
+    if d["action"] in ("grant", "refuse"):
+        services.s96b_decide(
+            actor=request.user, warrant=w, granted=d["action"] == "grant", on=d["on"], court=d["court"]
+        )
+    else:
+        services.s96b_execute(actor=request.user, warrant=w, on=d["on"], outcome=d["outcome"])
 
 
 @login_required

@@ -13,14 +13,20 @@ from custos.core.pages import opens_for
 from custos.core.views import who_viewed
 from custos.offenders import access, selectors
 from custos.offenders.computed import record_dates
-from custos.offenders.forms import SearchForm
-from custos.offenders.models import AddressKind, OffenderPhoto
+from custos.offenders.forms import DetailForm, SearchForm
+from custos.offenders.models import Offender, OffenderPhoto
 from custos.offenders.rules import predictability
 
 
 @login_required
 def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offender = selectors.offender_get(actor=request.user, pk=pk)
+    return record_page(request, offender)
+
+
+def record_page(request: HttpRequest, offender: Offender, add_form: DetailForm | None = None) -> HttpResponse:
+    """The record of ``offender`` (already fetched through an audited selector). ``add_form``: the "Add a
+    detail" form as posted, shown open with what was typed and its errors when it was refused."""
     today = timezone.localdate()
     record = selectors.offender_record(offender)
     dates, evaluation = record_dates(offender, today=today)
@@ -42,7 +48,7 @@ def offender_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "links": selectors.offender_links(actor=request.user, offender=offender),
             "can_change": access.can_change_offender(s, offender),
-            "address_kinds": AddressKind.choices,
+            "add_form": add_form if add_form is not None else DetailForm(),
             "viewers": who_viewed(object_type="offenders.offender", object_id=offender.pk)
             if access.is_supervisor(s) or s.has("professional-standards")  # type: ignore[arg-type]
             else None,
