@@ -216,10 +216,11 @@ ROUTES = [
         expect=_only((*MANAGERS, "administrator"), 302),
         default=404,
     ),
-    RouteCase("offenders:worklist", expect=CHANGERS, default=404),
-    RouteCase("offenders:dashboard", expect=_only(SUPERVISORS, 200), default=404),
+    # The worklist, dashboard and planner list offender records: each read is audited (sensitive).
+    RouteCase("offenders:worklist", expect=CHANGERS, default=404, sensitive=True),
+    RouteCase("offenders:dashboard", expect=_only(SUPERVISORS, 200), default=404, sensitive=True),
     RouteCase("offenders:search", expect=CHANGERS, default=404),
-    RouteCase("offenders:planner", expect=CHANGERS, default=404),
+    RouteCase("offenders:planner", expect=CHANGERS, default=404, sensitive=True),
     RouteCase("offenders:calendar_token", method="post", expect=CHANGERS, default=404),
     RouteCase("offenders:calendar_feed", kwargs=_feed, anonymous=200),
     RouteCase(
