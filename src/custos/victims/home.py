@@ -136,3 +136,37 @@ def review_panel(user: Any, today: date) -> list[Panel]:
             items=[_review_item(r, today) for r in reviews],
         )
     ]
+
+
+@register
+def review_escalation_panel(user: Any, today: date) -> list[Panel]:
+    """Missed Right to Review clocks escalated by the nightly sweep to this reader (or a role they hold)."""
+    s = scope_of(user)
+    if not s.sees_personal_data:
+        return []
+    escalated = selectors.review_escalations_for(actor=user, limit=REVIEWS_SHOWN)
+    if not escalated:
+        return []
+    selectors.panel_searched(
+        actor=user,
+        action="custos.victim_review.searched",
+        query={"panel": "Right to Review escalated", "status": "escalated", "limit": REVIEWS_SHOWN},
+        result_count=len(escalated),
+    )
+    return [
+        Panel(
+            title="Right to Review escalated",
+            order=12,
+            items=[
+                PanelItem(
+                    text=f"Right to Review on {e.review.link.crime.reference}: "
+                    + e.get_clock_display().lower(),
+                    url=reverse("victims:detail", args=[e.review.link.victim_id]),
+                    tag="red",
+                    label="Escalated",
+                    detail=f"was due {e.due_on:%d %b %Y} · {e.basis}",
+                )
+                for e in escalated
+            ],
+        )
+    ]

@@ -330,6 +330,44 @@ class RightToReview(models.Model):
         return f"Right to Review requested {self.requested_on}"
 
 
+class ReviewClock(models.TextChoices):
+    ACKNOWLEDGE = "acknowledge", "Acknowledge the request"
+    DECIDE = "decide", "Decide the review"
+
+
+class ReviewEscalation(models.Model):
+    """A Right to Review clock (acknowledge by, decide by) missed, escalated once by the nightly sweep: to the
+    reviewer's line supervisor when a reviewer is known, else to the policy-named role in the crime's
+    borough. Resolved when the request is acknowledged (that clock) or decided (both)."""
+
+    review = models.ForeignKey(RightToReview, on_delete=models.CASCADE, related_name="escalations")
+    clock = models.CharField(max_length=20, choices=ReviewClock.choices)
+    due_on = models.DateField()
+    supervisor = models.ForeignKey(
+        "workforce.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vrr_escalations_supervised",
+    )
+    role = models.CharField(max_length=60, blank=True)
+    basis = models.CharField(max_length=500)
+    policy_version = models.CharField(max_length=40)
+    created_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "clock"], name="victims_review_escalated_once_per_clock"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation of review {self.review_id} ({self.clock})"
+
+
 class ComplianceSnapshot(models.Model):
     """The compliance report's counts for the whole force on one day, taken by the nightly sweep.
 

@@ -3,7 +3,7 @@ reviewer's decision, and reopening the investigation when a review is upheld. Wr
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,18 +13,23 @@ from django.utils import timezone
 
 from custos.core import audit
 from custos.core.access import scope_of
+from custos.core.models import AuditEvent
 from custos.core.policy import Policy, current_policy
+from custos.core.workingdays import add_working_days
 from custos.crimes.models import Crime, CrimeStatus
 from custos.crimes.offences import offence
 from custos.victims import access
 from custos.victims.models import (
     InvestigationEvent,
+    ReviewClock,
+    ReviewEscalation,
     ReviewOutcome,
     ReviewStatus,
     RightToReview,
     VictimCrime,
 )
 from custos.victims.rules import reviewer_independence, vrr_eligibility, vrr_window
+from custos.victims.rules.vrr import SCHEME
 from custos.workforce import ranks
 from custos.workforce.models import Person
 
@@ -181,6 +186,9 @@ def review_acknowledge(*, actor: Any, review: RightToReview, on: date | None = N
         review.status = ReviewStatus.ACKNOWLEDGED
     review.version += 1
     review.save()
+    ReviewEscalation.objects.filter(
+        review=review, clock=ReviewClock.ACKNOWLEDGE, resolved_on__isnull=True
+    ).update(resolved_on=on)
     audit.record(
         actor=actor,
         action="custos.victim_review.acknowledged",
@@ -251,6 +259,7 @@ def review_decide(
     review.status = ReviewStatus.DECIDED
     review.version += 1
     review.save()
+    review.escalations.filter(resolved_on__isnull=True).update(resolved_on=on)
     audit.record(
         actor=actor,
         action="custos.victim_review.decided",
@@ -294,3 +303,100 @@ def crime_reopen_for_review(*, actor: Any, crime: Crime, review: RightToReview) 
         changes={"before": before, "status": crime.status, "review": review.pk},
     )
     return crime
+
+
+# --------------------------------------------------------------------------------------------------
+# The nightly escalation of missed review clocks
+
+ESCALATION_BATCH = 2000
+# Each clock: the date it falls due on the request, and the policy key that set it.
+REVIEW_CLOCKS = {
+    ReviewClock.ACKNOWLEDGE: ("acknowledge_by", "victims.vrr_acknowledge_working_days"),
+    ReviewClock.DECIDE: ("decide_by", "victims.vrr_decide_working_days"),
+}
+GRACE_KEY = "victims.vrr_escalate_after_working_days"
+ROLE_KEY = "victims.vrr_escalation_role"
+
+
+def _last_escalated_due(today: date, grace: int) -> date:
+    """The latest due date whose clock, with ``grace`` working days more, has passed by ``today``."""
+    due = today - timedelta(days=1)
+    while grace and add_working_days(due, grace) >= today:
+        due -= timedelta(days=1)
+    return due
+
+
+def escalation_basis(clock: str, due: date, *, supervisor: Any, role: str, policy: Policy) -> str:
+    days_key = REVIEW_CLOCKS[ReviewClock(clock)][1]
+    days, grace = int(policy.get(days_key)), int(policy.get(GRACE_KEY))
+    to = "the reviewer's line supervisor" if supervisor is not None else f"the {role} of the crime's borough"
+    return (
+        f"{SCHEME}: {ReviewClock(clock).label.lower()} within {days} working days of the request, by {due} "
+        f"[{policy.basis(days_key)}]; missed, escalated after {grace} working days "
+        f"[{policy.basis(GRACE_KEY)}] to {to} [{policy.basis(ROLE_KEY)}]"
+    )[:500]
+
+
+def escalate_overdue_reviews(today: date, *, policy: Policy | None = None) -> tuple[int, int]:
+    """Right to Review requests not decided whose acknowledge-by or decide-by date has passed: each missed
+    clock escalated once, to the reviewer's line supervisor when a reviewer is known, else to the
+    policy-named role in the crime's borough. Returns (missed clocks, escalations made).
+
+    Set-based like the obligations' escalation: the missed clocks not yet escalated are found by one query
+    per clock, and each batch's escalations and audit events are written in one insert.
+    """
+    policy = policy or current_policy()
+    role = str(policy.get(ROLE_KEY))
+    last_due = _last_escalated_due(today, int(policy.get(GRACE_KEY)))
+    undecided = RightToReview.objects.exclude(status=ReviewStatus.DECIDED)
+    missed = {
+        ReviewClock.ACKNOWLEDGE: undecided.filter(acknowledged_on__isnull=True, acknowledge_by__lte=last_due),
+        ReviewClock.DECIDE: undecided.filter(decide_by__lte=last_due),
+    }
+    checked = created = 0
+    for clock, qs in missed.items():
+        checked += qs.count()
+        due_field = REVIEW_CLOCKS[clock][0]
+        fresh = list(qs.exclude(escalations__clock=clock).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(fresh), ESCALATION_BATCH):
+            batch = RightToReview.objects.filter(
+                pk__in=fresh[start : start + ESCALATION_BATCH]
+            ).select_related("reviewer__line_supervisor", "link__crime")
+            escalations, events = [], []
+            for review in batch.order_by("pk"):
+                supervisor = review.reviewer.line_supervisor if review.reviewer is not None else None
+                due = getattr(review, due_field)
+                basis = escalation_basis(clock, due, supervisor=supervisor, role=role, policy=policy)
+                escalations.append(
+                    ReviewEscalation(
+                        review=review,
+                        clock=clock,
+                        due_on=due,
+                        supervisor=supervisor,
+                        role="" if supervisor is not None else role,
+                        basis=basis,
+                        policy_version=policy.version,
+                        created_on=today,
+                    )
+                )
+                events.append(
+                    audit.unsaved_event(
+                        actor=None,
+                        action="custos.victim_review.escalated",
+                        obj=review,
+                        changes={
+                            "crime": review.link.crime.reference,
+                            "clock": str(clock),
+                            "due_on": str(due),
+                            "supervisor": getattr(supervisor, "pk", None),
+                            "role": "" if supervisor is not None else role,
+                            "basis": basis,
+                            "policy_version": policy.version,
+                        },
+                    )
+                )
+            with transaction.atomic():
+                ReviewEscalation.objects.bulk_create(escalations)
+                AuditEvent.objects.bulk_create(events)
+            created += len(escalations)
+    return checked, created

@@ -18,6 +18,7 @@ from custos.victims.models import (
     OPEN_STATUSES,
     ClockEscalation,
     Obligation,
+    ReviewEscalation,
     ReviewStatus,
     RightToReview,
     Victim,
@@ -317,4 +318,20 @@ def open_reviews(*, actor: Any) -> QuerySet[RightToReview]:
         .exclude(status=ReviewStatus.DECIDED)
         .select_related("link__crime")
         .order_by("decide_by", "acknowledge_by", "pk")
+    )
+
+
+def review_escalations_for(*, actor: Any, limit: int) -> list[ReviewEscalation]:
+    """Open escalations of missed Right to Review clocks that this reader takes: those sent to them as a
+    reviewer's line supervisor, and those sent to a role they hold on crimes in their need-to-know."""
+    s = scope_of(actor)
+    theirs = Q(supervisor_id=s.person_id) if s.person_id is not None else Q(pk__in=[])
+    roles = [str(r) for r in s.roles]
+    if roles:
+        in_view = VictimCrime.objects.filter(access.link_in_view_q(s, field="id")).values("pk")
+        theirs |= Q(supervisor__isnull=True, role__in=roles, review__link_id__in=in_view)
+    return list(
+        ReviewEscalation.objects.filter(theirs, resolved_on__isnull=True)
+        .select_related("review__link__crime")
+        .order_by("due_on", "pk")[:limit]
     )

@@ -158,7 +158,11 @@ def _detail_page(request: HttpRequest, victim: Victim, refused: Refused | None =
     links = selectors.visible_links(actor=request.user, victim=victim)
     items = []
     for lk in links:
-        reviews = list(lk.reviews.select_related("reviewer", "decision_maker"))
+        reviews = list(
+            lk.reviews.select_related("reviewer", "decision_maker").prefetch_related(
+                "escalations__supervisor"
+            )
+        )
         for r in reviews:
             r.decide_form = failed.get(("decide", r.pk)) or _decide_form(r)  # type: ignore[attr-defined]
         items.append(
