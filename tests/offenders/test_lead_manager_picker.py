@@ -118,3 +118,25 @@ def test_the_pickers_rule_and_the_services_refusal_agree(
     offered = Person.objects.filter(services.lead_manager_q(today), pk=person.pk).exists()
     errors, _ = services.lead_manager_problems(person, today=today)
     assert offered == (not errors)
+
+
+def test_saving_with_a_lapsed_lead_asks_for_a_new_lead_instead_of_leaving_none(
+    force: Any, client_for: Any
+) -> None:
+    teammate = _lapsed(force, timezone.localdate() - timedelta(days=2))
+    o = make_offender(force, lead_manager=teammate)
+    body = {
+        "version": o.version,
+        "mappa_category": 1,
+        "mappa_level": 1,
+        "management_mode": "active",
+        "rosh_level": "high",
+        "rosh_reason": "Contact offences",
+        "lead_manager": "",
+        "whereabouts_verified": "on",
+    }
+    response = client_for(force.user("mosovo-supervisor")).post(f"/offenders/{o.pk}/management/", body)
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["lead_manager"])
+    assert errors.startswith("Choose a new lead offender manager.") and "expired on" in errors
+    assert Offender.objects.get(pk=o.pk).lead_manager_id == teammate.pk

@@ -195,7 +195,12 @@ class ManagementForm(GovukFormMixin, forms.Form):
         if person is not None:
             errors, _ = lead_manager_problems(person, today=timezone.localdate())
             if errors:
-                self.fields["lead_manager"].help_text = " ".join(errors)
+                # The record has a lead who may no longer hold it: saving must name a new one, never quietly
+                # leave the offender with no lead at all.
+                field = self.fields["lead_manager"]
+                field.help_text = " ".join(errors)
+                field.required = True
+                field.error_messages["required"] = LEAD_LAPSED_CHOOSE_ANOTHER.format(reason=" ".join(errors))
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
@@ -325,6 +330,7 @@ MANAGED_SINCE_IN_FUTURE = "Management cannot start in the future."
 FIRST_NOTIFICATION_BEFORE_BIRTH = "The first notification cannot be before the date of birth."
 TEAM_OTHER_BOROUGH = "Choose a team in the offender's borough."
 LEAD_OTHER_BOROUGH = "Choose an offender manager from the offender's borough."
+LEAD_LAPSED_CHOOSE_ANOTHER = "Choose a new lead offender manager. {reason}"
 BOROUGH_REQUIRED = "Choose the borough that will manage this offender."
 
 
