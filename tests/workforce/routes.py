@@ -209,15 +209,17 @@ ROUTES = [
     RouteCase("accounts:users", expect={"administrator": 200}, default=404),
     RouteCase("accounts:user_new", expect={"administrator": 200}, default=404),
     RouteCase("accounts:user", kwargs=_account, expect={"administrator": 200}, default=404),
-    # Posted empty, each action is refused by its form (or, unlocking, finds nothing to do) and redirects
-    # back: the matrix changes no account.
+    # Posted empty, each action is refused by its form and shows the account's page again (200), or,
+    # unlocking, finds nothing to do and redirects back: the matrix changes no account.
+    RouteCase(
+        "accounts:user_unlock", kwargs=_account, method="post", expect={"administrator": 302}, default=404
+    ),
     *[
         RouteCase(
-            f"accounts:{name}", kwargs=_account, method="post", expect={"administrator": 302}, default=404
+            f"accounts:{name}", kwargs=_account, method="post", expect={"administrator": 200}, default=404
         )
         for name in (
             "user_roles",
-            "user_unlock",
             "user_reset_two_factor",
             "user_deactivate",
             "user_reactivate",

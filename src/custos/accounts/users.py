@@ -37,7 +37,6 @@ from custos.accounts.models import User
 from custos.accounts.roles import Role
 from custos.core.access import ActorScope
 from custos.core.pages import opens_for
-from custos.core.web import submit_form
 
 PAGE_SIZE = 50
 
@@ -121,44 +120,63 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @opens_for(administers_accounts)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = get_object_or_404(User.objects.select_related("person"), pk=pk)
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "account": account,
-            "roles_form": RolesForm(initial={"roles": sorted(r.value for r in account.roles)}),
-            "reason_form": ReasonForm(),
-            "password_form": PasswordSetForm(),
-            "two_factor": TOTPDevice.objects.filter(user=account, confirmed=True).exists(),
-            "tokens": account.api_tokens.filter(
-                revoked_at__isnull=True, expires_at__gt=timezone.now()
-            ).count(),
-            "locked": account.is_locked(),
-            "is_self": account.pk == request.user.pk,
-        },
-    )
+    return _account_page(request, get_object_or_404(User.objects.select_related("person"), pk=pk))
 
 
-# An action on someone's account: a small form posted from its page, one service call, back to the page.
+def _reason_form(slot: str, data: Any = None) -> ReasonForm:
+    # Two reason forms on one page (two-factor reset, deactivate/reactivate): each its own element ids.
+    return ReasonForm(data, auto_id=f"id_{slot}_%s")
+
+
+def _account_page(request: HttpRequest, account: User, **refused: forms.BaseForm) -> HttpResponse:
+    """The account's page. ``refused``: the form of an action that was refused, shown again with what was
+    typed (never a password) and the reasons, rather than a redirect that would lose them."""
+    context: dict[str, Any] = {
+        "account": account,
+        "roles_form": RolesForm(initial={"roles": sorted(r.value for r in account.roles)}),
+        "reset_form": _reason_form("reset"),
+        "active_form": _reason_form("active"),
+        "password_form": PasswordSetForm(),
+        "two_factor": TOTPDevice.objects.filter(user=account, confirmed=True).exists(),
+        "tokens": account.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).count(),
+        "locked": account.is_locked(),
+        "is_self": account.pk == request.user.pk,
+    }
+    context.update(refused)
+    context["refused_form"] = next((f for f in refused.values() if f.errors), None)
+    return render(request, "accounts/user_detail.html", context)
+
+
+# An action on someone's account: a small form posted from its page, one service call, back to the page;
+# refused, the page again with the form as posted (``slot``: its name in the page's context).
 AccountWrite = Callable[[HttpRequest, User, dict[str, Any]], object]
 
 
 def _account_action(
-    form_class: type[forms.Form], write: AccountWrite, *, done: str
+    make_form: Callable[[Any], forms.Form],
+    write: AccountWrite,
+    *,
+    done: str,
+    slot: str,
+    field: str | None = None,
 ) -> Callable[[HttpRequest, int], HttpResponse]:
+    """``field``: where a service refusal that names no field is shown (None: above the forms)."""
+
     @require_POST
     @login_required
     @opens_for(administers_accounts)
     def action(request: HttpRequest, pk: int) -> HttpResponse:
-        account = get_object_or_404(User, pk=pk)
-        submit_form(
-            request,
-            form_class(request.POST),
-            lambda data: write(request, account, data),
-            done=done.format(username=account.username),
-        )
-        return redirect("accounts:user", pk=account.pk)
+        account = get_object_or_404(User.objects.select_related("person"), pk=pk)
+        form = make_form(request.POST)
+        if form.is_valid():
+            try:
+                write(request, account, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(field, exc.messages)
+            else:
+                messages.success(request, done.format(username=account.username))
+                return redirect("accounts:user", pk=account.pk)
+        return _account_page(request, account, **{slot: form})
 
     return action
 
@@ -169,32 +187,38 @@ user_roles = _account_action(
         user=account, roles=[Role(r) for r in data["roles"]], actor=request.user
     ),
     done="Roles of {username} changed.",
+    slot="roles_form",
+    field="roles",
 )
 user_unlock = _account_action(
     forms.Form,  # nothing to fill in: the button is the decision
     lambda request, account, _data: services.user_unlock(user=account, actor=request.user),
     done="{username} can sign in again.",
+    slot="unlock_form",
 )
 user_reset_two_factor = _account_action(
-    ReasonForm,
+    lambda data: _reason_form("reset", data),
     lambda request, account, data: services.user_reset_two_factor(
         user=account, actor=request.user, reason=data["reason"]
     ),
     done="Two-factor authentication reset: {username} sets up a new authenticator at their next sign-in.",
+    slot="reset_form",
 )
 user_deactivate = _account_action(
-    ReasonForm,
+    lambda data: _reason_form("active", data),
     lambda request, account, data: services.user_set_active(
         user=account, active=False, actor=request.user, reason=data["reason"]
     ),
     done="{username} deactivated: they can no longer sign in, and their API tokens are revoked.",
+    slot="active_form",
 )
 user_reactivate = _account_action(
-    ReasonForm,
+    lambda data: _reason_form("active", data),
     lambda request, account, data: services.user_set_active(
         user=account, active=True, actor=request.user, reason=data["reason"]
     ),
     done="{username} reactivated.",
+    slot="active_form",
 )
 user_password = _account_action(
     PasswordSetForm,
@@ -202,6 +226,8 @@ user_password = _account_action(
         user=account, password=data["password"], actor=request.user
     ),
     done="New password set for {username}. Give it to them in person; their other sessions have ended.",
+    slot="password_form",
+    field="password",
 )
 
 
