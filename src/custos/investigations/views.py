@@ -3,8 +3,10 @@ investigator's worklist, the supervisor's view and NFA rates with drill-down."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,9 +24,9 @@ from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors, submit_form
 from custos.crimes import access as crime_access
 from custos.crimes import selectors as crime_selectors
+from custos.crimes.models import Crime
 from custos.investigations import selectors, services
 from custos.investigations.forms import LineForm, OutcomeForm, ReviewForm, SignoffForm, TaskForm
 from custos.investigations.models import (
@@ -41,6 +43,18 @@ from custos.investigations.rules import OUTCOME_NAMES
 @login_required
 def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_get(actor=request.user, pk=pk)
+    return _investigation_page(request, crime)
+
+
+def _investigation_page(
+    request: HttpRequest,
+    crime: Crime,
+    *,
+    refused: forms.Form | None = None,
+    refused_line: LineOfEnquiry | None = None,
+) -> HttpResponse:
+    """The investigation page; after a refused post, ``refused`` is that bound form, shown again with what
+    was typed and why it was refused (a redirect would lose both). ``refused_line``: the line it was for."""
     plan = InvestigationPlan.objects.filter(crime=crime).first()
     lines = (
         list(LineOfEnquiry.objects.filter(plan=plan).select_related("owner").order_by("id")) if plan else []
@@ -50,6 +64,15 @@ def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     pending = OutcomeDecision.objects.filter(crime=crime, status=OutcomeStatus.AWAITING_SIGNOFF).first()
     today = timezone.localdate()
+    forms_shown: dict[str, forms.Form] = {
+        "line_form": LineForm(),
+        "task_form": TaskForm(),
+        "review_form": ReviewForm(),
+        "outcome_form": OutcomeForm(),
+        "signoff_form": SignoffForm(),
+    }
+    if refused is not None and not isinstance(refused, LineForm):
+        forms_shown[f"{_FORM_NAMES[type(refused)]}_form"] = refused
     return render(
         request,
         "investigations/crime.html",
@@ -77,15 +100,56 @@ def crime_investigation(request: HttpRequest, pk: int) -> HttpResponse:
             "can_sign_off": pending is not None and services.may_sign_off(request.user, crime, pending),
             "can_allocate": allocation_services.can_allocate(request.user, crime.borough_id),
             "can_override": allocation_services.can_override(request.user, crime.borough_id),
-            "line_form": LineForm(),
-            "task_form": TaskForm(),
-            "review_form": ReviewForm(),
-            "outcome_form": OutcomeForm(),
-            "signoff_form": SignoffForm(),
+            **forms_shown,
+            "refused": refused,
+            # The refused line shows the status and reason as posted, with its errors beside them.
+            "refused_line": refused_line.pk if refused_line is not None else None,
             "review_overdue": plan is not None and crime.status == "open" and plan.next_review_due < today,
             "policy": current_policy(),
         },
     )
+
+
+_FORM_NAMES: dict[type[forms.Form], str] = {
+    TaskForm: "task",
+    ReviewForm: "review",
+    OutcomeForm: "outcome",
+    SignoffForm: "signoff",
+}
+
+
+def _refuse(form: forms.Form, exc: ValidationError | PermissionError) -> forms.Form:
+    """Put the service's reasons on the form, each against its field where the form has one."""
+    if isinstance(exc, PermissionError):
+        form.add_error(None, str(exc))
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+    return form
+
+
+def _submit(
+    request: HttpRequest,
+    crime: Crime,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], Any],
+    *,
+    done: Callable[[Any], None],
+    line: LineOfEnquiry | None = None,
+) -> HttpResponse:
+    """A form posted from the investigation page: on success ``done`` flashes what happened and the page
+    is loaded afresh (POST-redirect-GET); a form the service refuses comes back with its input kept."""
+    if form.is_valid():
+        try:
+            result = write(form.cleaned_data)
+        except (ValidationError, PermissionError) as exc:
+            _refuse(form, exc)
+        else:
+            done(result)
+            return redirect("investigations:crime", pk=crime.pk)
+    return _investigation_page(request, crime, refused=form, refused_line=line)
 
 
 @require_POST
@@ -95,8 +159,9 @@ def line_update(request: HttpRequest, pk: int) -> HttpResponse:
     if line is None:
         raise not_found()
     crime = crime_selectors.crime_for_change(actor=request.user, pk=line.plan.crime_id)
-    submit_form(
+    return _submit(
         request,
+        crime,
         LineForm(request.POST),
         lambda d: services.line_update(
             actor=request.user,
@@ -105,27 +170,23 @@ def line_update(request: HttpRequest, pk: int) -> HttpResponse:
             reason=d["reason"],
             expected_version=d.get("version"),
         ),
-        done=f"{line.title}: recorded.",
-        invalid=f"{line.title}: choose a status and give the reason.",
+        done=lambda _: messages.success(request, f"{line.title}: recorded."),
+        line=line,
     )
-    return redirect("investigations:crime", pk=crime.pk)
 
 
 @require_POST
 @login_required
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_for_change(actor=request.user, pk=pk)
-    form = TaskForm(request.POST)
-    if form.is_valid():
-        try:
-            owner = services.task_owner(actor=request.user, crime=crime, owner_id=None)
-            services.task_add(actor=request.user, crime=crime, owner=owner, **form.cleaned_data)
-            messages.success(request, "Task added.")
-        except ValidationError as exc:
-            flash_errors(request, exc)
-    else:
-        messages.error(request, "Give the task a title and a due date.")
-    return redirect("investigations:crime", pk=pk)
+
+    def write(d: dict[str, Any]) -> Task:
+        owner = services.task_owner(actor=request.user, crime=crime, owner_id=None)
+        return services.task_add(actor=request.user, crime=crime, owner=owner, **d)
+
+    return _submit(
+        request, crime, TaskForm(request.POST), write, done=lambda _: messages.success(request, "Task added.")
+    )
 
 
 @require_POST
@@ -148,38 +209,37 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_get(actor=request.user, pk=pk)
     if not services.is_supervisor_of(request.user, crime):
         raise not_found()
-    submit_form(
+    return _submit(
         request,
+        crime,
         ReviewForm(request.POST),
         lambda d: services.review_record(actor=request.user, crime=crime, **d),
-        done=lambda review: f"Review recorded; next review by {review.next_review_on:%d %b %Y}.",
-        invalid="Record the direction given.",
+        done=lambda review: messages.success(
+            request, f"Review recorded; next review by {review.next_review_on:%d %b %Y}."
+        ),
     )
-    return redirect("investigations:crime", pk=pk)
 
 
 @require_POST
 @login_required
 def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_for_change(actor=request.user, pk=pk)
-    form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            decision = services.outcome_propose(actor=request.user, crime=crime, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_errors(request, exc)
-        except PermissionError as exc:
-            messages.error(request, str(exc))
+
+    def done(decision: OutcomeDecision) -> None:
+        for warning in decision.warnings:
+            messages.warning(request, f"Outcome {decision.outcome}: {warning}.")
+        if decision.status == OutcomeStatus.AWAITING_SIGNOFF:
+            messages.success(request, f"Outcome {decision.outcome} awaits a supervisor's sign-off.")
         else:
-            for warning in decision.warnings:
-                messages.warning(request, f"Outcome {decision.outcome}: {warning}.")
-            if decision.status == OutcomeStatus.AWAITING_SIGNOFF:
-                messages.success(request, f"Outcome {decision.outcome} awaits a supervisor's sign-off.")
-            else:
-                messages.success(request, f"Crime finalised with outcome {decision.outcome}.")
-    else:
-        messages.error(request, "Choose an outcome.")
-    return redirect("investigations:crime", pk=pk)
+            messages.success(request, f"Crime finalised with outcome {decision.outcome}.")
+
+    return _submit(
+        request,
+        crime,
+        OutcomeForm(request.POST),
+        lambda d: services.outcome_propose(actor=request.user, crime=crime, **d),
+        done=done,
+    )
 
 
 @require_POST
@@ -188,14 +248,13 @@ def signoff(request: HttpRequest, pk: int) -> HttpResponse:
     crime = crime_selectors.crime_get(actor=request.user, pk=pk)
     if not services.is_supervisor_of(request.user, crime):
         raise not_found()
-    submit_form(
+    return _submit(
         request,
+        crime,
         SignoffForm(request.POST),
         lambda d: services.outcome_signoff(actor=request.user, crime=crime, rationale=d["rationale"]),
-        done="Signed off; the crime is finalised.",
-        invalid="Give the sign-off rationale.",
+        done=lambda _: messages.success(request, "Signed off; the crime is finalised."),
     )
-    return redirect("investigations:crime", pk=pk)
 
 
 @login_required
