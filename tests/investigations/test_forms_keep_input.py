@@ -123,9 +123,7 @@ def test_a_task_due_in_the_past_keeps_its_title_and_date(unit: Unit, client_for:
     assert not Task.objects.filter(crime=crime).exists()
 
 
-def test_a_review_with_a_next_date_in_the_past_keeps_the_direction_typed(
-    unit: Unit, client_for: Any
-) -> None:
+def test_a_review_with_a_next_date_in_the_past_keeps_the_direction_typed(unit: Unit, client_for: Any) -> None:
     crime = _allocated(unit)
     typed = "Obtain the phone download before the next review"
     in_the_past = (date.today() - timedelta(days=2)).isoformat()
