@@ -155,3 +155,28 @@ def test_the_api_name_filter_reads_first_names_as_the_worklist_does(force: Any, 
     assert [n["reference"] for n in found] == [o.reference]
     found = client.get("/api/v1/offenders/nominals?q=Derek Hollins").json()["items"]
     assert [n["reference"] for n in found] == [o.reference]
+
+
+def test_each_calendar_feed_read_is_audited_and_a_leavers_feed_stops(force: Any, client_for: Any) -> None:
+    from django.test import Client
+
+    from custos.core.models import AuditEvent
+
+    o = make_offender(force)
+    om = force.people["offender-manager@A"]
+    user = force.user("offender-manager")
+    services.visit_plan(
+        actor=user,
+        offender=o,
+        planned_for=at(timezone.localdate() + timedelta(days=2), 19),
+        officer=om,
+        second_officer=None,
+    )
+    token = services.calendar_token_issue(actor=user)
+    assert Client().get(f"/offenders/calendar/{token}.ics").status_code == 200
+    event = AuditEvent.objects.get(action="custos.visit_feed.read")
+    assert event.actor == user and event.sensitive and event.object_repr == "1 results"
+    user.is_active = False
+    user.save()
+    assert Client().get(f"/offenders/calendar/{token}.ics").status_code == 404
+    assert AuditEvent.objects.filter(action="custos.visit_feed.read").count() == 1

@@ -183,10 +183,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Planned visits for the officer who owns the token: references only, no names or addresses."""
     feed = (
         CalendarFeedToken.objects.filter(token_hash=CalendarFeedToken.hash(token))
-        .select_related("person")
+        .select_related("person__user")
         .first()
     )
-    if feed is None:
+    # The feed lives only as long as its officer's account: a leaver's calendar app must stop showing
+    # unannounced visit times the day the account is deactivated.
+    owner = feed.person.user if feed is not None else None
+    if feed is None or owner is None or not owner.is_active:
         raise not_found()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Custos//visit plan//EN")
@@ -209,4 +212,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         ev.add("dtend", v.planned_for + timedelta(minutes=slot))  # type: ignore[operator]
         ev.add("dtstamp", timezone.now())
         cal.add_component(ev)
+    # Each poll is a read of planned visits to named offenders, by the token's owner.
+    selectors.list_read(
+        actor=owner,
+        action="custos.visit_feed.read",
+        filters={"person": feed.person.pk},
+        result_count=len(visits),
+    )
     return HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
