@@ -64,22 +64,28 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _kit_keygen(args: argparse.Namespace) -> int:
-    from .scanner.kit import generate_key
+    from .scanner.kit import KitError, generate_key
 
-    public = generate_key(args.out)
+    try:
+        public = generate_key(args.out)
+    except KitError as exc:
+        raise UserError(str(exc)) from None
     print(json.dumps({"private_key": args.out, "public_key_file": f"{args.out}.pub", "public_key": public}))
     return 0
 
 
 def _kit_build(args: argparse.Namespace) -> int:
     from .scanner.hashsets import KNOWN_BAD, KNOWN_GOOD, HashSetError, import_hashset_file
-    from .scanner.kit import KitError, build_kit
+    from .scanner.kit import ERR_NO_VERSION, KitError, build_kit, check_output
 
     policy = current_policy()
     if not os.path.isfile(args.key):
         raise UserError(ERR_KEY_MISSING.format(path=args.key))
+    if not args.version.strip():
+        raise UserError(ERR_NO_VERSION)
     sets = []
     try:
+        check_output(args.out)  # before reading sets that may be large
         for path, role in [
             *((p, KNOWN_BAD) for p in args.sets),
             *((p, KNOWN_GOOD) for p in args.known_good or []),

@@ -36,6 +36,7 @@ BATCH = 50_000
 NOT_ALLOWED = "Only digital forensic examiners and administrators manage hash sets."
 KIND_CLASH = "Hash set {name!r} is a {had} set; this file would import it as {now}."
 NO_ENABLED_SETS = "No hash set is enabled: there is nothing to put in a kit."
+NAME_REQUIRED = "Give the hash set a name."
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,8 @@ def hashset_import(
     """
     if actor is not None and not access.can_manage_hashsets(scope_of(actor)):
         raise PermissionError(NOT_ALLOWED)
+    if not name.strip():
+        raise ValidationError({"name": [NAME_REQUIRED]})
     policy = policy or current_policy()
     try:
         parsed = import_hashset_file(
@@ -312,10 +315,13 @@ def hashset_kit_export(
     *, actor: Any, key_path: str, out: str, version: str, policy: Policy | None = None
 ) -> dict[str, Any]:
     """The enabled sets as a signed, versioned triage kit (the scanner's kit format and signature)."""
-    from custos.triage.scanner.kit import build_kit
+    from custos.triage.scanner.kit import ERR_NO_VERSION, build_kit, check_output
 
     if actor is not None and not access.can_manage_hashsets(scope_of(actor)):
         raise PermissionError(NOT_ALLOWED)
+    if not version.strip():
+        raise ValidationError(ERR_NO_VERSION)
+    check_output(out)  # before every set is written out to be signed
     policy = policy or current_policy()
     sets = list(HashSet.objects.filter(enabled=True).order_by("name"))
     sets = [s for s in sets if s.entry_count or s.in_place_path]

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -34,6 +34,15 @@ ERR_DIGEST = "triage kit {path}: set {name} does not match its signed digest; th
 ERR_UNLISTED = "triage kit {path}: holds {name}, which the signed manifest does not list"
 ERR_UNTRUSTED = "triage kit {path}: signed by key {key}, which is not among the trusted kit keys"
 ERR_NOT_KIT = "triage kit {path}: not a triage kit ({detail})"
+ERR_OUT_FOLDER = "--out {path}: the folder {folder} does not exist or cannot be written to"
+ERR_OUT_IS_FOLDER = "--out {path} is a folder: give the file to write, e.g. {path}/kit.zip"
+ERR_NOT_A_KEY = "signing key {path} is not an Ed25519 private key (PEM, as 'custos triage kit keygen' writes)"
+ERR_NO_VERSION = "a triage kit needs a version, e.g. --version 2026.11.25"
+ERR_KEY_EXISTS = (
+    "signing key {path} already exists: a new key there would replace it, and kits it signed would no longer "
+    "be trusted; choose another --out"
+)
+ERR_KEY_WRITE = "cannot write the signing key {path}: {reason}"
 
 
 class KitError(Exception):
@@ -68,15 +77,23 @@ class Kit:
 
 def generate_key(private_path: str) -> str:
     """Write a new Ed25519 private key (PEM, PKCS#8) and ``<path>.pub`` (hex); return the public hex."""
+    if os.path.lexists(private_path) or os.path.lexists(f"{private_path}.pub"):
+        raise KitError(ERR_KEY_EXISTS.format(path=private_path))
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(pem)
     public = public_hex(key.public_key())
-    Path(f"{private_path}.pub").write_text(public + "\n")
+    try:
+        # O_EXCL: never overwrite a key, even one created since the check above.
+        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        Path(f"{private_path}.pub").write_text(public + "\n")
+    except FileExistsError:
+        raise KitError(ERR_KEY_EXISTS.format(path=private_path)) from None
+    except OSError as exc:
+        raise KitError(ERR_KEY_WRITE.format(path=private_path, reason=exc.strerror or exc)) from None
     return public
 
 
@@ -85,10 +102,22 @@ def public_hex(key: Ed25519PublicKey) -> str:
 
 
 def load_private_key(path: str) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    except (ValueError, TypeError, OSError, UnsupportedAlgorithm):
+        raise KitError(ERR_NOT_A_KEY.format(path=path)) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KitError(f"{path} is not an Ed25519 private key")
+        raise KitError(ERR_NOT_A_KEY.format(path=path))
     return key
+
+
+def check_output(out: str) -> None:
+    """Refuse a kit path that cannot be written, before any work (it would fail at the end otherwise)."""
+    if os.path.isdir(out):
+        raise KitError(ERR_OUT_IS_FOLDER.format(path=out))
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
+        raise KitError(ERR_OUT_FOLDER.format(path=out, folder=folder))
 
 
 def read_public_key(value: str) -> str:
@@ -114,6 +143,9 @@ def build_kit(
     sets: list[dict[str, Any]], *, key_path: str, out: str, version: str, policy_version: str
 ) -> dict[str, Any]:
     """``sets``: dicts with ``path``, ``name``, ``role``, ``format``, ``entries`` (already validated)."""
+    if not version.strip():
+        raise KitError(ERR_NO_VERSION)
+    check_output(out)
     key = load_private_key(key_path)
     listed = []
     for i, s in enumerate(sets, start=1):

@@ -62,6 +62,7 @@ NOTHING_READ = (
     "so this is not a 'no hits' result: the device is not triaged"
 )
 ERR_OUTPUT_FOLDER = "{option} {path}: the folder {folder} does not exist or cannot be written to"
+ERR_OUTPUT_IS_FOLDER = "{option} {path} is a folder: give the file to write"
 
 
 class ScanError(Exception):
@@ -375,6 +376,8 @@ def _check_outputs(opts: ScanOptions) -> None:
     ):
         if not path:
             continue
+        if os.path.isdir(path):
+            raise ScanError(ERR_OUTPUT_IS_FOLDER.format(option=option, path=path))
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
             raise ScanError(ERR_OUTPUT_FOLDER.format(option=option, path=path, folder=folder))
