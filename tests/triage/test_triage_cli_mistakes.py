@@ -68,3 +68,20 @@ def test_a_triage_command_mistake_is_one_line_and_exit_2(
     assert says in _one_line_error(capsys)
     assert Path(work["force.key"]).read_bytes() == before  # an existing signing key is never replaced
     assert not list(Path(work["tmp"]).glob("*.tmp-*"))
+
+
+def test_a_file_that_is_no_disk_image_exits_3_with_one_line_and_a_not_triaged_report(
+    work: dict[str, str], capsys: Any
+) -> None:
+    import json
+
+    from custos.triage.cli import EXIT_NOTHING_READ, main
+
+    photo = Path(work["tmp"], "holiday.jpg")
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a disk" * 100)
+    report = Path(work["tmp"], "r.json")
+    assert main(["triage", "scan", str(photo), "--json", str(report), "--quiet", "--workers", "1"]) == 3
+    assert EXIT_NOTHING_READ == 3
+    line = _one_line_error(capsys)
+    assert "no file could be read" in line and str(report) in line
+    assert json.loads(report.read_text())["summary"]["nothing_read"] is True

@@ -257,8 +257,8 @@ def test_an_image_with_no_readable_file_system_is_not_reported_as_no_hits(
     assert "no file could be read from this raw image" in summary["likely_iioc_reason"]
     assert "not a 'no hits' result" in summary["likely_iioc_reason"]
     args = ["triage", "scan", str(blob), "--json", str(tmp_path / "cli.json"), "--quiet", "--workers", "1"]
-    assert main(args) == 0
-    assert "warning: no file could be read" in capsys.readouterr().err
+    assert main(args) == 3  # the report is written, but nothing was triaged
+    assert "custos: error: no file could be read" in capsys.readouterr().err
     folder = tmp_path / "empty-folder"
     folder.mkdir()
     assert _scan(folder, tmp_path, policy, [])["summary"]["nothing_read"] is False  # an empty folder is read

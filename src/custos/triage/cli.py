@@ -18,6 +18,10 @@ WARN_KIT_SIGNER = (
     "warning: triage kit {path} is intact but signed by key {signer}, which nothing here trusts "
     "(set triage.kit_trusted_keys or pass --kit-key): check that key is your force's before relying on it"
 )
+# The report was written but no file could be read from the image (encrypted, damaged, or not a disk image at
+# all): not a success a script may take for "no hits" (2 stays for mistakes that wrote nothing).
+EXIT_NOTHING_READ = 3
+ERR_NOTHING_READ = "{reason} (report written to {report})"
 ERR_KEY_MISSING = "signing key {path} does not exist; create one with 'custos triage kit keygen --out KEY'"
 
 
@@ -53,7 +57,9 @@ def _scan(args: argparse.Namespace) -> int:
         print(WARN_KIT_SIGNER.format(path=args.kit, signer=kit.get("signer")), file=sys.stderr)
     s = report["summary"]
     if s.get("nothing_read"):
-        print(f"warning: {s['likely_iioc_reason']}", file=sys.stderr)
+        reason = ERR_NOTHING_READ.format(reason=s["likely_iioc_reason"], report=args.json)
+        print(f"custos: error: {reason}", file=sys.stderr)
+        return EXIT_NOTHING_READ
     print(
         f"{s['files_total']} files, {s['matched_files']} matched "
         f"({s['by_kind']['exact']} exact, {s['by_kind']['perceptual']} perceptual), "
