@@ -34,6 +34,7 @@ ERR_DIGEST = "triage kit {path}: set {name} does not match its signed digest; th
 ERR_UNLISTED = "triage kit {path}: holds {name}, which the signed manifest does not list"
 ERR_UNTRUSTED = "triage kit {path}: signed by key {key}, which is not among the trusted kit keys"
 ERR_NOT_KIT = "triage kit {path}: not a triage kit ({detail})"
+ERR_NO_KIT_FILE = "triage kit {path} does not exist or is not a file"
 ERR_OUT_FOLDER = "--out {path}: the folder {folder} does not exist or cannot be written to"
 ERR_OUT_IS_FOLDER = "--out {path} is a folder: give the file to write, e.g. {path}/kit.zip"
 ERR_NOT_A_KEY = "signing key {path} is not an Ed25519 private key (PEM, as 'custos triage kit keygen' writes)"
@@ -183,6 +184,8 @@ def build_kit(
 
 def open_kit(path: str, *, trusted_keys: list[str]) -> Kit:
     """Verify and extract a kit. Raises ``KitError`` (the scan must stop) on any failure."""
+    if not os.path.isfile(path):
+        raise KitError(ERR_NO_KIT_FILE.format(path=path))
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
