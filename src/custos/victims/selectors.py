@@ -17,6 +17,7 @@ from custos.victims import access
 from custos.victims.models import (
     OPEN_STATUSES,
     ClockEscalation,
+    NeedsAssessment,
     Obligation,
     ReviewEscalation,
     ReviewStatus,
@@ -102,6 +103,26 @@ def visible_links(*, actor: Any, victim: Victim) -> list[VictimCrime]:
     s = scope_of(actor)
     links = list(victim.links.all())
     return [lk for lk in links if access.can_view_link(s, lk)] or links
+
+
+HIDDEN_CRIME = "[not shown]"
+
+
+def assessment_history(*, victim: Victim, links: list[VictimCrime], limit: int = 20) -> list[NeedsAssessment]:
+    """The victim's latest needs assessments as the reader may see them: a reason that names one of the
+    victim's crimes outside ``links`` (the reader's need-to-know) says ``HIDDEN_CRIME`` instead of its
+    reference."""
+    visible = {lk.crime_id for lk in links}
+    hidden = [
+        ref
+        for crime_id, ref in victim.links.values_list("crime_id", "crime__reference")
+        if crime_id not in visible
+    ]
+    rows = list(victim.assessments.select_related("assessed_by")[:limit])
+    for row in rows:
+        for ref in hidden:
+            row.reason = row.reason.replace(ref, HIDDEN_CRIME)
+    return rows
 
 
 def victim_for_change(*, actor: Any, pk: int) -> Victim:

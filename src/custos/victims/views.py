@@ -181,7 +181,7 @@ def _detail_page(request: HttpRequest, victim: Victim, refused: Refused | None =
         {
             "victim": victim,
             "links": items,
-            "assessments": victim.assessments.select_related("assessed_by")[:20],
+            "assessments": selectors.assessment_history(victim=victim, links=links),
             "can_change": access.can_change_victim(s, victim),
             "can_review": access.can_review(s),
             "today": timezone.localdate(),
