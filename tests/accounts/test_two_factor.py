@@ -145,3 +145,34 @@ def test_next_is_followed_only_on_this_site(alice: User) -> None:
         {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert c.post("/accounts/two-factor/", {"code": code_for(device)})["Location"] == "/"
+
+
+def test_the_second_factor_starts_a_new_session_so_a_password_only_session_id_is_worth_nothing(
+    alice: User,
+) -> None:
+    device = TOTPDevice.objects.create(user=alice, name="app", confirmed=True)
+    c = Client()
+    sign_in(c)
+    password_only = c.cookies["sessionid"].value
+
+    c.post("/accounts/two-factor/", {"code": code_for(device)})
+
+    assert c.cookies["sessionid"].value != password_only
+    stolen = Client()
+    stolen.cookies["sessionid"] = password_only
+    assert stolen.get("/").status_code == 302  # the old id is not a verified session
+
+
+def test_enrolling_the_second_factor_starts_a_new_session(alice: User) -> None:
+    c = Client()
+    sign_in(c)
+    c.get("/accounts/two-factor/setup/")
+    password_only = c.cookies["sessionid"].value
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+
+    response = c.post("/accounts/two-factor/setup/", {"code": code_for(device)})
+
+    assert response["Location"] == "/accounts/two-factor/recovery-codes/"
+    assert c.cookies["sessionid"].value != password_only
+    codes_page = c.get("/accounts/two-factor/recovery-codes/").content
+    assert len(re.findall(rb"<code>(\d{8})</code>", codes_page)) == 10

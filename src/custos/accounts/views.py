@@ -77,6 +77,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("code", BAD_CODE)
         else:
             otp_login(request, device)
+            # A new session id once verified: the password-only id may have been seen before the code was.
+            request.session.cycle_key()
             services.login_succeeded(user)
             audit.record(actor=user, action="custos.user.logged_in", obj=user)
             return redirect(request.session.pop("custos_next", reverse("home")))
@@ -95,6 +97,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["code"]):
             codes = services.totp_confirm(user=user, device=device)
             otp_login(request, device)
+            request.session.cycle_key()  # as at sign-in: a verified session never keeps its password-only id
             services.login_succeeded(user)
             request.session["custos_recovery_codes"] = codes
             return redirect("accounts:recovery_codes")
