@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Swagger
+from ninja import Field, NinjaAPI, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
 
 from custos.accounts.models import ApiToken
@@ -29,6 +30,19 @@ class PreconditionFailed(Exception):
         super().__init__(detail)
         self.detail = detail
         self.status = status
+
+
+# Far past any list this system will hold, yet small enough that (page - 1) * page_size stays a valid SQL
+# OFFSET (a 64-bit integer); an unbounded page number overflowed it and the database refused with a 500.
+MAX_PAGE = 1_000_000
+
+
+class PageNumberPagination(NinjaPageNumberPagination):
+    """django-ninja's page-number pagination with the page number bounded, so nonsense is a 422 on `page`."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
 
 
 class TokenAuth(HttpBearer):

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from custos.allocation import access, jobs, selectors, services
 from custos.allocation import workload_records as records
 from custos.allocation.forms import WhatIfForm
 from custos.allocation.models import AllocationJob
+from custos.api import PageNumberPagination
 from custos.core.access import not_found, scope_of
 from custos.core.policy import current_policy
 from custos.crimes import selectors as crime_selectors

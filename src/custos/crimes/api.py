@@ -7,9 +7,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from custos.api import expected_version
+from custos.api import PageNumberPagination, expected_version
 from custos.crimes import selectors, services
 from custos.crimes.models import Crime
 from custos.workforce.models import Borough, Team

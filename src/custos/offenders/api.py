@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from custos.api import PageNumberPagination
 from custos.core import audit
 from custos.core.access import not_found, scope_of
 from custos.offenders import access, selectors, services

@@ -10,8 +10,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from custos.api import PageNumberPagination
 from custos.core import audit
 from custos.core.access import not_found, scope_of
 from custos.triage import access, selectors, services

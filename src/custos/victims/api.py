@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from custos.api import expected_version
+from custos.api import PageNumberPagination, expected_version
 from custos.core.access import not_found, scope_of
 from custos.victims import access, compliance, selectors, services
 from custos.victims.models import Obligation, Victim

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from custos.api import expected_version
+from custos.api import PageNumberPagination, expected_version
 from custos.workforce import selectors, services
 from custos.workforce.models import Absence, Person
 
