@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema, Swagger
+from ninja import Field, NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
@@ -40,7 +40,7 @@ MAX_PAGE = 1_000_000
 class PageNumberPagination(NinjaPageNumberPagination):
     """django-ninja's page-number pagination with the page number bounded, so nonsense is a 422 on `page`."""
 
-    class Input(Schema):
+    class Input(NinjaPageNumberPagination.Input):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 from ninja.pagination import paginate
 
 from custos.api import PageNumberPagination, expected_version
@@ -279,7 +280,7 @@ class ClockPagination(PageNumberPagination):
     the page's own rows joined to their victim, crime and officer."""
 
     def paginate_queryset(
-        self, queryset: Any, pagination: PageNumberPagination.Input, request: HttpRequest, **params: Any
+        self, queryset: Any, pagination: NinjaPageNumberPagination.Input, request: HttpRequest, **params: Any
     ) -> Any:
         size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * size
