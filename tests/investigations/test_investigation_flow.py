@@ -168,6 +168,22 @@ def test_completing_a_task_goes_back_only_to_a_page_of_this_site(unit: Any, clie
     assert all(t.done_on for t in Task.objects.filter(crime=crime))
 
 
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "javascript:alert(1)"]
+)
+def test_a_task_done_never_goes_back_to_a_protocol_relative_or_backslashed_host(
+    unit: Any, client_for: Any, target: str
+) -> None:
+    from custos.investigations.models import Task
+
+    crime = _allocated(unit)
+    task = Task.objects.create(crime=crime, title="Task", owner=unit.dc, due_on=date.today())
+
+    response = client_for(unit.investigator).post(f"/investigations/tasks/{task.pk}/done/", {"next": target})
+
+    assert response.status_code == 302 and response["Location"] == "/investigations/"
+
+
 def test_outcome_21_on_a_domestic_abuse_crime_shows_the_home_office_warning(
     unit: Any, client_for: Any
 ) -> None:

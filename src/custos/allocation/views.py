@@ -31,7 +31,7 @@ from custos.core.access import not_found, scope_of
 from custos.core.csvexport import csv_attachment
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors
+from custos.core.web import flash_errors, redirect_back
 from custos.crimes import selectors as crime_selectors
 from custos.workforce.models import Borough
 
@@ -457,10 +457,7 @@ def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             flash_errors(request, exc)
         else:
             messages.success(request, f"Conflict of interest with {row.target} withdrawn.")
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("allocation:conflicts")
+    return redirect_back(request, "allocation:conflicts")
 
 
 @login_required

@@ -8,13 +8,36 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     """Show each message of a service's ValidationError on the next page (the POST-redirect-GET pattern)."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+def safe_next(request: HttpRequest, field: str = "next") -> str:
+    """The page a form asked to go back to (POST ``field``), only when it is a page of this site; else "".
+
+    Django's own check, not a prefix test: "//evil.example" and "/\\evil.example" start with "/" yet a
+    browser follows them to another host."""
+    target = request.POST.get(field, "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def redirect_back(request: HttpRequest, fallback: str, *args: Any, **kwargs: Any) -> HttpResponseRedirect:
+    """After a POST: back to ``safe_next(request)``, else to the URL named ``fallback`` (with its args)."""
+    target = safe_next(request)
+    if target:
+        return HttpResponseRedirect(target)
+    return redirect(fallback, *args, **kwargs)
 
 
 def submit_form[T](

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from custos.allocation import access as allocation_access
@@ -24,6 +23,7 @@ from custos.allocation.models import Allocation, QueueEntry
 from custos.core.access import not_found, scope_of
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
+from custos.core.web import redirect_back
 from custos.crimes import access as crime_access
 from custos.crimes import selectors as crime_selectors
 from custos.crimes.models import Crime
@@ -197,10 +197,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise not_found()
     crime_selectors.crime_for_change(actor=request.user, pk=task.crime_id)
     services.task_complete(actor=request.user, task=task)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""  # only ever back to a page of this site
-    return redirect(back or "investigations:worklist")
+    return redirect_back(request, "investigations:worklist")
 
 
 @require_POST

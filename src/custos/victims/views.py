@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from custos.core.access import not_found, scope_of
 from custos.core.csvexport import csv_attachment
 from custos.core.policy import current_policy
-from custos.core.web import flash_errors
+from custos.core.web import flash_errors, redirect_back
 from custos.crimes.models import Crime
 from custos.victims import access, compliance, selectors, services
 from custos.victims.clocks import HAND_TRIGGERS, TRIGGER_WORDS
@@ -292,10 +292,7 @@ def obligation_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not ok:
         return _refused_on_page(request, ob.link.victim_id, ("obligation", ob.pk, form))
     messages.success(request, f"{ob.title}: recorded.")
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("victims:detail", pk=ob.link.victim_id)
+    return redirect_back(request, "victims:detail", pk=ob.link.victim_id)
 
 
 @require_POST
