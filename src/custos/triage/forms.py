@@ -13,6 +13,11 @@ from custos.workforce.models import Team, TeamType
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# A web request holds a worker for the whole import: the NSRL and other sets past this size go through the CLI.
+HASH_SET_TOO_LARGE = (
+    f"The file is larger than {MAX_UPLOAD_BYTES // 1024**2} MB, too large to import here: "
+    "use custos hashset import on the server."
+)
 
 
 class DeviceForm(GovukFormMixin, forms.ModelForm):
@@ -111,8 +116,15 @@ class GradingForm(GovukFormMixin, forms.Form):
 
 class HashSetImportForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
-        help_text="VICS JSON, CSV, hashdeep, NSRLFile.txt, a PDQ list or an NSRL RDS database."
+        help_text="VICS JSON, CSV, hashdeep, NSRLFile.txt, a PDQ list or an NSRL RDS database, "
+        f"up to {MAX_UPLOAD_BYTES // 1024**2} MB."
     )
     name = forms.CharField(max_length=120)
     version = forms.CharField(max_length=60, required=False)
     known_good = forms.BooleanField(required=False, label="Known-good set (filters files out)")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(HASH_SET_TOO_LARGE)
+        return f
