@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.triage.test_lab_hashsets import write_csv
 
 from custos.triage import forms as lab_forms
 from custos.triage.models import HashSet, HashSetImport
-from tests.triage.test_lab_hashsets import write_csv
 
 
 def test_a_hash_set_larger_than_the_web_limit_is_refused_with_the_cli_named_and_nothing_imported(

@@ -13,7 +13,7 @@ from custos.workforce.models import Team, TeamType
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-# A web request holds a worker for the whole import: the NSRL and other sets past this size go through the CLI.
+# A web request holds a worker for the whole import: larger sets (NSRL) go through the CLI.
 HASH_SET_TOO_LARGE = (
     f"The file is larger than {MAX_UPLOAD_BYTES // 1024**2} MB, too large to import here: "
     "use custos hashset import on the server."
