@@ -109,9 +109,10 @@ def test_repeated_failures_lock_the_account(alice: User) -> None:
         assert views.BAD_LOGIN.encode() in response.content
     alice.refresh_from_db()
     assert alice.is_locked()
-    # Even the right password is refused while locked.
+    # Even the right password is refused while locked, with the answer a wrong password gets.
     locked = sign_in(c)
-    assert locked.status_code == 200 and views.LOCKED.encode() in locked.content
+    assert locked.status_code == 200 and views.BAD_LOGIN.encode() in locked.content
+    assert views.LOCKED.encode() not in locked.content
 
 
 def test_wrong_codes_count_towards_the_lockout(alice: User) -> None:

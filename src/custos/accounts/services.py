@@ -81,9 +81,34 @@ def user_set_roles(*, user: User, roles: list[Role], actor: Any) -> None:
     )
 
 
-def login_failed(user: User) -> None:
-    """Count a failed password or code; lock the account after the policy number of failures."""
+# Why a sign-in was refused, as the audit trail records it. The person signing in is told none of these: an
+# unknown username, a wrong password and a locked account all get the same answer (views.BAD_LOGIN), so the
+# sign-in page cannot be used to find out who has an account or whose account is locked.
+UNKNOWN_USERNAME = "unknown username"
+WRONG_PASSWORD_AT_SIGN_IN = "wrong password"  # noqa: S105 - audit reason
+ACCOUNT_LOCKED = "account locked"
+ACCOUNT_DEACTIVATED = "account deactivated"
+WRONG_CODE = "wrong security code"
+
+
+def sign_in_refused(*, user: User | None, reason: str) -> None:
+    """Audit a sign-in refused without checking a secret (locked account, unknown username).
+
+    An unknown username is not recorded: people type their password into the username box."""
+    audit.record(
+        actor=None,
+        action="custos.user.sign_in_refused",
+        obj=user,
+        object_type="" if user is not None else "accounts.user",
+        purpose=reason,
+    )
+
+
+def login_failed(user: User, *, reason: str = WRONG_PASSWORD_AT_SIGN_IN) -> None:
+    """Count a failed password or code (audited with ``reason``); lock the account after the policy number
+    of failures."""
     policy = current_policy()
+    audit.record(actor=None, action="custos.user.sign_in_failed", obj=user, purpose=reason)
     user.failed_login_count += 1
     fields = ["failed_login_count"]
     if user.failed_login_count >= int(policy.get("security.login_max_failures")):

@@ -39,20 +39,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
+        username, password = form.cleaned_data["username"], form.cleaned_data["password"]
         candidate = User.objects.filter(username=username).first()
-        if candidate is not None and candidate.is_locked():
-            error = LOCKED
+        # The password is checked even for a locked or unknown account (Django hashes a dummy for an unknown
+        # one), so the answer takes as long whatever the reason it is refused.
+        user = authenticate(request, username=username, password=password)
+        if candidate is None:
+            services.sign_in_refused(user=None, reason=services.UNKNOWN_USERNAME)
+        elif candidate.is_locked():
+            services.sign_in_refused(user=candidate, reason=services.ACCOUNT_LOCKED)
+        elif user is None:
+            inactive = not candidate.is_active
+            reason = services.ACCOUNT_DEACTIVATED if inactive else services.WRONG_PASSWORD_AT_SIGN_IN
+            services.login_failed(candidate, reason=reason)
         else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                if candidate is not None:
-                    services.login_failed(candidate)
-                error = BAD_LOGIN
-            else:
-                login(request, user)
-                request.session["custos_next"] = _safe_next(request)
-                return redirect("accounts:two_factor")
+            login(request, user)
+            request.session["custos_next"] = _safe_next(request)
+            return redirect("accounts:two_factor")
+        error = BAD_LOGIN  # the same answer for every refusal: the audit trail has the reason
     return render(
         request, "accounts/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")}
     )
@@ -73,7 +77,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is None:
-            services.login_failed(user)
+            services.login_failed(user, reason=services.WRONG_CODE)
             form.add_error("code", BAD_CODE)
         else:
             otp_login(request, device)
@@ -101,7 +105,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             services.login_succeeded(user)
             request.session["custos_recovery_codes"] = codes
             return redirect("accounts:recovery_codes")
-        services.login_failed(user)
+        services.login_failed(user, reason=services.WRONG_CODE)
         form.add_error("code", BAD_CODE)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="Two-factor setup QR code")
     secret = _base32(device.bin_key)
