@@ -4,10 +4,21 @@ Authentication: `Authorization: Bearer <token>` (per-user, hashed at rest, scope
 for API and CLI clients; the browser uses its two-factor-verified session with CSRF.
 Errors: every error is application/problem+json (RFC 9457) with `type`, `title`, `status`, `detail`
 and, for validation errors, `errors` keyed by field.
+
+The OpenAPI schema documents those errors for every operation without any route having to declare
+them: `CustosAPI` builds its schema with `ProblemDocumentingSchema`, which adds the `Problem` and
+`ValidationProblem` components and, to each operation's responses, the problem+json statuses the handlers
+below can give it: 400 (a JSON body that does not parse), 401 (authenticated routes), 403 (writes: a
+read-only token, or a service refusing the actor), 404 (every operation: an unknown or outside-need-to-know
+record, named in the path or the body, or a route the role may not see at all), 422 (operations that take
+parameters or a body), 412 (bodies carrying `version`, routes reading `expected_version`) and 428 (routes
+reading `expected_version`, which requires a version). A route's own declaration of a status wins. This is
+done where the schema is built rather than in each route's decorator, so a new route cannot forget it.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +29,8 @@ from django.utils import timezone
 from ninja import Field, NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.operation import Operation
 from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
 from ninja.security import HttpBearer, SessionAuth
 
@@ -72,7 +85,116 @@ class VerifiedSessionAuth(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_PROBLEM_PROPERTIES: dict[str, Any] = {
+    "type": {
+        "type": "string",
+        "description": "A URI for the problem type; `about:blank` when only the status says it.",
+    },
+    "title": {"type": "string", "description": "A short summary of the problem type."},
+    "status": {"type": "integer", "description": "The HTTP status code."},
+    "detail": {
+        "type": "string",
+        "description": "What went wrong with this request, and how to put it right.",
+    },
+}
+PROBLEM_SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "title": "Problem",
+        "description": "An error, as application/problem+json (RFC 9457).",
+        "type": "object",
+        "properties": _PROBLEM_PROPERTIES,
+        "required": ["type", "title", "status"],
+        "additionalProperties": False,
+    },
+    "ValidationProblem": {
+        "title": "ValidationProblem",
+        "description": "A request that is not valid: the messages for each field in `errors`.",
+        "type": "object",
+        "properties": {
+            **_PROBLEM_PROPERTIES,
+            "errors": {
+                "type": "object",
+                "description": "Messages keyed by field (dotted when nested; `__all__`: the whole request).",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "required": ["type", "title", "status", "errors"],
+        "additionalProperties": False,
+    },
+}
+PROBLEM_RESPONSES: dict[int, tuple[str, str]] = {
+    400: ("Problem", "The request body could not be parsed as JSON."),
+    401: ("Problem", "No valid token or verified session: send 'Authorization: Bearer <token>'."),
+    403: ("Problem", "Not allowed: a read-only token used for a write, or the action is not open to you."),
+    404: ("Problem", "No such record, or it is outside your need-to-know."),
+    412: (
+        "Problem",
+        "The record changed since the version you sent (or If-Match was not an ETag); re-read it.",
+    ),
+    422: ("ValidationProblem", "The request is not valid; the messages for each field are in `errors`."),
+    428: ("Problem", "Send the version you are updating, as an If-Match header or a `version` field."),
+}
+
+
+class ProblemDocumentingSchema(OpenAPISchema):
+    """django-ninja's OpenAPI schema, with the problem+json error responses each operation can give."""
+
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
+        details = super().operation_details(operation)
+        self.schemas.update(PROBLEM_SCHEMAS)
+        responses = details["responses"]
+        for status in self._error_statuses(operation, details):
+            schema, description = PROBLEM_RESPONSES[status]
+            responses.setdefault(
+                status,
+                {
+                    "description": description,
+                    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+                },
+            )
+        return details
+
+    def _error_statuses(self, operation: Operation, details: dict[str, Any]) -> list[int]:
+        statuses = [404]
+        if operation.auth_callbacks:
+            statuses.append(401)
+        if not set(operation.methods) <= SAFE_METHODS:
+            statuses.append(403)
+        if details.get("parameters") or "requestBody" in details:
+            statuses.append(422)
+        if any(getattr(model, "__ninja_param_source__", None) == "body" for model in operation.models):
+            statuses.append(400)  # django-ninja's own answer to a JSON body it cannot parse
+        # The view itself (unwrapped from pagination and the like) reading the client's version.
+        reads_version = "expected_version" in inspect.unwrap(operation.view_func).__code__.co_names
+        if reads_version or "version" in self._body_properties(details):
+            statuses.append(412)
+        if reads_version:
+            statuses.append(428)
+        return sorted(statuses)
+
+    def _body_properties(self, details: dict[str, Any]) -> dict[str, Any]:
+        content = details.get("requestBody", {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema", {})
+        ref = schema.get("$ref", "")
+        if ref:
+            schema = self.schemas.get(ref.rsplit("/", 1)[-1], {})
+        properties: dict[str, Any] = schema.get("properties", {})
+        return properties
+
+
+class CustosAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ProblemDocumentingSchema(self, path_prefix)
+
+
+api = CustosAPI(
     title="Custos API",
     version="1",
     description="Public-protection and investigation management. Errors are application/problem+json.",
@@ -89,7 +211,7 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "", **e
         body["detail"] = detail
     body.update(extra)
     response = api.create_response(request, body, status=status)
-    response["Content-Type"] = "application/problem+json"
+    response["Content-Type"] = PROBLEM_MEDIA_TYPE
     return response
 
 
