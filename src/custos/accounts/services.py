@@ -89,6 +89,7 @@ WRONG_PASSWORD_AT_SIGN_IN = "wrong password"  # noqa: S105 - audit reason
 ACCOUNT_LOCKED = "account locked"
 ACCOUNT_DEACTIVATED = "account deactivated"
 WRONG_CODE = "wrong security code"
+WRONG_CURRENT_PASSWORD = "wrong current password when changing it"  # noqa: S105 - audit reason
 
 
 def sign_in_refused(*, user: User | None, reason: str) -> None:
@@ -104,11 +105,17 @@ def sign_in_refused(*, user: User | None, reason: str) -> None:
     )
 
 
-def login_failed(user: User, *, reason: str = WRONG_PASSWORD_AT_SIGN_IN) -> None:
-    """Count a failed password or code (audited with ``reason``); lock the account after the policy number
-    of failures."""
+def login_failed(
+    user: User,
+    *,
+    reason: str = WRONG_PASSWORD_AT_SIGN_IN,
+    actor: Any = None,
+    action: str = "custos.user.sign_in_failed",
+) -> None:
+    """Count a failed password or code (audited as ``action`` with ``reason``); lock the account after the
+    policy number of failures."""
     policy = current_policy()
-    audit.record(actor=None, action="custos.user.sign_in_failed", obj=user, purpose=reason)
+    audit.record(actor=actor, action=action, obj=user, purpose=reason)
     user.failed_login_count += 1
     fields = ["failed_login_count"]
     if user.failed_login_count >= int(policy.get("security.login_max_failures")):
@@ -316,11 +323,22 @@ def user_set_password(*, user: User, password: str, actor: Any) -> None:
     audit.record(actor=actor, action="custos.user.password_set", obj=user)
 
 
-@transaction.atomic
 def password_change(*, user: User, current: str, new: str) -> None:
-    """The user changes their own password, proving the current one first."""
+    """The user changes their own password, proving the current one first.
+
+    A wrong current password counts toward the lockout as at sign-in, or a session someone else got hold of
+    would be a way to guess the password without limit. It is counted outside the change's transaction:
+    the refusal must not roll the count back."""
     if not user.check_password(current):
+        login_failed(
+            user, reason=WRONG_CURRENT_PASSWORD, actor=user, action="custos.user.password_change_failed"
+        )
         raise ValidationError(WRONG_PASSWORD)
+    _password_set_by_user(user=user, current=current, new=new)
+
+
+@transaction.atomic
+def _password_set_by_user(*, user: User, current: str, new: str) -> None:
     if current == new:
         raise ValidationError(SAME_PASSWORD)
     validate_password(new, user)
