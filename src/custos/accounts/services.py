@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,34 +107,81 @@ def sign_in_refused(*, user: User | None, reason: str) -> None:
     )
 
 
-def login_failed(
-    user: User,
+@dataclass(frozen=True)
+class SecretCheck[T]:
+    """The outcome of `check_secret`. ``refused``: the account is locked, so the secret was never tried."""
+
+    refused: bool
+    result: T | None = None
+
+
+def check_secret[T](
     *,
-    reason: str = WRONG_PASSWORD_AT_SIGN_IN,
+    user: User,
+    check: Callable[[], T | None],
+    failure_reason: str,
     actor: Any = None,
-    action: str = "custos.user.sign_in_failed",
-) -> None:
-    """Count a failed password or code (audited as ``action`` with ``reason``); lock the account after the
-    policy number of failures."""
-    policy = current_policy()
-    audit.record(actor=actor, action=action, obj=user, purpose=reason)
-    user.failed_login_count += 1
-    fields = ["failed_login_count"]
-    if user.failed_login_count >= int(policy.get("security.login_max_failures")):
-        user.locked_until = timezone.now() + timedelta(
-            minutes=int(policy.get("security.login_lockout_minutes"))
+    failure_action: str = "custos.user.sign_in_failed",
+) -> SecretCheck[T]:
+    """Check a password or code of ``user`` against the lockout: ``check()`` returns a false value for a
+    wrong secret. A wrong one is audited (``failure_action``, ``failure_reason``) and the account locks
+    after the policy number of them.
+
+    The attempt is taken (counted) before the secret is checked, in one conditional UPDATE, and given back
+    if the secret was right. Counting only after a failure let guesses sent in parallel all pass the lock
+    check and share one count, so a burst of requests tried far more codes than the policy allows.
+    """
+    if not _take_attempt(user):
+        return SecretCheck(refused=True)
+    result = check()
+    if result:
+        User.objects.filter(pk=user.pk, failed_login_count__gt=0).update(
+            failed_login_count=F("failed_login_count") - 1
         )
-        user.failed_login_count = 0
-        fields.append("locked_until")
+    else:
+        audit.record(actor=actor, action=failure_action, obj=user, purpose=failure_reason)
+        _lock_when_attempts_are_used_up(user)
+    user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    return SecretCheck(refused=False, result=result)
+
+
+def _not_locked(now: datetime) -> Q:
+    return Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+
+
+def _take_attempt(user: User) -> bool:
+    """One of the account's attempts, or False when it is locked or every attempt is taken."""
+    now = timezone.now()
+    max_failures = int(current_policy().get("security.login_max_failures"))
+    taken = User.objects.filter(_not_locked(now), pk=user.pk, failed_login_count__lt=max_failures).update(
+        failed_login_count=F("failed_login_count") + 1
+    )
+    if taken:
+        return True
+    # Every attempt is taken: being checked right now, or lost with a request that failed. Lock, so the
+    # account is never left refusing sign-in with no end and no lock shown to administrators.
+    _lock_when_attempts_are_used_up(user)
+    user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    return False
+
+
+def _lock_when_attempts_are_used_up(user: User) -> None:
+    policy = current_policy()
+    now = timezone.now()
+    locked = User.objects.filter(
+        _not_locked(now), pk=user.pk, failed_login_count__gte=int(policy.get("security.login_max_failures"))
+    ).update(
+        locked_until=now + timedelta(minutes=int(policy.get("security.login_lockout_minutes"))),
+        failed_login_count=0,
+    )
+    if locked:
         audit.record(actor=None, action="custos.user.locked", obj=user, purpose="repeated login failures")
-    user.save(update_fields=fields)
 
 
 def login_succeeded(user: User) -> None:
-    if user.failed_login_count or user.locked_until:
-        user.failed_login_count = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_login_count", "locked_until"])
+    """Both factors were right: the failures so far are forgiven."""
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    user.failed_login_count, user.locked_until = 0, None
 
 
 def totp_device_for_enrolment(user: User) -> TOTPDevice:
@@ -329,10 +378,14 @@ def password_change(*, user: User, current: str, new: str) -> None:
     A wrong current password counts toward the lockout as at sign-in, or a session someone else got hold of
     would be a way to guess the password without limit. It is counted outside the change's transaction:
     the refusal must not roll the count back."""
-    if not user.check_password(current):
-        login_failed(
-            user, reason=WRONG_CURRENT_PASSWORD, actor=user, action="custos.user.password_change_failed"
-        )
+    checked = check_secret(
+        user=user,
+        check=lambda: user.check_password(current),
+        failure_reason=WRONG_CURRENT_PASSWORD,
+        actor=user,
+        failure_action="custos.user.password_change_failed",
+    )
+    if not checked.result:  # wrong, or the account is locked: the caller sees `user.is_locked()`
         raise ValidationError(WRONG_PASSWORD)
     _password_set_by_user(user=user, current=current, new=new)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,7 +35,7 @@ from custos.accounts.forms import (
 )
 from custos.accounts.models import User
 from custos.accounts.roles import Role
-from custos.accounts.views import LOCKED
+from custos.accounts.views import signed_out_locked
 from custos.core.access import ActorScope
 from custos.core.pages import opens_for
 
@@ -232,18 +232,12 @@ user_password = _account_action(
 )
 
 
-def _signed_out_locked(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.error(request, LOCKED)
-    return redirect("accounts:login")
-
-
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.is_locked():
         # Locked after repeated wrong passwords (here or at sign-in): no more guesses from this session.
-        return _signed_out_locked(request)
+        return signed_out_locked(request)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -252,7 +246,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             if user.is_locked():  # that wrong current password was one too many
-                return _signed_out_locked(request)
+                return signed_out_locked(request)
             for message in exc.messages:
                 field = "current" if message == services.WRONG_PASSWORD else "password"
                 form.add_error(field, message)

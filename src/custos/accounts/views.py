@@ -6,6 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -41,25 +42,36 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username, password = form.cleaned_data["username"], form.cleaned_data["password"]
         candidate = User.objects.filter(username=username).first()
-        # The password is checked even for a locked or unknown account (Django hashes a dummy for an unknown
-        # one), so the answer takes as long whatever the reason it is refused.
-        user = authenticate(request, username=username, password=password)
         if candidate is None:
+            authenticate(request, username=username, password=password)  # hashes a dummy: the same time
             services.sign_in_refused(user=None, reason=services.UNKNOWN_USERNAME)
-        elif candidate.is_locked():
-            services.sign_in_refused(user=candidate, reason=services.ACCOUNT_LOCKED)
-        elif user is None:
-            inactive = not candidate.is_active
-            reason = services.ACCOUNT_DEACTIVATED if inactive else services.WRONG_PASSWORD_AT_SIGN_IN
-            services.login_failed(candidate, reason=reason)
         else:
-            login(request, user)
-            request.session["custos_next"] = _safe_next(request)
-            return redirect("accounts:two_factor")
+            reason = services.WRONG_PASSWORD_AT_SIGN_IN
+            if not candidate.is_active:
+                reason = services.ACCOUNT_DEACTIVATED
+            checked = services.check_secret(
+                user=candidate,
+                check=lambda: authenticate(request, username=username, password=password),
+                failure_reason=reason,
+            )
+            if checked.refused:
+                make_password(password)  # the same time as a checked password
+                services.sign_in_refused(user=candidate, reason=services.ACCOUNT_LOCKED)
+            elif checked.result is not None:
+                login(request, checked.result)
+                request.session["custos_next"] = _safe_next(request)
+                return redirect("accounts:two_factor")
         error = BAD_LOGIN  # the same answer for every refusal: the audit trail has the reason
     return render(
         request, "accounts/login.html", {"form": form, "error": error, "next": request.GET.get("next", "")}
     )
+
+
+def signed_out_locked(request: HttpRequest) -> HttpResponse:
+    """A session whose account is locked ends here: it has the password, so being told is no leak."""
+    logout(request)
+    messages.error(request, LOCKED)
+    return redirect("accounts:login")
 
 
 @login_required
@@ -70,14 +82,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(request.session.pop("custos_next", reverse("home")))
     if user.is_locked():
-        logout(request)
-        messages.error(request, LOCKED)
-        return redirect("accounts:login")
+        return signed_out_locked(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        checked = services.check_secret(
+            user=user, check=lambda: match_token(user, code), failure_reason=services.WRONG_CODE
+        )
+        device = checked.result
+        if checked.refused:
+            return signed_out_locked(request)
         if device is None:
-            services.login_failed(user, reason=services.WRONG_CODE)
             form.add_error("code", BAD_CODE)
         else:
             otp_login(request, device)
@@ -95,17 +110,24 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():  # type: ignore[attr-defined]
         # Replacing a device needs the old second factor first.
         return redirect("accounts:two_factor")
+    if user.is_locked():  # as at the second factor: the lockout holds while enrolling too
+        return signed_out_locked(request)
     device = services.totp_device_for_enrolment(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        checked = services.check_secret(
+            user=user, check=lambda: device.verify_token(code), failure_reason=services.WRONG_CODE
+        )
+        if checked.refused:
+            return signed_out_locked(request)
+        if checked.result:
             codes = services.totp_confirm(user=user, device=device)
             otp_login(request, device)
             request.session.cycle_key()  # as at sign-in: a verified session never keeps its password-only id
             services.login_succeeded(user)
             request.session["custos_recovery_codes"] = codes
             return redirect("accounts:recovery_codes")
-        services.login_failed(user, reason=services.WRONG_CODE)
         form.add_error("code", BAD_CODE)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="Two-factor setup QR code")
     secret = _base32(device.bin_key)
