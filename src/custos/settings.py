@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "custos.accounts.middleware.SessionTimeoutMiddleware",
     "custos.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,7 +129,10 @@ OTP_TOTP_ISSUER = "Custos"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends SESSION_COOKIE_AGE after sign-in however busy, and after SESSION_IDLE_SECONDS without a
+# request (custos.accounts.middleware.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = envint("CUSTOS_SESSION_SECONDS", 8 * 3600)
+SESSION_IDLE_SECONDS = envint("CUSTOS_SESSION_IDLE_SECONDS", 30 * 60)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from a meta tag, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

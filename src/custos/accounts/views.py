@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from custos.accounts import services
 from custos.accounts.forms import CodeForm, LoginForm, TokenForm
+from custos.accounts.middleware import SIGNED_OUT_REASON, signed_out_message
 from custos.accounts.models import ApiToken, User
 from custos.core import audit
 
@@ -37,6 +38,9 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    signed_out = request.session.pop(SIGNED_OUT_REASON, None)
+    if signed_out is not None:
+        messages.info(request, signed_out_message(signed_out))
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
