@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "custos.core.middleware.RequestContextMiddleware",
+    "custos.core.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "custos.urls"
@@ -133,6 +134,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # request (custos.accounts.middleware.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = envint("CUSTOS_SESSION_SECONDS", 8 * 3600)
 SESSION_IDLE_SECONDS = envint("CUSTOS_SESSION_IDLE_SECONDS", 30 * 60)
+
+# The largest request body accepted (RequestSizeLimitMiddleware answers 413 before reading it): the largest
+# upload form takes 200 MB (triage reports, hash sets), plus room for its other fields. Larger files: the CLI.
+MAX_REQUEST_BYTES = envint("CUSTOS_MAX_REQUEST_BYTES", 201 * 1024**2)
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from a meta tag, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

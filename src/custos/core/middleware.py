@@ -26,3 +26,49 @@ class RequestContextMiddleware:
         client = "api" if request.path.startswith("/api/") else "web"
         with acting_as(RequestContext(ip=client_ip(request), client=client)):
             return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than settings.MAX_REQUEST_BYTES before anything reads it.
+
+    Django streams an uploaded file to a temporary file before any form can look at its size, so without this
+    a multi-gigabyte post fills the server's disk even though every upload form would then refuse it. The
+    Content-Length is what Django itself reads the body by (no header, no body), so checking it is enough.
+    The answer is a 413 saying the limit and what to do instead: a page for the browser, problem+json for the
+    API.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        limit: int = settings.MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body for a malformed length either
+        if length <= limit:
+            return self.get_response(request)
+        megabytes = limit // 1024**2
+        if request.path.startswith("/api/"):
+            from custos.api import problem
+
+            detail = REQUEST_TOO_LARGE.format(megabytes=megabytes, what="request")
+            return problem(request, 413, "Request too large", detail)
+        from django.shortcuts import render
+
+        return render(
+            request,
+            "core/request_too_large.html",
+            {"message": REQUEST_TOO_LARGE.format(megabytes=megabytes, what="upload")},
+            status=413,
+        )
+
+
+REQUEST_TOO_LARGE = (
+    "The {what} is larger than {megabytes} MB, the most this service accepts in one go. Nothing was saved. "
+    "Large hash sets and triage reports are imported with the custos command line (custos hashset import, "
+    "custos triage upload)."
+)
