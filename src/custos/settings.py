@@ -72,7 +72,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "custos.core.middleware.RequestContextMiddleware",
-    "custos.core.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "custos.urls"
@@ -134,11 +133,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # request (custos.accounts.middleware.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = envint("CUSTOS_SESSION_SECONDS", 8 * 3600)
 SESSION_IDLE_SECONDS = envint("CUSTOS_SESSION_IDLE_SECONDS", 30 * 60)
-
-# The largest request body accepted (RequestSizeLimitMiddleware answers 413 before reading it): the largest
-# upload form takes 200 MB (triage reports, hash sets), plus room for its other fields. Larger files: the CLI.
-MAX_REQUEST_BYTES = envint("CUSTOS_MAX_REQUEST_BYTES", 201 * 1024**2)
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from a meta tag, not the cookie
+# No script reads the CSRF cookie: htmx sends the token from the page's <meta name="csrf-token"> (custos.js),
+# Swagger UI from its page's data-csrf-token. HttpOnly keeps it from a script injected into a page.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Content Security Policy: only our own scripts, styles and images run, so an injected <script>, inline
