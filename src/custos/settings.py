@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "custos.core.middleware.RequestContextMiddleware",
+    "custos.core.middleware.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "custos.urls"
@@ -133,6 +134,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # request (custos.accounts.middleware.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = envint("CUSTOS_SESSION_SECONDS", 8 * 3600)
 SESSION_IDLE_SECONDS = envint("CUSTOS_SESSION_IDLE_SECONDS", 30 * 60)
+
+# The largest request body accepted (RequestSizeLimitMiddleware answers 413 before reading it): the largest
+# upload form takes 200 MB (triage reports, hash sets), plus room for its other fields. Larger files: the CLI.
+MAX_REQUEST_BYTES = envint("CUSTOS_MAX_REQUEST_BYTES", 201 * 1024**2)
 # No script reads the CSRF cookie: htmx sends the token from the page's <meta name="csrf-token"> (custos.js),
 # Swagger UI from its page's data-csrf-token. HttpOnly keeps it from a script injected into a page.
 CSRF_COOKIE_HTTPONLY = True
