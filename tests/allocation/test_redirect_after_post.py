@@ -8,15 +8,7 @@ from typing import Any
 import pytest
 
 from tests.allocation.routes import _conflict
-
-OFF_SITE = [
-    "//evil.example/",
-    "/\\evil.example/",
-    "\\\\evil.example/",
-    "/\t/evil.example/",
-    "https://evil.example/",
-    "javascript:alert(1)",
-]
+from tests.redirects import OFF_SITE
 
 
 @pytest.mark.parametrize("target", OFF_SITE)

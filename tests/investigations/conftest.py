@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from typing import Any
 
@@ -8,6 +7,7 @@ import pytest
 
 from custos.core.policy import Policy, current_policy
 from custos.investigations.calc import CALCULATORS
+from tests.calculators import calculator_runner
 
 
 @pytest.fixture
@@ -19,10 +19,4 @@ def policy() -> Policy:
 def investigations_calc() -> Callable[..., dict[str, Any]]:
     """Run an investigations calculator as the CLI would: its own parser, then its run function."""
 
-    def run(name: str, *argv: str) -> dict[str, Any]:
-        calculator = next(c for c in CALCULATORS if c.name == name)
-        parser = argparse.ArgumentParser(prog=f"custos calc {name}")
-        calculator.configure(parser)
-        return calculator.run(parser.parse_args(list(argv)))
-
-    return run
+    return calculator_runner(CALCULATORS)

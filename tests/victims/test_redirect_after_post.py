@@ -7,16 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.redirects import OFF_SITE
 from tests.victims.routes import _fresh_obligation
-
-OFF_SITE = [
-    "//evil.example/",
-    "/\\evil.example/",
-    "\\\\evil.example/",
-    "/\t/evil.example/",
-    "https://evil.example/",
-    "javascript:alert(1)",
-]
 
 
 @pytest.mark.parametrize("target", OFF_SITE)
