@@ -19,6 +19,7 @@ done where the schema is built rather than in each route's decorator, so a new r
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -26,12 +27,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from ninja import Field, NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.pagination import PageNumberPagination as NinjaPageNumberPagination
+from ninja.parser import Parser as NinjaParser
 from ninja.security import HttpBearer, SessionAuth
 
 from custos.accounts.models import ApiToken
@@ -56,6 +59,46 @@ class PageNumberPagination(NinjaPageNumberPagination):
     class Input(NinjaPageNumberPagination.Input):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1)
+
+
+# Django's own wording (ProhibitNullCharactersValidator), which every form field applies.
+NULL_CHARACTERS = "Null characters are not allowed."
+
+
+def _null_character_locations(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _null_character_locations(key, (*loc, key))
+            yield from _null_character_locations(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _null_character_locations(item, (*loc, index))
+
+
+def _refuse_null_characters(data: Any) -> None:
+    errors = [{"loc": loc, "msg": NULL_CHARACTERS} for loc in _null_character_locations(data)]
+    if errors:
+        raise NinjaValidationError(errors)
+
+
+class Parser(NinjaParser):
+    """django-ninja's JSON and query-string parsing, refusing NUL characters as Django's form fields do:
+    PostgreSQL text cannot hold them, so one reaching a filter or a save was a 500."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        _refuse_null_characters(data)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_null_characters(parsed)
+        return parsed
 
 
 class TokenAuth(HttpBearer):
@@ -199,6 +242,7 @@ api = CustosAPI(
     version="1",
     description="Public-protection and investigation management. Errors are application/problem+json.",
     auth=[TokenAuth(), VerifiedSessionAuth()],
+    parser=Parser(),
     docs=Swagger(settings={"persistAuthorization": False}),
     docs_url="/docs",
     urls_namespace="api-1",
@@ -266,6 +310,10 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NinjaValidationError):
+        # django-ninja turns anything raised while parsing a body into a 400; a body that parsed but holds
+        # what Parser refuses is a field error like any other.
+        return _validation(request, exc.__cause__)
     return problem(request, exc.status_code, str(exc.message) if exc.status_code < 500 else "Server error")
 
 
