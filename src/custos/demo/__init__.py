@@ -6,6 +6,22 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
+
+
+def otp_command(argv0: str, cwd: str) -> str:
+    """The command that prints a demo account's current code, as this `custos` was started: `uv run` is not
+    on every shell's PATH (the bootstrap may have installed uv in ~/.local/bin), the project's own entry
+    point always is where it is."""
+    entry = Path(argv0)
+    if entry.name != "custos":
+        return "custos otp USERNAME"  # started as `python -m custos.cli`: the venv's custos is on PATH
+    entry = entry.resolve() if entry.is_absolute() else (Path(cwd) / entry).resolve()
+    try:
+        shown = str(entry.relative_to(Path(cwd).resolve()))
+    except ValueError:
+        shown = str(entry)
+    return f"{shown} otp USERNAME"
 
 
 def run_demo(*, host: str, port: int, seed: int, serve: bool, scale: str = "demo") -> int:
@@ -26,7 +42,8 @@ def run_demo(*, host: str, port: int, seed: int, serve: bool, scale: str = "demo
     print("Custos demo is ready.")
     print(f"  URL:       {url}")
     print(f"  Password:  {DEMO_PASSWORD}   (the same for every demo account)")
-    print("  2FA code:  run `uv run custos otp USERNAME` in another terminal for the current 6-digit code")
+    otp = otp_command(sys.argv[0], os.getcwd())
+    print(f"  2FA code:  run `{otp}` in another terminal (in this folder) for the current 6-digit code")
     print("  Accounts:")
     for acc, _user in accounts:
         print(f"    {acc.username.ljust(width)}  {', '.join(r.label for r in acc.roles)}")
