@@ -19,7 +19,10 @@ SHOWN = 25
 def locked_accounts(user: Any, today: date) -> list[Panel]:
     if not scope_of(user).is_admin:
         return []
-    locked = User.objects.filter(is_active=True, locked_until__gt=timezone.now()).order_by("locked_until")
+    # Locked until an administrator unlocks it first (no end date), then by when the lock ends.
+    locked = User.objects.filter(User.locked_q(timezone.now()), is_active=True).order_by(
+        "-locked_for_administrator", "locked_until"
+    )
     return [
         Panel(
             title="Locked accounts",
@@ -31,8 +34,7 @@ def locked_accounts(user: Any, today: date) -> list[Panel]:
                     url=reverse("accounts:user", args=[u.pk]),
                     tag="red",
                     label="Locked",
-                    detail=f"until {timezone.localtime(u.locked_until):%d %b %Y %H:%M}, "
-                    "after repeated failed sign-ins",
+                    detail=_until(u) + ", after repeated failed sign-ins",
                 )
                 for u in locked[:SHOWN]
             ],
@@ -40,3 +42,9 @@ def locked_accounts(user: Any, today: date) -> list[Panel]:
             link_text="All locked accounts",
         )
     ]
+
+
+def _until(user: User) -> str:
+    if user.locked_for_administrator or user.locked_until is None:
+        return "until an administrator unlocks it"
+    return f"until {timezone.localtime(user.locked_until):%d %b %Y %H:%M}"

@@ -26,6 +26,10 @@ class RoleGrant(models.Model):
 class User(AbstractUser):
     failed_login_count = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Lockouts in a row with no full sign-in between: each lasts longer (accounts/rules.py), and the policy's
+    # number of them lasts until an administrator unlocks the account (``locked_for_administrator``).
+    consecutive_lockouts = models.PositiveIntegerField(default=0)
+    locked_for_administrator = models.BooleanField(default=False)
     is_demo = models.BooleanField(
         default=False, help_text="Demo/dev account: `custos otp` may print its code."
     )
@@ -48,7 +52,14 @@ class User(AbstractUser):
         return bool(self.roles.intersection(roles))
 
     def is_locked(self, now: datetime | None = None) -> bool:
+        if self.locked_for_administrator:
+            return True
         return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+    @staticmethod
+    def locked_q(now: datetime) -> models.Q:
+        """The accounts locked at ``now``: `is_locked` as a filter."""
+        return models.Q(locked_for_administrator=True) | models.Q(locked_until__gt=now)
 
 
 TOKEN_PREFIX_LEN = 8

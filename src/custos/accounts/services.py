@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from custos.accounts import rules
 from custos.accounts.models import ApiToken, ApiTokenScope, RoleGrant, User, hash_token
 from custos.accounts.roles import Role
 from custos.core import audit
@@ -92,18 +93,32 @@ ACCOUNT_LOCKED = "account locked"
 ACCOUNT_DEACTIVATED = "account deactivated"
 WRONG_CODE = "wrong security code"
 WRONG_CURRENT_PASSWORD = "wrong current password when changing it"  # noqa: S105 - audit reason
+UNTIL_AN_ADMINISTRATOR_UNLOCKS = "until an administrator unlocks it"
+LOCKED_FOR = "repeated login failures: lockout {number} in a row, {length}"
+
+
+def _lock_state(user: User) -> dict[str, Any]:
+    """The account's lock as the audit trail records it (never shown to the person signing in)."""
+    user.refresh_from_db(fields=["locked_until", "locked_for_administrator", "consecutive_lockouts"])
+    until = user.locked_until.isoformat() if user.locked_until is not None else None
+    return {
+        "locked_until": UNTIL_AN_ADMINISTRATOR_UNLOCKS if user.locked_for_administrator else until,
+        "lockouts_in_a_row": user.consecutive_lockouts,
+    }
 
 
 def sign_in_refused(*, user: User | None, reason: str) -> None:
     """Audit a sign-in refused without checking a secret (locked account, unknown username).
 
-    An unknown username is not recorded: people type their password into the username box."""
+    An unknown username is not recorded: people type their password into the username box. A locked
+    account's refusal records how long it is locked for."""
     audit.record(
         actor=None,
         action="custos.user.sign_in_refused",
         obj=user,
         object_type="" if user is not None else "accounts.user",
         purpose=reason,
+        changes=_lock_state(user) if user is not None and reason == ACCOUNT_LOCKED else None,
     )
 
 
@@ -141,12 +156,15 @@ def check_secret[T](
     else:
         audit.record(actor=actor, action=failure_action, obj=user, purpose=failure_reason)
         _lock_when_attempts_are_used_up(user)
-    user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    user.refresh_from_db(fields=_LOCK_FIELDS)
     return SecretCheck(refused=False, result=result)
 
 
+_LOCK_FIELDS = ["failed_login_count", "locked_until", "locked_for_administrator", "consecutive_lockouts"]
+
+
 def _not_locked(now: datetime) -> Q:
-    return Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    return Q(locked_for_administrator=False) & (Q(locked_until__isnull=True) | Q(locked_until__lte=now))
 
 
 def _take_attempt(user: User) -> bool:
@@ -161,27 +179,59 @@ def _take_attempt(user: User) -> bool:
     # Every attempt is taken: being checked right now, or lost with a request that failed. Lock, so the
     # account is never left refusing sign-in with no end and no lock shown to administrators.
     _lock_when_attempts_are_used_up(user)
-    user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+    user.refresh_from_db(fields=_LOCK_FIELDS)
     return False
 
 
 def _lock_when_attempts_are_used_up(user: User) -> None:
+    """Lock the account for its next lockout in a row (`rules.lockout`): longer each time, and at the
+    policy's number until an administrator unlocks it.
+
+    One conditional UPDATE, on the count of lockouts read just before: of two requests locking at the same
+    moment only one matches, so a lockout is never counted twice nor its length taken from a stale count."""
     policy = current_policy()
     now = timezone.now()
+    before = User.objects.filter(pk=user.pk).values_list("consecutive_lockouts", flat=True).first()
+    if before is None:
+        return
+    lock = rules.lockout(before + 1, policy=policy)
+    until = None if lock.minutes is None else now + timedelta(minutes=lock.minutes)
     locked = User.objects.filter(
-        _not_locked(now), pk=user.pk, failed_login_count__gte=int(policy.get("security.login_max_failures"))
+        _not_locked(now),
+        pk=user.pk,
+        consecutive_lockouts=before,
+        failed_login_count__gte=int(policy.get("security.login_max_failures")),
     ).update(
-        locked_until=now + timedelta(minutes=int(policy.get("security.login_lockout_minutes"))),
+        locked_until=until,
+        locked_for_administrator=lock.needs_administrator,
+        consecutive_lockouts=lock.number,
         failed_login_count=0,
     )
     if locked:
-        audit.record(actor=None, action="custos.user.locked", obj=user, purpose="repeated login failures")
+        length = UNTIL_AN_ADMINISTRATOR_UNLOCKS if lock.minutes is None else f"{lock.minutes} minutes"
+        audit.record(
+            actor=None,
+            action="custos.user.locked",
+            obj=user,
+            purpose=LOCKED_FOR.format(number=lock.number, length=length),
+            changes={
+                "lockouts_in_a_row": lock.number,
+                "minutes": lock.minutes,
+                "locked_until": until.isoformat() if until is not None else UNTIL_AN_ADMINISTRATOR_UNLOCKS,
+                "basis": lock.basis,
+                "policy_version": lock.policy_version,
+            },
+        )
 
 
 def login_succeeded(user: User) -> None:
-    """Both factors were right: the failures so far are forgiven."""
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-    user.failed_login_count, user.locked_until = 0, None
+    """Both factors were right: the failures and the lockouts in a row so far are forgiven.
+
+    Never an administrator's lock taken at the same moment by a parallel guess: only they lift that."""
+    User.objects.filter(pk=user.pk, locked_for_administrator=False).update(
+        failed_login_count=0, locked_until=None, consecutive_lockouts=0
+    )
+    user.refresh_from_db(fields=_LOCK_FIELDS)
 
 
 def totp_device_for_enrolment(user: User) -> TOTPDevice:
@@ -341,13 +391,24 @@ def user_set_active(*, user: User, active: bool, actor: Any, reason: str) -> Non
 
 @transaction.atomic
 def user_unlock(*, user: User, actor: Any) -> None:
-    """Lift a lockout after repeated failed sign-ins, once the administrator has spoken to the user."""
-    if user.locked_until is None and not user.failed_login_count:
+    """Lift a lockout after repeated failed sign-ins, once the administrator has spoken to the user; the
+    count of lockouts in a row starts again, so the next lockout is the shortest."""
+    if (
+        user.locked_until is None
+        and not user.failed_login_count
+        and not user.consecutive_lockouts
+        and not user.locked_for_administrator
+    ):
         return
+    before = user.consecutive_lockouts
     user.locked_until = None
     user.failed_login_count = 0
-    user.save(update_fields=["locked_until", "failed_login_count"])
-    audit.record(actor=actor, action="custos.user.unlocked", obj=user)
+    user.consecutive_lockouts = 0
+    user.locked_for_administrator = False
+    user.save(update_fields=_LOCK_FIELDS)
+    audit.record(
+        actor=actor, action="custos.user.unlocked", obj=user, changes={"lockouts_in_a_row": [before, 0]}
+    )
 
 
 @transaction.atomic

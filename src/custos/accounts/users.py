@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from custos.accounts import services
+from custos.accounts import rules, services
 from custos.accounts.forms import (
     PasswordChangeForm,
     PasswordSetForm,
@@ -38,6 +38,7 @@ from custos.accounts.roles import Role
 from custos.accounts.views import signed_out_locked
 from custos.core.access import ActorScope
 from custos.core.pages import opens_for
+from custos.core.policy import current_policy
 
 PAGE_SIZE = 50
 
@@ -70,7 +71,7 @@ def _accounts(filters: UserFilterForm) -> QuerySet[User]:
     elif state == "inactive":
         qs = qs.filter(is_active=False)
     elif state == "locked":
-        qs = qs.filter(locked_until__gt=timezone.now())
+        qs = qs.filter(User.locked_q(timezone.now()))
     elif state == "no-2fa":
         qs = qs.filter(two_factor=False, is_active=True)
     return qs
@@ -141,6 +142,7 @@ def _account_page(request: HttpRequest, account: User, **refused: forms.BaseForm
         "two_factor": TOTPDevice.objects.filter(user=account, confirmed=True).exists(),
         "tokens": account.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).count(),
         "locked": account.is_locked(),
+        "lockouts_until_administrator": int(current_policy().get(rules.UNTIL_ADMINISTRATOR)),
         "is_self": account.pk == request.user.pk,
     }
     context.update(refused)
