@@ -8,12 +8,13 @@ and, for validation errors, `errors` keyed by field.
 The OpenAPI schema documents those errors for every operation without any route having to declare
 them: `CustosAPI` builds its schema with `ProblemDocumentingSchema`, which adds the `Problem` and
 `ValidationProblem` components and, to each operation's responses, the problem+json statuses the handlers
-below can give it: 400 (a JSON body that does not parse), 401 (authenticated routes), 403 (writes: a
-read-only token, or a service refusing the actor), 404 (every operation: an unknown or outside-need-to-know
-record, named in the path or the body, or a route the role may not see at all), 422 (operations that take
-parameters or a body), 412 (bodies carrying `version`, routes reading `expected_version`) and 428 (routes
-reading `expected_version`, which requires a version). A route's own declaration of a status wins. This is
-done where the schema is built rather than in each route's decorator, so a new route cannot forget it.
+below (and custos.core.middleware's size limit) can give it: 400 (a JSON body that does not parse), 401
+(authenticated routes), 403 (writes: a read-only token, or a service refusing the actor), 404 (every
+operation: an unknown or outside-need-to-know record, named in the path or the body, or a route the role may
+not see at all), 412 (bodies carrying `version`, routes reading `expected_version`), 413 (operations that
+take a body), 422 (operations that take parameters or a body) and 428 (routes reading `expected_version`,
+which requires a version). A route's own declaration of a status wins. This is done where the schema is
+built rather than in each route's decorator, so a new route cannot forget it.
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ PROBLEM_RESPONSES: dict[int, tuple[str, str]] = {
         "Problem",
         "The record changed since the version you sent (or If-Match was not an ETag); re-read it.",
     ),
+    413: ("Problem", "The body is larger than the service accepts in one request (MAX_REQUEST_BYTES)."),
     422: ("ValidationProblem", "The request is not valid; the messages for each field are in `errors`."),
     428: ("Problem", "Send the version you are updating, as an If-Match header or a `version` field."),
 }
@@ -208,6 +210,8 @@ class ProblemDocumentingSchema(OpenAPISchema):
             statuses.append(403)
         if details.get("parameters") or "requestBody" in details:
             statuses.append(422)
+        if "requestBody" in details:
+            statuses.append(413)  # custos.core.middleware.RequestSizeLimitMiddleware, before the body is read
         if any(getattr(model, "__ninja_param_source__", None) == "body" for model in operation.models):
             statuses.append(400)  # django-ninja's own answer to a JSON body it cannot parse
         # The view itself (unwrapped from pagination and the like) reading the client's version.

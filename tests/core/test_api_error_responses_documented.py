@@ -46,6 +46,13 @@ def test_every_operation_taking_input_documents_the_validation_problem(schema: d
             assert _problem_schema(op, "422") == "ValidationProblem", f"{method} {path}"
 
 
+def test_every_operation_taking_a_body_documents_the_size_limit(schema: dict[str, Any]) -> None:
+    for method, path, op in _operations(schema):
+        assert ("requestBody" in op) == ("413" in op["responses"]), f"{method} {path}"
+        if "requestBody" in op:
+            assert _problem_schema(op, "413") == "Problem", f"{method} {path}"
+
+
 def test_a_validation_problem_documents_its_field_errors(schema: dict[str, Any]) -> None:
     problems = schema["components"]["schemas"]
     assert problems["ValidationProblem"]["required"] == ["type", "title", "status", "errors"]
