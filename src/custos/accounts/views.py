@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -24,17 +23,11 @@ from custos.accounts.forms import CodeForm, LoginForm, TokenForm
 from custos.accounts.middleware import SIGNED_OUT_REASON, signed_out_message
 from custos.accounts.models import ApiToken, User
 from custos.core import audit
+from custos.core.web import safe_next
 
 LOCKED = "This account is locked after repeated failed attempts. Try again later or contact an administrator."
 BAD_LOGIN = "Enter a correct username and password."
 BAD_CODE = "That code is not valid. Check the time on your device and try again."
-
-
-def _safe_next(request: HttpRequest) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, require_https=request.is_secure()):
-        return nxt
-    return reverse("home")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -63,7 +56,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 services.sign_in_refused(user=candidate, reason=services.ACCOUNT_LOCKED)
             elif checked.result is not None:
                 login(request, checked.result)
-                request.session["custos_next"] = _safe_next(request)
+                # The page asked for (the form's hidden `next`), only when it is a page of this site.
+                request.session["custos_next"] = safe_next(request) or reverse("home")
                 return redirect("accounts:two_factor")
         error = BAD_LOGIN  # the same answer for every refusal: the audit trail has the reason
     return render(
