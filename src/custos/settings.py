@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "custos.core.middleware.RequestContextMiddleware",
     "custos.core.middleware.RequestSizeLimitMiddleware",
+    "custos.core.middleware.NullCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "custos.urls"

@@ -72,3 +72,42 @@ REQUEST_TOO_LARGE = (
     "Large hash sets and triage reports are imported with the custos command line (custos hashset import, "
     "custos triage upload)."
 )
+
+
+class NullCharacterMiddleware:
+    """Answer a page request whose query or form values contain a NUL character with a 400 that says so.
+
+    Nobody types one; it comes from a broken script or a probe. Django's form fields refuse it, but filters
+    read straight from the query string (borough, team, search) would pass it to PostgreSQL, which cannot
+    store or compare it and fails the request with a 500. The API answers the same input with a 422 on the
+    field (custos.api), so this guard leaves /api/ to it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") or not _has_null_character(request):
+            return self.get_response(request)
+        from django.shortcuts import render
+
+        return render(request, "core/bad_request.html", {"message": NULL_CHARACTER_IN_REQUEST}, status=400)
+
+
+def _has_null_character(request: HttpRequest) -> bool:
+    if "\x00" in request.path:
+        return True
+    sources = [request.GET]
+    if request.method == "POST":
+        sources.append(request.POST)
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for data in sources
+        for key, values in data.lists()
+    )
+
+
+NULL_CHARACTER_IN_REQUEST = (
+    "The request contains a null character (\\x00), which no field accepts. Nothing was saved. "
+    "Go back, retype the value and try again."
+)
