@@ -211,3 +211,15 @@ def test_the_administrator_threshold_is_read_from_the_policy(alice: User, policy
     _lock_times(alice, 1)
     _fail_until_locked(alice)
     assert User.objects.get(pk=alice.pk).locked_for_administrator
+
+
+def test_an_administrator_can_start_the_count_again_between_lockouts(force: Any, client_for: Any) -> None:
+    target = force.user("investigator")
+    admin = client_for(force.user("administrator"))
+    _lock_times(target, 2)  # not locked now, but the next lockout would be the third
+    assert "Start the count again" in admin.get(reverse("accounts:user", args=[target.pk])).content.decode()
+
+    admin.post(reverse("accounts:user_unlock", args=[target.pk]))
+
+    assert User.objects.get(pk=target.pk).consecutive_lockouts == 0
+    assert AuditEvent.objects.filter(action="custos.user.unlocked", object_id=str(target.pk)).exists()
