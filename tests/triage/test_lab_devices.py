@@ -135,6 +135,14 @@ def test_known_good_files_never_count_as_matches(force: Any) -> None:
         (b"not json", "not valid JSON"),
         (json.dumps({"files": []}).encode(), "'schema_version' is missing"),
         (json.dumps({**report_without_hits(), "schema_version": "2.0"}).encode(), "schema version 2.0"),
+        (
+            json.dumps(report([file_record("/DCIM/a\x00.jpg", b"image-a", [hit("A")])])).encode(),
+            "null character (\\u0000) in files[0].path",
+        ),
+        (
+            json.dumps({**report_without_hits(), "source": {"image\x00": "x"}}).encode(),
+            "null character (\\u0000) in source.image\x00",
+        ),
     ],
 )
 def test_a_malformed_report_is_refused_with_a_reason(body: bytes, fragment: str) -> None:
@@ -154,6 +162,11 @@ def test_upload_through_the_api_then_read_it_back(force: Any, client_for: Any) -
     assert client.post(url, data=body, content_type="application/json").status_code == 200
     bad = client.post(url, data="{}", content_type="application/json")
     assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    nul = report([file_record("/DCIM/c\x00.jpg", b"image-c", [hit("B")])])
+    refused = client.post(url, data=json.dumps(nul), content_type="application/json")
+    assert refused.status_code == 422, refused.content
+    messages = [m for ms in refused.json()["errors"].values() for m in ms]
+    assert any("null character (\\u0000) in files[0].path" in m for m in messages), messages
     got = client.get(f"/api/v1/triage/results/{first.json()['id']}").json()
     assert {m["path"] for m in got["matches"]} == {"/DCIM/a.jpg", "/DCIM/b.jpg"}
     outsider = client_for(force.user("ocsae-investigator", "B"))

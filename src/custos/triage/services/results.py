@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 REPORT_NOT_JSON = "The report is not valid JSON: {error}"
 REPORT_SHAPE = "The report is not a Custos triage report: {detail}"
+REPORT_NULL_CHARACTER = (
+    "The report has a null character (\\u0000) in {location}. No file system name or hash holds one: the "
+    "report was not written by the Custos scanner or was altered since. Scan the image again."
+)
 REPORT_SCHEMA = "Report schema version {found} is not supported (this server reads {supported}.x)."
 SUPPORTED_SCHEMA_MAJOR = "1"
 OFFENDER_LINK_PENDING = "pending"
@@ -82,9 +86,30 @@ def _check_types(report: dict[str, Any]) -> None:
                 raise _refuse(f"files[{i}].matches distance must be a whole number")
 
 
+def _null_character_at(value: Any, location: str) -> str | None:
+    """Where the first NUL is, as 'files[3].path': PostgreSQL can store it neither in text nor in jsonb."""
+    if isinstance(value, str):
+        return location or "the report" if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{location}.{key}" if location else str(key)
+            found = _null_character_at(key, where) or _null_character_at(item, where)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _null_character_at(item, f"{location}[{index}]")
+            if found:
+                return found
+    return None
+
+
 def _shape(report: Any) -> dict[str, Any]:
     if not isinstance(report, dict):
         raise ValidationError(REPORT_SHAPE.format(detail="it must be a JSON object"))
+    location = _null_character_at(report, "")
+    if location:
+        raise ValidationError(REPORT_NULL_CHARACTER.format(location=location))
     for key in ("schema_version", "files", "summary"):
         if key not in report:
             raise ValidationError(REPORT_SHAPE.format(detail=f"'{key}' is missing"))
