@@ -149,10 +149,18 @@ ROUTES = [
     RouteCase("home"),
     RouteCase("healthz", anonymous=200),
     RouteCase("workforce:people", expect=NO_PERSONAL),
-    RouteCase("workforce:person", kwargs=_person, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL),
+    RouteCase(
+        "workforce:person",
+        kwargs=_person,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
+    ),
     RouteCase(
         "workforce:person_edit",
         kwargs=_person,
+        sensitive=True,
         expect=_change(200),
         outsider=404,
         outsider_exempt=("administrator",),
@@ -246,10 +254,20 @@ ROUTES = [
     RouteCase("api-1:list_teams"),
     RouteCase("api-1:list_people"),
     RouteCase(
-        "api-1:get_person", kwargs=_person_api, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+        "api-1:get_person",
+        kwargs=_person_api,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
     ),
     RouteCase(
-        "api-1:list_absences", kwargs=_person_api, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+        "api-1:list_absences",
+        kwargs=_person_api,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
     ),
     RouteCase(
         "api-1:create_person", method="post", default=403, expect={"administrator": 201}, data=_new_person

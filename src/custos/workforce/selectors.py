@@ -15,6 +15,8 @@ from custos.workforce import access
 from custos.workforce.models import Absence, Borough, Person, Team
 from custos.workforce.rules import TrainingExpiry, training_expiry
 
+PERSON_VIEWED = "custos.person.viewed"
+
 
 @dataclass(frozen=True)
 class PersonFilters:
@@ -55,7 +57,9 @@ def person_list(*, actor: Any, filters: PersonFilters | None = None) -> QuerySet
     return qs
 
 
-def person_get(*, actor: Any, pk: int) -> Person:
+def person_get(*, actor: Any, pk: int, purpose: str = "") -> Person:
+    """One member of staff (absences, accreditations, performance), for someone with need-to-know or an
+    active break-glass grant: audited as a sensitive read either way."""
     person = (
         Person.objects.select_related("borough", "team", "line_supervisor", "user")
         .prefetch_related("accreditations", "absences")
@@ -65,17 +69,18 @@ def person_get(*, actor: Any, pk: int) -> Person:
     if person is None:
         raise not_found()
     if access.can_view_person(scope_of(actor), person):
+        audit.record_access(actor=actor, obj=person, action=PERSON_VIEWED, purpose=purpose)
         return person
     if break_glass_active(actor, "workforce.person", person.pk):
         audit.record_access(
-            actor=actor, obj=person, action="custos.person.viewed", break_glass=True, purpose="break-glass"
+            actor=actor, obj=person, action=PERSON_VIEWED, break_glass=True, purpose="break-glass"
         )
         return person
     raise not_found()
 
 
 def person_for_change(*, actor: Any, pk: int) -> Person:
-    person = person_get(actor=actor, pk=pk)
+    person = person_get(actor=actor, pk=pk, purpose="change")
     if not access.can_change_person(scope_of(actor), person):
         # Visible but not theirs to change: 404 on the edit route keeps the rule uniform.
         raise not_found()
