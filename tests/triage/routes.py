@@ -142,7 +142,7 @@ CUSTODY = {
 
 ROUTES = [
     RouteCase("triage:queue", expect=_only(200, *DEVICE_LIST), sensitive=True),
-    RouteCase("triage:worklist", expect=_only(200, *LAB)),
+    RouteCase("triage:worklist", expect=_only(200, *LAB), sensitive=True),
     RouteCase("triage:device_create", expect=_only(200, *HANDLERS)),
     RouteCase(
         "triage:device",
@@ -209,7 +209,7 @@ ROUTES = [
     RouteCase("triage:hashset", kwargs=_hashset, expect=_only(200, *LAB)),
     RouteCase("triage:hashset_toggle", kwargs=_hashset, method="post", expect=_only(302, *EXAMINERS)),
     RouteCase("triage:grading", expect=_only(200, *LAB)),
-    RouteCase("api-1:list_devices", expect=_only(200, *DEVICE_LIST)),
+    RouteCase("api-1:list_devices", expect=_only(200, *DEVICE_LIST), sensitive=True),
     RouteCase(
         "api-1:get_device",
         kwargs=_device_id,
