@@ -156,6 +156,7 @@ ROUTES = [
         "allocation:override",
         kwargs=lambda f: {"pk": _unallocated(f).pk},
         expect=only(OVERRIDERS, 200),
+        sensitive=True,
         outsider=404,
     ),
     RouteCase(
@@ -191,7 +192,7 @@ ROUTES = [
         expect=only(OVERRIDERS, 201),
         outsider=404,
     ),
-    RouteCase("allocation:conflicts", expect=NO_PERSONAL),
+    RouteCase("allocation:conflicts", expect=NO_PERSONAL, sensitive=True),
     RouteCase(
         "allocation:conflict_withdraw",
         kwargs=lambda f: {"pk": _conflict(f).pk},
@@ -208,7 +209,7 @@ ROUTES = [
         outsider=404,
         outsider_exempt=("administrator",),
     ),
-    RouteCase("api-1:list_conflicts", expect=NO_PERSONAL),
+    RouteCase("api-1:list_conflicts", expect=NO_PERSONAL, sensitive=True),
     RouteCase(
         "api-1:declare_conflict",
         method="post",

@@ -80,13 +80,19 @@ def _new_crime(force: Any) -> dict[str, Any]:
 ROUTES = [
     RouteCase("crimes:list", expect=NO_PERSONAL),
     RouteCase(
-        "crimes:detail", kwargs=crime_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+        "crimes:detail",
+        kwargs=crime_kwargs,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
     ),
     RouteCase("crimes:create", expect=recorders(200)),
     RouteCase("crimes:import", expect=recorders(200)),
     RouteCase(
         "crimes:edit",
         kwargs=crime_kwargs,
+        sensitive=True,
         expect=recorders(200),
         outsider=404,
         outsider_exempt=("administrator",),
@@ -103,13 +109,19 @@ ROUTES = [
     RouteCase(
         "crimes:suspect_edit",
         kwargs=suspect_kwargs,
+        sensitive=True,
         expect=recorders(200),
         outsider=404,
         outsider_exempt=("administrator",),
     ),
     RouteCase("api-1:list_crimes"),
     RouteCase(
-        "api-1:get_crime", kwargs=crime_api_kwargs, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+        "api-1:get_crime",
+        kwargs=crime_api_kwargs,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
     ),
     RouteCase(
         "api-1:create_crime",

@@ -58,7 +58,14 @@ ROUTES = [
     RouteCase("investigations:worklist", expect=NO_PERSONAL),
     RouteCase("investigations:supervision", expect=only(SUPERVISORS, 200)),
     RouteCase("investigations:nfa_rates"),
-    RouteCase("investigations:crime", kwargs=_kw, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL),
+    RouteCase(
+        "investigations:crime",
+        kwargs=_kw,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
+    ),
     RouteCase(
         "investigations:task_add",
         kwargs=_kw,
@@ -110,7 +117,14 @@ ROUTES = [
         outsider=404,
         outsider_exempt=ADMIN_ONLY,
     ),
-    RouteCase("api-1:get_plan", kwargs=_api_kw, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL),
+    RouteCase(
+        "api-1:get_plan",
+        kwargs=_api_kw,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
+    ),
     RouteCase(
         "api-1:update_line",
         kwargs=lambda f: {"line_id": _line(f).pk},
@@ -121,7 +135,12 @@ ROUTES = [
         outsider_exempt=ADMIN_ONLY,
     ),
     RouteCase(
-        "api-1:list_reviews", kwargs=_api_kw, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+        "api-1:list_reviews",
+        kwargs=_api_kw,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
     ),
     RouteCase(
         "api-1:record_review",
@@ -149,7 +168,12 @@ ROUTES = [
         outsider=404,
     ),
     RouteCase(
-        "api-1:list_outcomes", kwargs=_api_kw, expect=NO_PERSONAL, outsider=404, outsider_exempt=SEE_ALL
+        "api-1:list_outcomes",
+        kwargs=_api_kw,
+        expect=NO_PERSONAL,
+        outsider=404,
+        outsider_exempt=SEE_ALL,
+        sensitive=True,
     ),
     RouteCase("api-1:nfa_rates"),
     RouteCase("api-1:worklist", expect=NO_PERSONAL),

@@ -168,7 +168,12 @@ ROUTES = [
         sensitive=True,
     ),
     RouteCase(
-        "victims:add", kwargs=_crime_kw, expect=only(CHANGERS, 200), outsider=404, outsider_exempt=ADMIN_ONLY
+        "victims:add",
+        kwargs=_crime_kw,
+        expect=only(CHANGERS, 200),
+        outsider=404,
+        outsider_exempt=ADMIN_ONLY,
+        sensitive=True,
     ),
     RouteCase(
         "victims:record_event",

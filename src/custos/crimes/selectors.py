@@ -1,4 +1,4 @@
-"""Reads of crime records, filtered by need-to-know."""
+"""Reads of crime records, filtered by need-to-know. Every read of one crime is audited."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from custos.core import audit
 from custos.core.access import not_found, scope_of
 from custos.crimes import access
 from custos.crimes.models import Crime, Suspect
+
+CRIME_VIEWED = "custos.crime.viewed"
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ def crime_list(*, actor: Any, filters: CrimeFilters | None = None, sort: str = "
     return qs.order_by(*SORTS.get(sort, SORTS["recorded"]))
 
 
-def crime_get(*, actor: Any, pk: int) -> Crime:
+def crime_get(*, actor: Any, pk: int, purpose: str = "") -> Crime:
+    """One crime with its suspects, for someone with need-to-know: audited as a sensitive read (the
+    suspects' names and the victim's circumstances are personal data)."""
     crime = (
         Crime.objects.select_related("borough", "team", "officer")
         .prefetch_related("suspects")
@@ -67,6 +72,7 @@ def crime_get(*, actor: Any, pk: int) -> Crime:
     )
     if crime is None or not access.can_view_crime(scope_of(actor), crime):
         raise not_found()
+    audit.record_access(actor=actor, obj=crime, action=CRIME_VIEWED, purpose=purpose)
     return crime
 
 
@@ -78,7 +84,7 @@ def crime_by_reference(*, actor: Any, reference: str) -> Crime:
 
 
 def crime_for_change(*, actor: Any, pk: int) -> Crime:
-    crime = crime_get(actor=actor, pk=pk)
+    crime = crime_get(actor=actor, pk=pk, purpose="change")
     if not access.can_change_crime(scope_of(actor), crime):
         raise not_found()
     return crime
