@@ -234,12 +234,23 @@ ROUTES = [
             "user_password",
         )
     ],
-    RouteCase("audit:search", expect={"administrator": 200, "professional-standards": 200}, default=404),
-    RouteCase("audit:export", expect={"administrator": 200, "professional-standards": 200}, default=404),
+    RouteCase(
+        "audit:search",
+        expect={"administrator": 200, "professional-standards": 200},
+        default=404,
+        sensitive=True,
+    ),
+    RouteCase(
+        "audit:export",
+        expect={"administrator": 200, "professional-standards": 200},
+        default=404,
+        sensitive=True,
+    ),
     RouteCase("audit:break_glass"),
     RouteCase(
         "audit:break_glass_review",
         default=404,
+        sensitive=True,
         expect={
             "administrator": 200,
             "professional-standards": 200,

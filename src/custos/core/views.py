@@ -69,6 +69,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             action="custos.audit.searched",
             object_type="audit",
+            sensitive=True,  # the audit trail shows who read which victim or offender
             changes={"query": {k: str(v) for k, v in form.cleaned_data.items() if v}},
         )
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -87,6 +88,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
         actor=request.user,
         action="custos.audit.exported",
         object_type="audit",
+        sensitive=True,
         changes={"query": {k: str(v) for k, v in form.cleaned_data.items() if v}},
     )
     writer = SpreadsheetSafeWriter(Echo())
@@ -178,7 +180,15 @@ def break_glass_review(request: HttpRequest) -> HttpResponse:
         audit.record(actor=request.user, action="custos.break_glass.reviewed", obj=grant, break_glass=True)
         messages.success(request, "Marked as reviewed.")
         return redirect("audit:break_glass_review")
-    return render(request, "core/break_glass_review.html", {"grants": grants[:200]})
+    shown = list(grants[:200])
+    # The grants name the records opened and why: reading them is itself a sensitive read.
+    audit.record_search(
+        actor=request.user,
+        action="custos.break_glass.review_listed",
+        query={"reviewer": request.user.pk},
+        result_count=len(shown),
+    )
+    return render(request, "core/break_glass_review.html", {"grants": shown})
 
 
 def who_viewed(*, object_type: str, object_id: Any, limit: int = 50) -> list[AuditEvent]:
