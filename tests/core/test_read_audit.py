@@ -1,8 +1,9 @@
 """Every read of a sensitive record, through any route, writes an access event in the same request.
 
 Sensitive routes are the RouteCases declared `sensitive=True` (offenders, victims, crimes with their suspects,
-devices and triage results, staff records, the audit trail and break-glass grants, intelligence). The matrix test guarantees every route is declared; this test proves the audit for each
-sensitive one, for the first role that is allowed to read it.
+devices and triage results, staff records, the audit trail and break-glass grants, intelligence). The matrix
+test guarantees every route is declared; this test proves the audit for each sensitive one, for the first role
+that is allowed to read it.
 """
 
 from __future__ import annotations
