@@ -216,7 +216,7 @@ ROUTES = [
     RouteCase("accounts:password_change"),
     RouteCase("accounts:users", expect={"administrator": 200}, default=404),
     RouteCase("accounts:user_new", expect={"administrator": 200}, default=404),
-    RouteCase("accounts:user", kwargs=_account, expect={"administrator": 200}, default=404),
+    RouteCase("accounts:user", kwargs=_account, expect={"administrator": 200}, default=404, sensitive=True),
     # Posted empty, each action is refused by its form and shows the account's page again (200), or,
     # unlocking, finds nothing to do and redirects back: the matrix changes no account.
     RouteCase(

@@ -36,6 +36,7 @@ from custos.accounts.forms import (
 from custos.accounts.models import User
 from custos.accounts.roles import Role
 from custos.accounts.views import signed_out_locked
+from custos.core import audit
 from custos.core.access import ActorScope
 from custos.core.pages import opens_for
 from custos.core.policy import current_policy
@@ -122,7 +123,11 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @opens_for(administers_accounts)
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_page(request, get_object_or_404(User.objects.select_related("person"), pk=pk))
+    account = get_object_or_404(User.objects.select_related("person"), pk=pk)
+    # Who holds which roles, who is locked out and who has a second factor is what an attacker maps first:
+    # reading it is a sensitive read like any record's.
+    audit.record(actor=request.user, action="custos.account.viewed", obj=account, sensitive=True)
+    return _account_page(request, account)
 
 
 def _reason_form(slot: str, data: Any = None) -> ReasonForm:
