@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from custos.accounts import services as account_services
+from custos.workforce import services
 from custos.workforce.models import Person
 
 
@@ -48,6 +51,36 @@ def test_two_editors_cannot_silently_overwrite_each_other(force: Any, client_for
     assert late["Content-Type"] == "application/problem+json"
     assert "Someone else changed this record" in late.json()["detail"]
     assert Person.objects.get(pk=person.pk).hours_per_week == 30
+
+
+@pytest.mark.parametrize(
+    "field", ["hours_per_week", "pip_level", "rank", "job_role", "probationer", "active"]
+)
+def test_a_patch_emptying_a_field_the_record_needs_is_a_422_on_that_field(
+    force: Any, client_for: Any, field: str
+) -> None:
+    person = force.people["offender-manager@A"]
+    response = _api(
+        client_for(force.user("mosovo-supervisor")),
+        "patch",
+        f"/api/v1/workforce/people/{person.pk}",
+        {field: None, "version": person.version},
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][field] == [services.CANNOT_BE_EMPTY]
+    assert Person.objects.get(pk=person.pk).version == person.version
+
+
+def test_a_patch_may_clear_a_date_the_record_can_hold_empty(force: Any, client_for: Any) -> None:
+    person = force.people["offender-manager@A"]
+    response = _api(
+        client_for(force.user("mosovo-supervisor")),
+        "patch",
+        f"/api/v1/workforce/people/{person.pk}",
+        {"workload_training_on": None, "workload_training_expires": None, "version": person.version},
+    )
+    assert response.status_code == 200, response.content
+    assert Person.objects.get(pk=person.pk).workload_training_on is None
 
 
 def test_a_patch_without_a_version_is_refused(force: Any, client_for: Any) -> None:

@@ -22,6 +22,7 @@ STALE_VERSION = (
     "Reload it, check their changes and try again."
 )
 NOT_ALLOWED = "You cannot change this record."
+CANNOT_BE_EMPTY = "This field cannot be empty: leave it out to keep the current value."
 ABSENCE_ENDS_BEFORE_START = "The absence must end on or after the day it starts."
 ABSENCE_OVERLAPS = "This overlaps an existing {kind} from {start} to {end}."
 
@@ -88,6 +89,11 @@ def _facts(p: Person) -> PersonFacts:
     )
 
 
+def _nullable(field_name: str) -> bool:
+    field = Person._meta.get_field(field_name)
+    return bool(field.null)
+
+
 def _validate(p: Person, today: date | None = None) -> None:
     problems = person_problems(_facts(p), today=today or timezone.localdate())
     if problems:
@@ -114,6 +120,11 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any], expected_
     if not access.can_change_person(scope_of(actor), person):
         raise PermissionError(NOT_ALLOWED)
     before = audit.snapshot(person, PERSON_FIELDS)
+    # A PATCH may send null to clear a date or a team; a field the record cannot hold empty (rank, hours,
+    # PIP level...) is refused by name rather than reaching the rules as None.
+    emptied = [k for k, v in data.items() if v is None and k in PERSON_FIELDS and not _nullable(k)]
+    if emptied:
+        raise ValidationError({k: [CANNOT_BE_EMPTY] for k in emptied})
     for k, v in data.items():
         if k in PERSON_FIELDS:
             setattr(person, k, v)
