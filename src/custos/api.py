@@ -321,6 +321,28 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, str(exc.message) if exc.status_code < 500 else "Server error")
 
 
+CANNOT_BE_NULL = "This field cannot be null: leave it out to keep the current value."
+
+
+def refuse_nulls(data: dict[str, Any], model: type[Any]) -> None:
+    """A PATCH may send null only for what the record can hold empty (a date, a link): null for a field the
+    model requires is a 422 on that field, not an IntegrityError when it is saved."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    emptied = []
+    for name, value in data.items():
+        if value is not None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # not a column (e.g. a nested object the service merges): the service decides
+        if not field.null:
+            emptied.append(name)
+    if emptied:
+        raise DjangoValidationError({name: [CANNOT_BE_NULL] for name in emptied})
+
+
 def expected_version(request: HttpRequest, body_version: int | None) -> int:
     """The version the client last saw: `If-Match: "N"` header, or a `version` field in the body."""
     header = request.headers.get("If-Match", "").strip()

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from custos.api import PageNumberPagination, expected_version
+from custos.api import PageNumberPagination, expected_version, refuse_nulls
 from custos.crimes import selectors, services
 from custos.crimes.models import Crime
 from custos.workforce.models import Borough, Team
@@ -201,6 +201,7 @@ def patch_crime(request: HttpRequest, response: HttpResponse, crime_id: int, pay
     crime = selectors.crime_for_change(actor=request.user, pk=crime_id)
     version = expected_version(request, payload.version)
     data = payload.dict(exclude_unset=True, exclude={"version"})
+    refuse_nulls(data, Crime)
     crime = services.crime_update(actor=request.user, crime=crime, data=data, expected_version=version)
     response["ETag"] = f'"{crime.version}"'
     return selectors.crime_get(actor=request.user, pk=crime.pk)
